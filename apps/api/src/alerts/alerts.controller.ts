@@ -1,0 +1,24 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { RequireRole } from '../auth/auth.guard';
+import type { Principal } from '../auth/principal';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { AlertAcceptedDto, GenericAlertDto } from './alerts.dto';
+import { AlertsService } from './alerts.service';
+
+@ApiTags('alerts')
+@ApiBearerAuth()
+@Controller('v1/alerts')
+export class AlertsController {
+  constructor(private readonly alerts: AlertsService) {}
+
+  @Post()
+  @HttpCode(202)
+  @RequireRole('responder')
+  @ApiResponse({ status: 202, type: AlertAcceptedDto, description: 'Recorded durably on an incident.' })
+  @ApiResponse({ status: 400, description: 'The body broke a rule; `issues` names each field.' })
+  @ApiResponse({ status: 503, description: 'Temporal did not record the alert in time; retry after `Retry-After`.' })
+  receive(@Body() body: GenericAlertDto, @CurrentPrincipal() principal: Principal): Promise<AlertAcceptedDto> {
+    return this.alerts.receiveGeneric(body, principal);
+  }
+}

@@ -1,0 +1,14 @@
+import { createZodDto } from 'nestjs-zod';
+import { z } from 'zod';
+import { GenericAlertSchema } from '../../../../core/alert';
+
+export class GenericAlertDto extends createZodDto(GenericAlertSchema) {}
+
+export const AlertAcceptedSchema = z.object({
+  incidentId: z.string().nullable().describe('The incident that recorded the alert; null when nothing was open to resolve.'),
+  status: z.enum(['recorded', 'ignored']),
+  receiptId: z.string().describe('Firebreak\'s id for this delivery, recorded with the alert.'),
+  reason: z.string().optional(),
+});
+export type AlertAccepted = z.infer<typeof AlertAcceptedSchema>;
+export class AlertAcceptedDto extends createZodDto(AlertAcceptedSchema) {}

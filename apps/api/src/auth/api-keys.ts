@@ -1,0 +1,24 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ApiKey, Config } from '../../../../core/config';
+
+/** The admin key `npm start` generates when `API_KEYS` is unset. */
+export const GENERATED_KEY_FILE = 'api-key';
+export const GENERATED_KEY_NAME = 'admin';
+
+/**
+ * The API's keys: `API_KEYS` when set, else the admin key in `DATA_DIR/api-key`.
+ * Without either the API would accept nobody, so it refuses to start.
+ */
+export function resolveApiKeys(config: Config): ApiKey[] {
+  if (config.apiKeys) return config.apiKeys;
+  const path = join(config.dataDir, GENERATED_KEY_FILE);
+  let key: string;
+  try {
+    key = readFileSync(path, 'utf8').trim();
+  } catch {
+    throw new Error(`No API keys: set API_KEYS (name:role:key,...) or create ${path} (npm start does).`);
+  }
+  if (key.length < 8) throw new Error(`${path} must hold a key of at least 8 characters.`);
+  return [{ name: GENERATED_KEY_NAME, role: 'admin', key }];
+}

@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { ConfigError, loadConfig } from '../../../core/config';
+import { createApiApp } from './app';
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const app = await createApiApp(config);
+  await app.listen(config.port, config.host);
+  const url = await app.getUrl();
+  new Logger('api').log(`Firebreak API listening on ${url.replace('[::1]', 'localhost')} (docs at /docs)`);
+}
+
+main().catch((error: unknown) => {
+  // A configuration problem is the operator's to fix: say what, without a stack trace.
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

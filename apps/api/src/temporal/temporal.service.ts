@@ -1,0 +1,51 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Client, Connection } from '@temporalio/client';
+import type { Config } from '../../../../core/config';
+import { CONFIG } from '../tokens';
+import { isTemporalUnavailable, TemporalUnavailableError } from './temporal-unavailable.error';
+
+/**
+ * The API's one connection to Temporal. It connects lazily, so the API starts (and
+ * answers `/readyz` honestly) while Temporal is down; every call runs under a deadline and
+ * "not reached in time" becomes {@link TemporalUnavailableError} (503 with Retry-After).
+ */
+@Injectable()
+export class TemporalService implements OnApplicationShutdown {
+  readonly connection: Connection;
+  readonly client: Client;
+  readonly namespace: string;
+  readonly taskQueue: string;
+
+  constructor(@Inject(CONFIG) private readonly config: Config) {
+    this.connection = Connection.lazy({ address: config.temporal.address });
+    this.namespace = config.temporal.namespace;
+    this.taskQueue = config.temporal.taskQueue;
+    this.client = new Client({ connection: this.connection, namespace: this.namespace });
+  }
+
+  /** Runs `fn` with a deadline, mapping unreachability to {@link TemporalUnavailableError}. */
+  async call<T>(operation: string, fn: (client: Client) => Promise<T>, timeoutMs = this.config.temporalRpcTimeoutMs) {
+    try {
+      return await this.connection.withDeadline(Date.now() + timeoutMs, () => fn(this.client));
+    } catch (error) {
+      if (isTemporalUnavailable(error)) {
+        throw new TemporalUnavailableError(operation, Math.max(1, Math.ceil(timeoutMs / 1000)), { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  /** Whether Temporal answers within the RPC deadline. */
+  async isReachable(): Promise<boolean> {
+    try {
+      await this.call('a health check', () => this.connection.workflowService.getSystemInfo({}));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection.close();
+  }
+}

@@ -1,0 +1,164 @@
+import { Client, Connection } from '@temporalio/client';
+import { TestFirebreak } from '../../../test/firebreak';
+import { sharedTemporalAddress } from '../../../test/temporal';
+import { waitFor } from '../../../test/wait';
+
+const alert = (overrides: Record<string, unknown> = {}) => ({
+  source: 'e2e',
+  summary: 'Checkout p99 latency above 2s',
+  status: 'firing',
+  severity: 'critical',
+  labels: { service: 'checkout', alertname: 'HighLatency' },
+  ...overrides,
+});
+
+describe('POST /v1/alerts', () => {
+  let firebreak: TestFirebreak;
+  let temporal: Client;
+
+  beforeAll(async () => {
+    temporal = new Client({ connection: await Connection.connect({ address: sharedTemporalAddress() }) });
+  });
+  afterAll(() => temporal.connection.close());
+  beforeEach(async () => {
+    firebreak = await TestFirebreak.start();
+  });
+  afterEach(() => firebreak.stop());
+
+  /** Workflows started on this test's task queue, as visibility reports them. */
+  const workflowsOnQueue = async () => {
+    const ids: string[] = [];
+    for await (const execution of temporal.workflow.list({ query: `TaskQueue = '${firebreak.taskQueue}'` })) {
+      ids.push(execution.workflowId);
+    }
+    return ids.sort();
+  };
+
+  it('puts 20 concurrent alerts with one dedup key on one incident and 5 with another on a second', async () => {
+    const api = firebreak.as('responder');
+    const first = Array.from({ length: 20 }, (_, i) =>
+      api.post('/v1/alerts', alert({ dedupKey: 'checkout-latency', summary: `latency alert ${i}` })),
+    );
+    const second = Array.from({ length: 5 }, (_, i) =>
+      api.post('/v1/alerts', alert({ dedupKey: 'payments-errors', summary: `errors alert ${i}` })),
+    );
+    const answers = await Promise.all([...first, ...second]);
+
+    for (const answer of answers) expect(answer.status).toBe(202);
+    const firstIds = new Set(answers.slice(0, 20).map((answer) => answer.body.incidentId));
+    const secondIds = new Set(answers.slice(20).map((answer) => answer.body.incidentId));
+    expect(firstIds.size).toBe(1);
+    expect(secondIds.size).toBe(1);
+    const [firstId] = firstIds;
+    const [secondId] = secondIds;
+    expect(firstId).not.toEqual(secondId);
+
+    const incident = await firebreak.as('viewer').get(`/v1/incidents/${firstId}`);
+    expect(incident.status).toBe(200);
+    expect(incident.body).toMatchObject({ id: firstId, status: 'triggered', severity: 'SEV1', service: 'checkout' });
+    expect(incident.body.alertCount).toBe(20);
+    const alertEntries = incident.body.timeline.filter((entry: { kind: string }) => entry.kind === 'alert');
+    expect(alertEntries).toHaveLength(20);
+    expect(new Set(alertEntries.map((entry: { summary: string }) => entry.summary)).size).toBe(20);
+    expect(alertEntries.every((entry: { actor: string }) => entry.actor === 'alertmanager')).toBe(true);
+
+    const other = await firebreak.as('viewer').get(`/v1/incidents/${secondId}`);
+    expect(other.body.alertCount).toBe(5);
+
+    expect(await waitFor('both workflows in visibility', async () => {
+      const ids = await workflowsOnQueue();
+      return ids.length === 2 ? ids : undefined;
+    })).toEqual([firstId, secondId].sort());
+  });
+
+  it('lists incidents from visibility, filtered by severity and service', async () => {
+    const api = firebreak.as('responder');
+    const service = `svc-${firebreak.taskQueue}`;
+    const opened = await api.post('/v1/alerts', alert({ dedupKey: `list-${service}`, service, severity: 'SEV2' }));
+    expect(opened.status).toBe(202);
+    const page = await waitFor('the incident in the list', async () => {
+      const answer = await firebreak.as('viewer').get(`/v1/incidents?service=${service}&severity=SEV2`);
+      return answer.body.incidents?.length === 1 ? answer : undefined;
+    });
+    expect(page.status).toBe(200);
+    expect(page.body.incidents[0]).toMatchObject({
+      id: opened.body.incidentId,
+      status: 'triggered',
+      severity: 'SEV2',
+      service,
+      title: 'Checkout p99 latency above 2s',
+      running: true,
+    });
+    const none = await firebreak.as('viewer').get(`/v1/incidents?service=${service}&severity=SEV0`);
+    expect(none.body.incidents).toEqual([]);
+  });
+
+  it('refuses bad input, bad keys and too-small roles without starting a workflow', async () => {
+    const malformed = await firebreak.as('responder').post('/v1/alerts', alert({ status: 'exploded', labels: { a: 1 } }));
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.issues).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ path: 'status', rule: 'invalid_value' }),
+        expect.objectContaining({ path: 'labels.a', rule: 'invalid_type' }),
+      ]),
+    );
+    expect(malformed.body.message).toContain('status');
+
+    const missingField = await firebreak.as('responder').post('/v1/alerts', { source: 'e2e', status: 'firing' });
+    expect(missingField.status).toBe(400);
+    expect(missingField.body.issues).toEqual([expect.objectContaining({ path: 'summary', rule: 'invalid_type' })]);
+
+    const notJson = await firebreak.as('responder').post('/v1/alerts', '{"source":', { 'content-type': 'application/json' });
+    expect(notJson.status).toBe(400);
+    expect(notJson.body.message).toMatch(/JSON/);
+
+    const noKey = await firebreak.http.post('/v1/alerts', alert());
+    expect(noKey.status).toBe(401);
+    const wrongKey = await firebreak.http.as('not-a-real-key').post('/v1/alerts', alert());
+    expect(wrongKey.status).toBe(401);
+    const viewer = await firebreak.as('viewer').post('/v1/alerts', alert());
+    expect(viewer.status).toBe(403);
+    expect(viewer.body.message).toContain('responder');
+
+    // A control alert proves visibility is current before counting: only it started a workflow.
+    const control = await firebreak.as('responder').post('/v1/alerts', alert({ dedupKey: 'control' }));
+    expect(control.status).toBe(202);
+    const ids = await waitFor('the control workflow in visibility', async () => {
+      const found = await workflowsOnQueue();
+      return found.includes(control.body.incidentId) ? found : undefined;
+    });
+    expect(ids).toEqual([control.body.incidentId]);
+  });
+
+  it('records a resolved alert on the open incident, and ignores one with no incident', async () => {
+    const api = firebreak.as('responder');
+    const key = `resolve-${firebreak.taskQueue}`;
+    const opened = await api.post('/v1/alerts', alert({ dedupKey: key }));
+    const resolved = await api.post('/v1/alerts', alert({ dedupKey: key, status: 'resolved' }));
+    expect(resolved.status).toBe(202);
+    expect(resolved.body).toMatchObject({ incidentId: opened.body.incidentId, status: 'recorded' });
+    const incident = await firebreak.as('viewer').get(`/v1/incidents/${opened.body.incidentId}`);
+    expect(incident.body.firingAlerts).toBe(0);
+    expect(incident.body.timeline.at(-1).summary).toMatch(/^Alert resolved/);
+
+    const orphan = await api.post('/v1/alerts', alert({ dedupKey: `${key}-never-fired`, status: 'resolved' }));
+    expect(orphan.status).toBe(202);
+    expect(orphan.body).toMatchObject({ incidentId: null, status: 'ignored' });
+  });
+
+  it('derives the same dedup key from the same source and labels in any order', async () => {
+    const api = firebreak.as('responder');
+    const a = await api.post('/v1/alerts', alert({ labels: { zone: 'a', service: firebreak.taskQueue } }));
+    const b = await api.post('/v1/alerts', alert({ labels: { service: firebreak.taskQueue, zone: 'a' } }));
+    const c = await api.post('/v1/alerts', alert({ labels: { service: firebreak.taskQueue, zone: 'b' } }));
+    expect(a.body.incidentId).toEqual(b.body.incidentId);
+    expect(c.body.incidentId).not.toEqual(a.body.incidentId);
+  });
+
+  it('answers 404 for an unknown incident', async () => {
+    const unknown = await firebreak.as('viewer').get('/v1/incidents/inc-000000000000');
+    expect(unknown.status).toBe(404);
+    const notAnId = await firebreak.as('viewer').get('/v1/incidents/anything-else');
+    expect(notAnId.status).toBe(404);
+  });
+});

@@ -1,0 +1,129 @@
+/**
+ * Firebreak's settings, read once at boot from the environment and validated into a typed
+ * object. A bad value stops start-up with a message naming the variable and the rule.
+ */
+import { z } from 'zod';
+
+export const ROLES = ['viewer', 'responder', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** An API key as configured: the name is the actor recorded on the timeline. */
+export interface ApiKey {
+  name: string;
+  role: Role;
+  key: string;
+}
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const positiveMs = (fallback: number) => z.coerce.number().int().min(1).max(3_600_000).default(fallback);
+
+const hostPort = z
+  .string()
+  .regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9A-Fa-f:]+\]:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233');
+
+const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** Parses `name:role:key` triples. Never echoes a key back in an error. */
+export function parseApiKeys(value: string): ApiKey[] {
+  const keys: ApiKey[] = [];
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+  entries.forEach((entry, index) => {
+    const [name, role, ...rest] = entry.split(':');
+    const key = rest.join(':');
+    const where = `entry ${index + 1}`;
+    if (!name || !role || !key) throw new Error(`${where} must be name:role:key`);
+    if (!KEY_NAME.test(name)) throw new Error(`${where}: name "${name}" must be 1-64 letters, digits, '.', '_' or '-'`);
+    if (!(ROLES as readonly string[]).includes(role)) {
+      throw new Error(`${where} (${name}): role must be one of ${ROLES.join(', ')}`);
+    }
+    if (key.length < 8) throw new Error(`${where} (${name}): key must be at least 8 characters`);
+    if (keys.some((existing) => existing.key === key)) throw new Error(`${where} (${name}): key is already used by another entry`);
+    keys.push({ name, role: role as Role, key });
+  });
+  if (keys.length === 0) throw new Error('must hold at least one name:role:key entry');
+  return keys;
+}
+
+const apiKeys = z
+  .string()
+  .optional()
+  .superRefine((value, ctx) => {
+    if (value === undefined) return;
+    try {
+      parseApiKeys(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
+
+export const ConfigSchema = z.object({
+  PORT: port(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('firebreak'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  API_KEYS: apiKeys,
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  ALERT_ACK_TIMEOUT_MS: positiveMs(10_000),
+  TEMPORAL_RPC_TIMEOUT_MS: positiveMs(5_000),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  temporal: { address: string; namespace: string; taskQueue: string };
+  dataDir: string;
+  /** Keys from `API_KEYS`; undefined when unset (the API then reads `DATA_DIR/api-key`). */
+  apiKeys?: ApiKey[];
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** How long the API waits for Temporal to record an alert before answering 503. */
+  alertAckTimeoutMs: number;
+  /** Deadline for the API's other Temporal calls (queries, lists, health). */
+  temporalRpcTimeoutMs: number;
+}
+
+/** Variables whose values must never be shown, even in a validation error. */
+const SECRET_VARIABLES = new Set(['API_KEYS']);
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Validates the environment; throws {@link ConfigError} listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const blankToUndefined = Object.fromEntries(
+    Object.keys(ConfigSchema.shape).map((name) => [name, env[name] === '' ? undefined : env[name]]),
+  );
+  const parsed = ConfigSchema.safeParse(blankToUndefined);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0]);
+        const shown = SECRET_VARIABLES.has(name) ? '' : ` (got ${JSON.stringify(env[name])})`;
+        return `${name}: ${issue.message}${shown}`;
+      }),
+    );
+  }
+  const values = parsed.data;
+  return {
+    port: values.PORT,
+    host: values.HOST,
+    temporal: {
+      address: values.TEMPORAL_ADDRESS,
+      namespace: values.TEMPORAL_NAMESPACE,
+      taskQueue: values.TEMPORAL_TASK_QUEUE,
+    },
+    dataDir: values.DATA_DIR,
+    apiKeys: values.API_KEYS === undefined ? undefined : parseApiKeys(values.API_KEYS),
+    logLevel: values.LOG_LEVEL,
+    alertAckTimeoutMs: values.ALERT_ACK_TIMEOUT_MS,
+    temporalRpcTimeoutMs: values.TEMPORAL_RPC_TIMEOUT_MS,
+  };
+}

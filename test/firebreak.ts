@@ -1,0 +1,84 @@
+import type { INestApplication } from '@nestjs/common';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { createApiApp } from '../apps/api/src/app';
+import { createFirebreakWorker } from '../apps/worker/src/worker';
+import { loadConfig, type Config } from '../core/config';
+import { HttpClient } from './http';
+import { sharedTemporalAddress, uniqueTaskQueue, workflowBundle } from './temporal';
+
+// Worker lifecycle chatter would bury test output; warnings and errors still show.
+Runtime.install({ logger: new DefaultLogger('WARN') });
+
+/** Keys every end-to-end test starts with, one per role. */
+export const TEST_KEYS = {
+  admin: 'admin-key-0123456789',
+  responder: 'responder-key-0123456789',
+  viewer: 'viewer-key-0123456789',
+} as const;
+const API_KEYS = `ops:admin:${TEST_KEYS.admin},alertmanager:responder:${TEST_KEYS.responder},dashboard:viewer:${TEST_KEYS.viewer}`;
+
+export interface FirebreakOptions {
+  /** Temporal to use; the run's shared server by default. */
+  temporalAddress?: string;
+  /** Reuse a task queue (to restart on the same queue); a fresh one by default. */
+  taskQueue?: string;
+  env?: Record<string, string>;
+}
+
+/**
+ * One Firebreak in the test process: a real worker on its own task queue and the real API
+ * listening on a free port, both against a real Temporal server.
+ */
+export class TestFirebreak {
+  private constructor(
+    readonly config: Config,
+    readonly http: HttpClient,
+    private readonly app: INestApplication,
+    private worker: { worker: Worker; running: Promise<void>; connection: NativeConnection } | undefined,
+  ) {}
+
+  static async start(options: FirebreakOptions = {}): Promise<TestFirebreak> {
+    const config = loadConfig({
+      API_KEYS,
+      TEMPORAL_ADDRESS: options.temporalAddress ?? sharedTemporalAddress(),
+      TEMPORAL_TASK_QUEUE: options.taskQueue ?? uniqueTaskQueue('e2e'),
+      LOG_LEVEL: 'error',
+      ...options.env,
+    });
+    const worker = await TestFirebreak.startWorker(config);
+    const app = await createApiApp(config);
+    await app.listen(0, '127.0.0.1');
+    const address = app.getHttpServer().address() as { port: number };
+    const http = new HttpClient(`http://127.0.0.1:${address.port}`);
+    return new TestFirebreak(config, http, app, worker);
+  }
+
+  private static async startWorker(config: Config) {
+    const connection = await NativeConnection.connect({ address: config.temporal.address });
+    const worker = await createFirebreakWorker({ config, connection, workflowBundle: workflowBundle() });
+    return { worker, running: worker.run(), connection };
+  }
+
+  get taskQueue(): string {
+    return this.config.temporal.taskQueue;
+  }
+
+  /** The API as each role sees it. */
+  as(role: keyof typeof TEST_KEYS): HttpClient {
+    return this.http.as(TEST_KEYS[role]);
+  }
+
+  async stopWorker(): Promise<void> {
+    if (!this.worker) return;
+    const { worker, running, connection } = this.worker;
+    this.worker = undefined;
+    worker.shutdown();
+    await running;
+    await connection.close();
+  }
+
+  async stop(): Promise<void> {
+    await this.app.close();
+    await this.stopWorker();
+  }
+}

@@ -1,0 +1,41 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { SEARCH_ATTRIBUTES } from '../core/search-attributes';
+import { TEST_ENV } from './temporal';
+
+/**
+ * Once per jest run: start one real Temporal dev server (the project's own binary) and
+ * bundle the workflow code once. Test files reach both through environment variables and
+ * give every test its own task queue.
+ */
+export default async function globalSetup(): Promise<void> {
+  const binary =
+    process.env[TEST_ENV.binary] ??
+    execFileSync(process.execPath, [join(__dirname, '..', 'scripts', 'temporal.mjs'), 'path'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }).trim();
+  process.env[TEST_ENV.binary] = binary;
+
+  const environment = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: binary },
+      ip: '127.0.0.1',
+      searchAttributes: [...SEARCH_ATTRIBUTES],
+    },
+  });
+  process.env[TEST_ENV.address] = environment.address;
+  (globalThis as { firebreakTemporal?: TestWorkflowEnvironment }).firebreakTemporal = environment;
+
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
+  });
+  const bundlePath = join(mkdtempSync(join(tmpdir(), 'firebreak-test-')), 'workflow-bundle.js');
+  writeFileSync(bundlePath, code);
+  process.env[TEST_ENV.bundle] = bundlePath;
+}

@@ -1,0 +1,36 @@
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { SEARCH_ATTRIBUTES } from '../core/search-attributes';
+
+/** Environment variables through which global-setup hands the shared server to test files. */
+export const TEST_ENV = {
+  binary: 'FIREBREAK_TEMPORAL_BIN',
+  address: 'FIREBREAK_TEST_TEMPORAL_ADDRESS',
+  bundle: 'FIREBREAK_TEST_WORKFLOW_BUNDLE',
+} as const;
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is unset: run tests through jest (test/global-setup.ts sets it)`);
+  return value;
+}
+
+/** The address of the run's shared Temporal dev server. */
+export const sharedTemporalAddress = () => required(TEST_ENV.address);
+
+/** The workflow code bundled once for the whole run. */
+export const workflowBundle = () => ({ codePath: required(TEST_ENV.bundle) });
+
+/** A task queue no other test uses. */
+export const uniqueTaskQueue = (label: string) => `test-${label}-${randomUUID().slice(0, 8)}`;
+
+/** A private Temporal dev server (same binary) for tests that stop or restart it. */
+export function startPrivateTemporal(): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: required(TEST_ENV.binary) },
+      ip: '127.0.0.1',
+      searchAttributes: [...SEARCH_ATTRIBUTES],
+    },
+  });
+}
