@@ -6,6 +6,7 @@ module.exports = {
   testMatch: ['**/*.spec.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.data/', '/tools/'],
   transform: {
+    '/node_modules/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
     '^.+\\.ts$': [
       '@swc/jest',
       {
@@ -18,6 +19,11 @@ module.exports = {
       },
     ],
   },
+  // @octokit/rest v22 and what it pulls are ESM only: Node requires them natively, jest does
+  // not, so @swc/jest compiles them to CommonJS like our own code.
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@octokit|universal-user-agent|before-after-hook|json-with-bigint|content-type)/)',
+  ],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 60_000,

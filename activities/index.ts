@@ -1,0 +1,87 @@
+/**
+ * Every Firebreak activity, built from validated integration settings: for each capability
+ * the configured adapter (a real vendor client, or the built-in local one) behind its port.
+ * Workflows import the *type* {@link FirebreakActivities} only.
+ */
+import type { Client } from '@temporalio/client';
+import type { CapabilityActivities } from '../core/capabilities/activities';
+import type { IntegrationsConfig } from '../core/integrations-config';
+import { createSlackClient, SlackChat } from './chat/slack';
+import { LocalChat } from './chat/local';
+import { type ChatPort, createChatActivities } from './chat/port';
+import { createEcsClient, EcsServices } from './ecs-service';
+import { EcsDeploy } from './deploy/ecs';
+import { createGithubClient, GithubDeploy } from './deploy/github';
+import { LocalDeploy } from './deploy/local';
+import { createDeployActivities, type DeployPort } from './deploy/port';
+import { LocalPaging } from './paging/local';
+import { createPagerDutyApi, PagerDutyPaging } from './paging/pagerduty';
+import { createPagingActivities, type PagingPort } from './paging/port';
+import { EcsScaling } from './scaling/ecs';
+import { LocalScaling } from './scaling/local';
+import { createScalingActivities, type ScalingPort } from './scaling/port';
+import { LocalStatusPage } from './status-page/local';
+import { createStatusPageActivities, type StatusPagePort } from './status-page/port';
+import { createStatuspageApi, StatuspageStatusPage } from './status-page/statuspage';
+import { createJiraClient, JiraTicketing } from './ticketing/jira';
+import { LocalTicketing } from './ticketing/local';
+import { createTicketingActivities, type TicketingPort } from './ticketing/port';
+import { LocalVideo } from './video/local';
+import { createVideoActivities, type VideoPort } from './video/port';
+import { createZoomApi, ZoomVideo } from './video/zoom';
+
+export interface ActivityDeps {
+  config: IntegrationsConfig;
+  /** For the local status page, whose state is a workflow; on the worker's namespace. */
+  temporal: Client;
+}
+
+/** The adapter behind each port, as configured. */
+export function createPorts({ config, temporal }: ActivityDeps) {
+  const { timeoutMs } = config;
+  const ticketing: TicketingPort =
+    config.ticketing.provider === 'jira'
+      ? new JiraTicketing(createJiraClient(config.ticketing, timeoutMs), config.ticketing)
+      : new LocalTicketing();
+  const chat: ChatPort =
+    config.chat.provider === 'slack' ? new SlackChat(createSlackClient(config.chat, timeoutMs), config.chat) : new LocalChat();
+  const video: VideoPort =
+    config.video.provider === 'zoom'
+      ? new ZoomVideo(createZoomApi(config.video, timeoutMs), config.video.userId)
+      : new LocalVideo(config.video.roomUrlTemplate);
+  const statusPage: StatusPagePort =
+    config.statusPage.provider === 'statuspage'
+      ? new StatuspageStatusPage(createStatuspageApi(config.statusPage, timeoutMs), config.statusPage.pageId)
+      : new LocalStatusPage(temporal);
+  const deploy: DeployPort =
+    config.deploy.provider === 'github'
+      ? new GithubDeploy(createGithubClient(config.deploy, timeoutMs), config.deploy)
+      : config.deploy.provider === 'ecs'
+        ? new EcsDeploy(new EcsServices(createEcsClient(config.deploy, timeoutMs), config.deploy))
+        : new LocalDeploy();
+  const scaling: ScalingPort =
+    config.scaling.provider === 'ecs'
+      ? new EcsScaling(new EcsServices(createEcsClient(config.scaling, timeoutMs), config.scaling))
+      : new LocalScaling();
+  const paging: PagingPort =
+    config.paging.provider === 'pagerduty'
+      ? new PagerDutyPaging(createPagerDutyApi(config.paging, timeoutMs), config.paging)
+      : new LocalPaging();
+  return { ticketing, chat, video, statusPage, deploy, scaling, paging };
+}
+
+/** Every activity the worker registers, by the names workflows call. */
+export function createActivities(deps: ActivityDeps) {
+  const ports = createPorts(deps);
+  return {
+    ...createTicketingActivities(ports.ticketing),
+    ...createChatActivities(ports.chat),
+    ...createVideoActivities(ports.video),
+    ...createStatusPageActivities(ports.statusPage),
+    ...createDeployActivities(ports.deploy),
+    ...createScalingActivities(ports.scaling),
+    ...createPagingActivities(ports.paging),
+  } satisfies CapabilityActivities;
+}
+
+export type FirebreakActivities = ReturnType<typeof createActivities>;

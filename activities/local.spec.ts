@@ -1,0 +1,91 @@
+import { Client, Connection } from '@temporalio/client';
+import { CapabilityFailure } from '../core/capabilities/common';
+import { loadIntegrationsConfig } from '../core/integrations-config';
+import { sharedTemporalAddress } from '../test/temporal';
+import { activityEnvironment, expectFailure } from '../test/vendors/activity';
+import { createActivities } from '.';
+
+describe('the built-in local adapters (the defaults: no credentials needed)', () => {
+  const env = activityEnvironment();
+  const temporal = new Client({ connection: Connection.lazy({ address: sharedTemporalAddress() }) });
+  const local = (settings: Record<string, string> = {}) => createActivities({ config: loadIntegrationsConfig(settings), temporal });
+  afterAll(() => temporal.connection.close());
+
+  it('registers exactly the activities workflows call', () => {
+    expect(Object.keys(local()).sort()).toEqual(
+      [
+        'ticketingCreateTicket',
+        'ticketingComment',
+        'ticketingTransition',
+        'chatCreateChannel',
+        'chatInvite',
+        'chatPostMessage',
+        'chatSetTopic',
+        'videoCreateMeeting',
+        'statusPageOpenIncident',
+        'statusPageUpdateIncident',
+        'statusPageSetComponentStatus',
+        'deployFindReleases',
+        'deployRollback',
+        'scalingDescribeService',
+        'scalingScaleService',
+        'pagingPage',
+      ].sort(),
+    );
+  });
+
+  it('answers tickets, channels and messages derived from the idempotency key: the same step, the same answer', async () => {
+    const { ticketingCreateTicket, chatCreateChannel, chatPostMessage } = local();
+    const ticket = { idempotencyKey: 'inc-1/ticket', incidentId: 'inc-1', summary: 'Checkout latency' };
+    const first = await env.run(ticketingCreateTicket, ticket);
+    expect(first).toEqual({ key: expect.stringMatching(/^LOCAL-[0-9A-F]{8}$/), url: `/v1/incidents/inc-1#${first.key}`, created: true });
+    expect(await env.run(ticketingCreateTicket, ticket)).toEqual(first);
+    expect((await env.run(ticketingCreateTicket, { ...ticket, idempotencyKey: 'inc-1/other' })).key).not.toBe(first.key);
+
+    const channel = await env.run(chatCreateChannel, { idempotencyKey: 'inc-1/channel', incidentId: 'inc-1', name: 'INC 1: Checkout!' });
+    expect(channel).toEqual({ id: expect.stringMatching(/^local-/), name: 'inc-1-checkout', url: '/v1/incidents/inc-1/events', created: true });
+    const post = { idempotencyKey: 'inc-1/post', channelId: channel.id, text: 'hello' };
+    expect(await env.run(chatPostMessage, post)).toEqual(await env.run(chatPostMessage, post));
+  });
+
+  it('builds meeting links from VIDEO_ROOM_URL_TEMPLATE', async () => {
+    const meeting = { idempotencyKey: 'inc-1/bridge', incidentId: 'inc 1', topic: 'bridge' };
+    expect(await env.run(local().videoCreateMeeting, meeting)).toEqual({
+      id: expect.stringMatching(/^local-[0-9a-f]{12}$/),
+      joinUrl: 'https://meet.jit.si/firebreak-inc%201',
+      created: true,
+    });
+    const custom = local({ VIDEO_ROOM_URL_TEMPLATE: 'https://meet.example.com/{incidentId}-{key}' });
+    expect((await env.run(custom.videoCreateMeeting, meeting)).joinUrl).toMatch(/^https:\/\/meet\.example\.com\/inc%201-[0-9a-f]{12}$/);
+  });
+
+  it('pages, deploys and scales as recorded no-ops, still refusing what is out of bounds', async () => {
+    const { pagingPage, deployFindReleases, deployRollback, scalingScaleService, scalingDescribeService } = local();
+    expect(await env.run(pagingPage, { idempotencyKey: 'k', incidentId: 'inc-1', action: 'trigger', dedupKey: 'd', summary: 's' })).toEqual({
+      dedupKey: 'd',
+      delivered: true,
+      provider: 'local',
+    });
+    const target = { service: 'shop', scope: 'acme/shop' };
+    expect(await env.run(deployFindReleases, { target })).toEqual({ current: null, previousGood: null });
+    expect(await env.run(deployRollback, { idempotencyKey: 'k', target, to: { ref: 'v41', id: '1' } })).toEqual({
+      deploymentId: expect.stringMatching(/^local-/),
+      ref: 'v41',
+      created: false,
+      stable: true,
+      recordedOnly: true,
+    });
+    const ref = { cluster: 'prod', service: 'api' };
+    expect(await env.run(scalingScaleService, { idempotencyKey: 'k', ref, desiredCount: 4, min: 1, max: 5 })).toEqual({
+      previousCount: 4,
+      desiredCount: 4,
+      stable: true,
+      recordedOnly: true,
+    });
+    await expectFailure(env.run(scalingScaleService, { idempotencyKey: 'k', ref, desiredCount: 9, min: 1, max: 5 }), {
+      type: CapabilityFailure.OutOfBounds,
+      nonRetryable: true,
+    });
+    expect(await env.run(scalingDescribeService, { ref })).toMatchObject({ ref, desiredCount: 0, runningCount: 0 });
+  });
+});

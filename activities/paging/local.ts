@@ -1,0 +1,9 @@
+import type { PageResult } from '../../core/capabilities/paging';
+import type { PageCommand, PagingPort } from './port';
+
+/** The built-in paging: the notification is the calling workflow's entry on the incident timeline. */
+export class LocalPaging implements PagingPort {
+  async page({ dedupKey }: PageCommand): Promise<PageResult> {
+    return { dedupKey, delivered: true, provider: 'local' };
+  }
+}

@@ -1,0 +1,54 @@
+import type { PageResult } from '../../core/capabilities/paging';
+import type { PagerDutySettings } from '../../core/integrations-config';
+import { VendorHttp } from '../vendor-http';
+import type { PageCommand, PagingPort } from './port';
+
+/** PagerDuty's Events API v2. The routing key travels in the body, never in a header or URL. */
+export function createPagerDutyApi(settings: PagerDutySettings, timeoutMs: number): VendorHttp {
+  return new VendorHttp({
+    vendor: 'PagerDuty',
+    baseUrl: settings.eventsUrl,
+    timeoutMs,
+    secrets: [settings.routingKey.reveal()],
+  });
+}
+
+/**
+ * PagerDuty paging through Events API v2. Every event carries the incident's dedup key as
+ * `dedup_key`: PagerDuty keeps one alert per key, so a repeated trigger adds to the open
+ * alert instead of opening a second, and acknowledge/resolve act on that alert.
+ */
+export class PagerDutyPaging implements PagingPort {
+  constructor(
+    private readonly api: VendorHttp,
+    private readonly settings: Pick<PagerDutySettings, 'routingKey'>,
+  ) {}
+
+  async page(command: PageCommand): Promise<PageResult> {
+    const answer = await this.api.request<{ dedup_key?: string }>(`${command.action} event`, '/v2/enqueue', {
+      method: 'POST',
+      body: {
+        routing_key: this.settings.routingKey.reveal(),
+        event_action: command.action,
+        dedup_key: command.dedupKey,
+        client: 'Firebreak',
+        ...(command.action === 'trigger'
+          ? {
+              payload: {
+                summary: command.summary,
+                source: 'firebreak',
+                severity: command.severity,
+                custom_details: {
+                  incident_id: command.incidentId,
+                  targets: command.targets,
+                  ...(command.level !== undefined ? { escalation_level: command.level } : {}),
+                  idempotency_key: command.idempotencyKey,
+                },
+              },
+            }
+          : {}),
+      },
+    });
+    return { dedupKey: answer?.dedup_key ?? command.dedupKey, delivered: true, provider: 'pagerduty' };
+  }
+}

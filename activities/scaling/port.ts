@@ -1,0 +1,50 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { z } from 'zod';
+import { CapabilityFailure } from '../../core/capabilities/common';
+import {
+  type DescribeServiceInput,
+  DescribeServiceInputSchema,
+  type ScaleResult,
+  type ScaleServiceInput,
+  ScaleServiceInputSchema,
+  type ServiceDescription,
+} from '../../core/capabilities/scaling';
+import { parseStepInput } from '../step-input';
+
+export type DescribeServiceQuery = z.output<typeof DescribeServiceInputSchema>;
+export type ScaleServiceCommand = z.output<typeof ScaleServiceInputSchema>;
+
+/** Service scaling. Scaling acts once per idempotency key (a repeat finds the count applied). */
+export interface ScalingPort {
+  describeService(query: DescribeServiceQuery): Promise<ServiceDescription>;
+  scaleService(command: ScaleServiceCommand): Promise<ScaleResult>;
+}
+
+/**
+ * A desired count outside `[min, max]` is refused, not clamped: the caller asked for
+ * something the runbook's bounds forbid, and silently scaling to another number would hide it.
+ */
+export function checkScaleBounds({ desiredCount, min, max, ref }: ScaleServiceCommand): void {
+  if (min > max) {
+    throw ApplicationFailure.nonRetryable(`scaling bounds are inverted: min ${min} > max ${max}`, CapabilityFailure.InvalidInput);
+  }
+  if (desiredCount < min || desiredCount > max) {
+    throw ApplicationFailure.nonRetryable(
+      `${ref.cluster}/${ref.service}: desired count ${desiredCount} is outside [${min}, ${max}]`,
+      CapabilityFailure.OutOfBounds,
+    );
+  }
+}
+
+export function createScalingActivities(port: ScalingPort) {
+  return {
+    async scalingDescribeService(input: DescribeServiceInput): Promise<ServiceDescription> {
+      return port.describeService(parseStepInput(DescribeServiceInputSchema, input, 'scalingDescribeService'));
+    },
+    async scalingScaleService(input: ScaleServiceInput): Promise<ScaleResult> {
+      const command = parseStepInput(ScaleServiceInputSchema, input, 'scalingScaleService');
+      checkScaleBounds(command);
+      return port.scaleService(command);
+    },
+  };
+}

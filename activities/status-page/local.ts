@@ -1,0 +1,59 @@
+import { Context } from '@temporalio/activity';
+import { type Client, WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import type { StatusIncident } from '../../core/capabilities/status-page';
+import {
+  type OpenStatusIncidentCommand,
+  type SetComponentStatusCommand,
+  STATUS_PAGE_WORKFLOW_TYPE,
+  type UpdateStatusIncidentCommand,
+  openStatusIncidentUpdate,
+  setComponentStatusUpdate,
+  statusPageWorkflowId,
+  updateStatusIncidentUpdate,
+} from '../../core/status-page-messages';
+import type { statusPageWorkflow } from '../../workflows/status-page';
+import type { StatusPagePort } from './port';
+
+/**
+ * The built-in status page: Firebreak's own public page at `/status`, whose state is the
+ * `statusPageWorkflow` entity workflow. Each call is one update-with-start, so the first one
+ * starts the page; the workflow applies each idempotency key once.
+ */
+export class LocalStatusPage implements StatusPagePort {
+  constructor(private readonly temporal: Client) {}
+
+  openIncident(command: OpenStatusIncidentCommand): Promise<StatusIncident> {
+    return this.send(openStatusIncidentUpdate, command);
+  }
+
+  updateIncident(command: UpdateStatusIncidentCommand): Promise<void> {
+    return this.send(updateStatusIncidentUpdate, command);
+  }
+
+  setComponentStatus(command: SetComponentStatusCommand): Promise<void> {
+    return this.send(setComponentStatusUpdate, command);
+  }
+
+  private async send<Ret, Arg>(update: UpdateDefinition<Ret, [Arg]>, command: Arg): Promise<Ret> {
+    // The page lives on the task queue of the worker running this activity.
+    const { taskQueue } = Context.current().info;
+    try {
+      return await this.temporal.workflow.executeUpdateWithStart(update, {
+        args: [command],
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof statusPageWorkflow>(STATUS_PAGE_WORKFLOW_TYPE, {
+          workflowId: statusPageWorkflowId(taskQueue),
+          taskQueue,
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          args: [{}],
+        }),
+      });
+    } catch (error) {
+      // The page refused the command for good (an unknown incident): so does the activity.
+      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure && error.cause.nonRetryable) {
+        throw ApplicationFailure.nonRetryable(error.cause.message, error.cause.type);
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,454 @@
+/**
+ * docker-compose.yml and the Dockerfile cannot be run here (no container engine), so this
+ * checks what drifts silently: pinned images, environment variables that are real settings,
+ * the search attributes registered against core/search-attributes.ts, the build, the
+ * depends_on graph, and the entry points against the TypeScript sources. Each check reports
+ * a readable problem; the mutation cases below prove the checks can fail.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { type Config, ConfigSchema, loadConfig } from '../../core/config';
+import { SEARCH_ATTRIBUTES } from '../../core/search-attributes';
+
+const ROOT = join(__dirname, '..', '..');
+const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
+
+/**
+ * Integration settings (the design's "Integration settings" table, read by the worker through
+ * core/integrations-config.ts): `<CAPABILITY>_PROVIDER`, each adapter's variables, and the AWS
+ * SDK's credential chain. Listed here rather than imported so the check stands on its own;
+ * anything else given to the api or worker must be a key of ConfigSchema. Every entry must be
+ * passed to the worker, so this list cannot go stale either.
+ */
+const INTEGRATION_SETTINGS = [
+  'INTEGRATIONS_TIMEOUT_MS',
+  'TICKETING_PROVIDER',
+  'JIRA_BASE_URL',
+  'JIRA_EMAIL',
+  'JIRA_API_TOKEN',
+  'JIRA_PROJECT_KEY',
+  'JIRA_ISSUE_TYPE',
+  'JIRA_SEARCH_API',
+  'CHAT_PROVIDER',
+  'SLACK_BOT_TOKEN',
+  'SLACK_API_URL',
+  'VIDEO_PROVIDER',
+  'ZOOM_ACCOUNT_ID',
+  'ZOOM_CLIENT_ID',
+  'ZOOM_CLIENT_SECRET',
+  'ZOOM_API_URL',
+  'ZOOM_OAUTH_URL',
+  'ZOOM_USER_ID',
+  'VIDEO_ROOM_URL_TEMPLATE',
+  'STATUSPAGE_PROVIDER',
+  'STATUSPAGE_API_KEY',
+  'STATUSPAGE_PAGE_ID',
+  'STATUSPAGE_API_URL',
+  'DEPLOY_PROVIDER',
+  'GITHUB_TOKEN',
+  'GITHUB_API_URL',
+  'SCALING_PROVIDER',
+  'AWS_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AWS_ENDPOINT_URL_ECS',
+  'ECS_WAIT_TIMEOUT_MS',
+  'ECS_POLL_INTERVAL_MS',
+  'PAGING_PROVIDER',
+  'PAGERDUTY_ROUTING_KEY',
+  'PAGERDUTY_EVENTS_URL',
+] as const;
+
+/** Settings deliberately not given to the containers, and why. */
+const NOT_DEPLOYED: Record<string, string> = {
+  DATA_DIR: 'holds only the generated key of `npm start`; compose requires API_KEYS instead',
+};
+
+const SETTINGS = new Set<string>([...Object.keys(ConfigSchema.shape), ...INTEGRATION_SETTINGS]);
+/** Node's own variables, allowed as ENV in the Dockerfile. */
+const NODE_VARIABLES = new Set(['NODE_ENV', 'NODE_OPTIONS']);
+/** Stand-ins for `${NAME:?...}` variables the operator must supply, to validate the rest. */
+const REQUIRED_SAMPLES: Record<string, string> = { API_KEYS: 'compose-test:admin:compose-test-key' };
+const FLOATING_TAGS = new Set(['latest', 'stable', 'main', 'master', 'edge', 'nightly', 'dev']);
+const CONDITIONS = new Set(['service_started', 'service_healthy', 'service_completed_successfully']);
+/** How the temporal CLI spells each search attribute type. */
+const CLI_TYPE: Record<string, string> = {
+  TEXT: 'Text',
+  KEYWORD: 'Keyword',
+  INT: 'Int',
+  DOUBLE: 'Double',
+  BOOL: 'Bool',
+  DATETIME: 'Datetime',
+  KEYWORD_LIST: 'KeywordList',
+};
+const ENTRY_POINTS = { api: 'apps/api/src/main.ts', worker: 'apps/worker/src/main.ts' } as const;
+
+type EnvValue = string | number | boolean | null;
+interface ComposeService {
+  image?: string;
+  build?: string | { context?: string; dockerfile?: string };
+  command?: string | string[];
+  entrypoint?: string | string[];
+  environment?: Record<string, EnvValue> | string[];
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  ports?: unknown[];
+  container_name?: string;
+  healthcheck?: { test?: string | string[] };
+  restart?: string;
+}
+interface ComposeFile {
+  services?: Record<string, ComposeService>;
+}
+
+/** The environment as name → raw value; null means "passed through from the operator". */
+function environmentOf(service: ComposeService): Map<string, string | null> {
+  const env = new Map<string, string | null>();
+  const entries = service.environment ?? {};
+  if (Array.isArray(entries)) {
+    for (const entry of entries) {
+      const at = entry.indexOf('=');
+      env.set(at < 0 ? entry : entry.slice(0, at), at < 0 ? null : entry.slice(at + 1));
+    }
+  } else {
+    for (const [name, value] of Object.entries(entries)) env.set(name, value === null ? null : String(value));
+  }
+  return env;
+}
+
+/** Resolves compose interpolation as if the operator set only the required variables. */
+function interpolate(value: string): string {
+  return value
+    .replace(/(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g, (_match, name: string, op?: string, arg?: string) => {
+      if (op === ':-' || op === '-') return arg ?? '';
+      if (op === ':?' || op === '?') {
+        const sample = REQUIRED_SAMPLES[name];
+        if (sample === undefined) throw new Error(`\${${name}} is required but has no sample in REQUIRED_SAMPLES`);
+        return sample;
+      }
+      return '';
+    })
+    .replace(/\$\$/g, '$');
+}
+
+/** The environment a container would get when the operator sets only the required variables. */
+function resolvedEnvironment(service: ComposeService): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of environmentOf(service)) if (value !== null) env[name] = interpolate(value);
+  return env;
+}
+
+const commandText = (value: string | string[] | undefined) => (Array.isArray(value) ? value.join(' ') : (value ?? ''));
+
+/** `name:tag` or `name@sha256:…` with a fixed tag; problems otherwise. */
+function imageProblems(where: string, image: string): string[] {
+  if (image.includes('$')) return [`${where}: image "${image}" is interpolated, so its version is not pinned here`];
+  if (/@sha256:[0-9a-f]{64}$/.test(image)) return [];
+  const lastPart = image.split('/').pop() ?? image;
+  const colon = lastPart.lastIndexOf(':');
+  if (colon < 0) return [`${where}: image "${image}" has no tag (it would float to latest)`];
+  const tag = lastPart.slice(colon + 1);
+  if (FLOATING_TAGS.has(tag.toLowerCase())) return [`${where}: image "${image}" uses the floating tag "${tag}"`];
+  return [];
+}
+
+/** Dockerfile instructions with line continuations joined. */
+function dockerfileInstructions(text: string): { keyword: string; args: string }[] {
+  const joined = text
+    .split('\n')
+    .filter((line) => !/^\s*#/.test(line))
+    .join('\n')
+    .replace(/\\\n/g, ' ');
+  return joined
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0)
+    .map((line) => {
+      const [keyword, ...rest] = line.split(/\s+/);
+      return { keyword: keyword.toUpperCase(), args: rest.join(' ') };
+    });
+}
+
+/** The TypeScript source a compiled `dist/….js` path comes from, per tsconfig.json. */
+function sourceOf(jsPath: string): string | undefined {
+  const { compilerOptions } = JSON.parse(read('tsconfig.json')) as { compilerOptions: { outDir: string; rootDir: string } };
+  const outDir = compilerOptions.outDir.replace(/^\.\//, '').replace(/\/$/, '');
+  const prefix = `${outDir}/`;
+  if (!jsPath.startsWith(prefix) || !jsPath.endsWith('.js')) return undefined;
+  return join(compilerOptions.rootDir, jsPath.slice(prefix.length).replace(/\.js$/, '.ts')).replace(/\\/g, '/');
+}
+
+/** The compiled entry point a command runs (`node dist/….js`), or undefined. */
+function entryPointOf(command: string): string | undefined {
+  return /\bnode\s+(?:--?\S+\s+)*(\S+\.js)\b/.exec(command)?.[1];
+}
+
+function entryPointProblems(where: string, command: string, expected: string): string[] {
+  const script = entryPointOf(command);
+  if (!script) return [`${where}: command "${command}" does not run a compiled entry point with node`];
+  const source = sourceOf(script);
+  if (!source) return [`${where}: ${script} is not under tsconfig.json's outDir`];
+  const problems: string[] = [];
+  if (!existsSync(join(ROOT, source))) problems.push(`${where}: runs ${script}, but its source ${source} does not exist`);
+  if (source !== expected) problems.push(`${where}: runs ${source}, expected ${expected}`);
+  return problems;
+}
+
+interface DeployFiles {
+  compose: string;
+  dockerfile: string;
+  dockerignore: string;
+}
+
+/** Every problem found in the deployment files; empty when they agree with the code. */
+function deployProblems({ compose, dockerfile, dockerignore }: DeployFiles): string[] {
+  const problems: string[] = [];
+  const file = parse(compose) as ComposeFile;
+  const services = file.services ?? {};
+  const names = new Set(Object.keys(services));
+  const dockerInstructions = dockerfileInstructions(dockerfile);
+
+  // Images: compose services and the Dockerfile's base images, all pinned.
+  for (const [name, service] of Object.entries(services)) {
+    if (service.image) problems.push(...imageProblems(`service ${name}`, service.image));
+    else if (!service.build) problems.push(`service ${name}: has neither image nor build`);
+  }
+  const stages = new Set<string>();
+  const bases: string[] = [];
+  for (const { args } of dockerInstructions.filter(({ keyword }) => keyword === 'FROM')) {
+    const [image, as, stage] = args.replace(/--platform=\S+\s+/, '').split(/\s+/);
+    if (!stages.has(image)) {
+      problems.push(...imageProblems('Dockerfile FROM', image));
+      bases.push(image);
+    }
+    if (as?.toUpperCase() === 'AS' && stage) stages.add(stage);
+  }
+  for (const base of bases) {
+    if (!/^node:20(\.\d+)*-bookworm-slim(@sha256:[0-9a-f]{64})?$/.test(base)) {
+      problems.push(`Dockerfile FROM ${base}: expected an official Node 20 bookworm-slim image`);
+    }
+  }
+  const server = services.temporal?.image?.split(':')[1];
+  for (const [name, service] of Object.entries(services)) {
+    const [repository, tag] = (service.image ?? '').split(':');
+    if (repository === 'temporalio/admin-tools' && tag !== server) {
+      problems.push(`service ${name}: temporalio/admin-tools:${tag} must match temporalio/server:${server} (schema and CLI follow the server)`);
+    }
+  }
+
+  // depends_on: known services, known conditions.
+  for (const [name, service] of Object.entries(services)) {
+    const deps = service.depends_on ?? [];
+    const entries: [string, string | undefined][] = Array.isArray(deps)
+      ? deps.map((dep) => [dep, undefined])
+      : Object.entries(deps).map(([dep, spec]) => [dep, spec?.condition]);
+    for (const [dep, condition] of entries) {
+      if (!names.has(dep)) problems.push(`service ${name}: depends_on names "${dep}", which is not a service`);
+      if (condition !== undefined && !CONDITIONS.has(condition)) {
+        problems.push(`service ${name}: depends_on ${dep} has unknown condition "${condition}"`);
+      }
+    }
+  }
+
+  // api and worker: built from the repo's Dockerfile, running the right entry point, with
+  // settings only, and values that pass core/config.ts.
+  const cmd = dockerInstructions.filter(({ keyword }) => keyword === 'CMD').pop();
+  let defaultCommand = '';
+  if (!cmd) problems.push('Dockerfile: no CMD (the default command must run the API)');
+  else {
+    defaultCommand = cmd.args.startsWith('[') ? (JSON.parse(cmd.args) as string[]).join(' ') : cmd.args;
+    problems.push(...entryPointProblems('Dockerfile CMD', defaultCommand, ENTRY_POINTS.api));
+  }
+  const configs: Partial<Record<keyof typeof ENTRY_POINTS, Config>> = {};
+  for (const role of ['api', 'worker'] as const) {
+    const service = services[role];
+    if (!service) {
+      problems.push(`service ${role} is missing`);
+      continue;
+    }
+    const build = typeof service.build === 'string' ? { context: service.build } : service.build;
+    if (!build) problems.push(`service ${role}: not built from the Dockerfile (no build section)`);
+    else {
+      const context = (build.context ?? '.').replace(/\/$/, '') || '.';
+      const dockerfilePath = build.dockerfile ?? 'Dockerfile';
+      if (context !== '.' && context !== './') problems.push(`service ${role}: build context "${context}" is not the repository root`);
+      if (dockerfilePath !== 'Dockerfile') problems.push(`service ${role}: builds from "${dockerfilePath}", not the repository's Dockerfile`);
+    }
+    problems.push(
+      ...entryPointProblems(`service ${role} command`, commandText(service.command) || defaultCommand, ENTRY_POINTS[role]),
+    );
+    if (service.restart !== 'unless-stopped') problems.push(`service ${role}: restart should be unless-stopped`);
+    if (service.container_name) problems.push(`service ${role}: container_name blocks --scale`);
+
+    for (const name of environmentOf(service).keys()) {
+      if (!SETTINGS.has(name)) problems.push(`service ${role}: environment variable ${name} is not a Firebreak setting`);
+    }
+    try {
+      configs[role] = loadConfig(resolvedEnvironment(service));
+    } catch (error) {
+      problems.push(`service ${role}: settings do not pass core/config.ts: ${(error as Error).message}`);
+    }
+  }
+  const { api, worker } = configs;
+  const passed = new Set(['api', 'worker'].flatMap((role) => [...environmentOf(services[role] ?? {}).keys()]));
+  for (const name of Object.keys(ConfigSchema.shape)) {
+    if (!passed.has(name) && !(name in NOT_DEPLOYED)) {
+      problems.push(`setting ${name} reaches neither api nor worker (pass it through, or list it in NOT_DEPLOYED)`);
+    }
+  }
+  const workerEnv = services.worker ? environmentOf(services.worker) : new Map<string, string | null>();
+  for (const name of INTEGRATION_SETTINGS) {
+    if (!workerEnv.has(name)) problems.push(`service worker: integration setting ${name} is not passed through`);
+  }
+  const apiEnv = services.api ? environmentOf(services.api) : new Map<string, string | null>();
+  if (!/^\$\{API_KEYS:\?[^}]*\}$/.test(apiEnv.get('API_KEYS') ?? '')) {
+    problems.push('service api: API_KEYS must come from the operator\'s environment as ${API_KEYS:?…}');
+  }
+  if (api) {
+    if (api.host !== '0.0.0.0') problems.push(`service api: HOST is ${api.host}; inside a container it must be 0.0.0.0`);
+    const health = commandText(services.api?.healthcheck?.test);
+    if (!health.includes(`:${api.port}/healthz`)) problems.push(`service api: healthcheck must GET /healthz on port ${api.port}`);
+    const targets = (services.api?.ports ?? []).map((port) => String(port).split(':').pop());
+    if (!targets.every((target) => target === String(api.port))) {
+      problems.push(`service api: published ports ${targets.join(', ')} do not all target PORT ${api.port}`);
+    }
+  }
+  if (worker && (services.worker?.ports ?? []).length > 0) problems.push('service worker: host ports block --scale');
+  for (const [role, config] of Object.entries(configs)) {
+    if (!config) continue;
+    const host = config.temporal.address.split(/:(?=\d+$)/)[0];
+    if (!names.has(host)) problems.push(`service ${role}: TEMPORAL_ADDRESS ${config.temporal.address} is not a compose service`);
+  }
+  if (api && worker) {
+    if (api.temporal.namespace !== worker.temporal.namespace) problems.push('api and worker use different TEMPORAL_NAMESPACE');
+    if (api.temporal.taskQueue !== worker.temporal.taskQueue) problems.push('api and worker use different TEMPORAL_TASK_QUEUE');
+  }
+
+  // Search attributes: registered once, exactly those of core/search-attributes.ts, in the
+  // namespace Firebreak uses, before the api and worker start.
+  const registrars = Object.entries(services).filter(([, service]) =>
+    /temporal operator search-attribute create/.test(commandText(service.command) + commandText(service.entrypoint)),
+  );
+  if (registrars.length !== 1) problems.push(`expected one service registering search attributes, found ${registrars.length}`);
+  for (const [name, service] of registrars) {
+    const script = commandText(service.command) + '\n' + commandText(service.entrypoint);
+    const create = /temporal operator search-attribute create((?:[^\n]*\\\n)*[^\n]*)/.exec(script)?.[1] ?? '';
+    const registered = [...create.matchAll(/--name\s+(\S+)\s+--type\s+(\S+)/g)].map(([, saName, type]) => `${saName}:${type}`);
+    const expected = SEARCH_ATTRIBUTES.map(({ name: saName, type }) => `${saName}:${CLI_TYPE[type] ?? type}`);
+    if (JSON.stringify([...registered].sort()) !== JSON.stringify([...expected].sort())) {
+      problems.push(`service ${name}: registers [${registered.join(', ')}], core/search-attributes.ts defines [${expected.join(', ')}]`);
+    }
+    const env = resolvedEnvironment(service);
+    if (api && env.TEMPORAL_NAMESPACE !== api.temporal.namespace) {
+      problems.push(`service ${name}: registers in namespace "${env.TEMPORAL_NAMESPACE}", the api uses "${api.temporal.namespace}"`);
+    }
+    for (const role of ['api', 'worker']) {
+      const deps = services[role]?.depends_on;
+      const condition = deps && !Array.isArray(deps) ? deps[name]?.condition : undefined;
+      if (condition !== 'service_completed_successfully') {
+        problems.push(`service ${role}: must depend on ${name} with condition service_completed_successfully`);
+      }
+    }
+  }
+
+  // Dockerfile: settings only in ENV, a non-root user, compiled workflows kept.
+  for (const { args } of dockerInstructions.filter(({ keyword }) => keyword === 'ENV')) {
+    for (const [, name] of args.matchAll(/(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=/g)) {
+      if (!SETTINGS.has(name) && !NODE_VARIABLES.has(name)) problems.push(`Dockerfile ENV ${name} is not a Firebreak setting`);
+    }
+  }
+  const lastStageStart = dockerInstructions.map(({ keyword }) => keyword).lastIndexOf('FROM');
+  const runtime = dockerInstructions.slice(lastStageStart);
+  const user = runtime.filter(({ keyword }) => keyword === 'USER').pop()?.args;
+  if (!user || /^(root|0)(:|$)/.test(user)) problems.push('Dockerfile: the runtime stage must switch to a non-root USER');
+  if (!runtime.some(({ keyword, args }) => keyword === 'COPY' && /\S*\/dist\/?\s/.test(`${args} `))) {
+    problems.push('Dockerfile: the runtime stage must copy dist/ (the worker bundles dist/workflows at start)');
+  }
+
+  // .dockerignore: an allow-list that lets in every folder tsconfig.build.json compiles.
+  const ignore = dockerignore.split('\n').map((line) => line.trim());
+  const { include } = JSON.parse(read('tsconfig.build.json')) as { include: string[] };
+  for (const folder of include) {
+    if (ignore.includes('*') && !ignore.includes(`!${folder}/`) && !ignore.includes(`!${folder}`)) {
+      problems.push(`.dockerignore keeps out ${folder}/, which tsconfig.build.json compiles`);
+    }
+  }
+  for (const secret of ['.env', '.data']) {
+    if (!ignore.includes('*') && !ignore.some((line) => line.replace(/^\/|\/$/g, '') === secret)) {
+      problems.push(`.dockerignore must keep ${secret} out of the build context`);
+    }
+  }
+  return problems;
+}
+
+const actual = (): DeployFiles => ({
+  compose: read('docker-compose.yml'),
+  dockerfile: read('Dockerfile'),
+  dockerignore: read('.dockerignore'),
+});
+
+/** A copy of the real files with one edit; the edit must apply, or the case proves nothing. */
+function mutate(target: keyof DeployFiles, from: string | RegExp, to: string): DeployFiles {
+  const files = actual();
+  const changed = files[target].replace(from, to);
+  if (changed === files[target]) throw new Error(`mutation did not apply: ${String(from)}`);
+  return { ...files, [target]: changed };
+}
+
+describe('deployment files', () => {
+  it('agree with the code', () => {
+    expect(deployProblems(actual())).toEqual([]);
+  });
+
+  it('register every search attribute with the type core/search-attributes.ts gives it', () => {
+    expect(SEARCH_ATTRIBUTES.length).toBeGreaterThan(0);
+    const compose = read('docker-compose.yml');
+    for (const { name, type } of SEARCH_ATTRIBUTES) expect(compose).toMatch(new RegExp(`--name ${name} --type ${CLI_TYPE[type]}\\b`));
+  });
+
+  it('are validated by core/config.ts for the api and the worker', () => {
+    const { services = {} } = parse(read('docker-compose.yml')) as ComposeFile;
+    const service = (name: string) => {
+      const found = services[name];
+      if (!found) throw new Error(`docker-compose.yml has no ${name} service`);
+      return found;
+    };
+    const api = loadConfig(resolvedEnvironment(service('api')));
+    expect(api.host).toBe('0.0.0.0');
+    expect(api.temporal.address).toBe('temporal:7233');
+    expect(api.apiKeys?.map(({ name }) => name)).toEqual(['compose-test']);
+    expect(loadConfig(resolvedEnvironment(service('worker'))).temporal.address).toBe('temporal:7233');
+  });
+});
+
+describe('the checks fail when the files drift', () => {
+  const cases: [string, DeployFiles, RegExp][] = [
+    ['an image on latest', mutate('compose', /temporalio\/ui:[\w.]+/, 'temporalio/ui:latest'), /temporalio\/ui:latest.*floating tag/],
+    ['an image without a tag', mutate('compose', /postgres:[\w.-]+/, 'postgres'), /"postgres" has no tag/],
+    ['admin-tools and server apart', mutate('compose', /temporalio\/server:[\w.]+/, 'temporalio/server:1.99.0'), /must match temporalio\/server/],
+    ['a Dockerfile base on latest', mutate('dockerfile', /node:[\w.-]+ AS runtime/, 'node:latest AS runtime'), /Dockerfile FROM.*floating tag/],
+    ['an unknown variable', mutate('compose', /(\n {6})LOG_LEVEL: /, '$1LOG_LEVL: x$1LOG_LEVEL: '), /LOG_LEVL is not a Firebreak setting/],
+    ['a setting left out', mutate('compose', /\n {6}TEMPORAL_RPC_TIMEOUT_MS:/, ''), /setting TEMPORAL_RPC_TIMEOUT_MS reaches neither api nor worker/],
+    ['an integration setting left out', mutate('compose', /\n {6}PAGERDUTY_EVENTS_URL:/, ''), /PAGERDUTY_EVENTS_URL is not passed through/],
+    ['an invalid setting value', mutate('compose', /(\n {2}api:\n(?:.*\n)*? {6}TEMPORAL_ADDRESS: )temporal:7233/, '$1temporal'), /service api: settings do not pass.*TEMPORAL_ADDRESS/s],
+    ['a default API key', mutate('compose', /\$\{API_KEYS:\?[^}]*\}/, 'ops:admin:defaultkey1'), /API_KEYS must come from the operator/],
+    ['api and worker on different queues', mutate('compose', /(\n {2}worker:\n(?:.*\n)*? {6}TEMPORAL_TASK_QUEUE: )\$\{TEMPORAL_TASK_QUEUE:-firebreak\}/, '$1other'), /different TEMPORAL_TASK_QUEUE/],
+    ['a renamed search attribute', mutate('compose', '--name FirebreakCommander', '--name FirebreakOwner'), /registers \[.*FirebreakOwner:Keyword.*\], core\/search-attributes\.ts defines/],
+    ['a search attribute left out', mutate('compose', / \\\n\s+--name FirebreakService --type Keyword/, ''), /core\/search-attributes\.ts defines/],
+    ['a wrong search attribute type', mutate('compose', '--name FirebreakStatus --type Keyword', '--name FirebreakStatus --type Text'), /FirebreakStatus:Text/],
+    ['depends_on a missing service', mutate('compose', /( {6})temporal-setup:\n( {8}condition: service_completed_successfully)/, '$1temporal-init:\n$2'), /depends_on names "temporal-init"/],
+    ['a missing entry point', mutate('compose', 'dist/apps/worker/src/main.js', 'dist/apps/worker/src/start.js'), /apps\/worker\/src\/start\.ts does not exist/],
+    ['the worker running the API', mutate('compose', 'dist/apps/worker/src/main.js', 'dist/apps/api/src/main.js'), /service worker command: runs apps\/api\/src\/main\.ts, expected apps\/worker/],
+    ['a CMD that does not exist', mutate('dockerfile', /(CMD \[.*)dist\/apps\/api\/src\/main\.js/, '$1dist/apps/api/main.js'), /Dockerfile CMD: runs dist\/apps\/api\/main\.js, but its source apps\/api\/main\.ts does not exist/],
+    ['another Dockerfile', mutate('compose', 'dockerfile: Dockerfile', 'dockerfile: Dockerfile.dev'), /builds from "Dockerfile\.dev"/],
+    ['a worker with a fixed name', mutate('compose', /(\n {2}worker:\n)/, '$1    container_name: firebreak-worker\n'), /service worker: container_name blocks --scale/],
+    ['a root runtime user', mutate('dockerfile', /\nUSER node\n/, '\nUSER root\n'), /non-root USER/],
+    ['a folder the build context leaves out', mutate('dockerignore', '!workflows/\n', ''), /keeps out workflows\//],
+  ];
+
+  it.each(cases)('%s', (_label, files, problem) => {
+    const problems = deployProblems(files);
+    expect(problems.join('\n')).toMatch(problem);
+  });
+});

@@ -1,0 +1,57 @@
+/**
+ * moto's server (PyPI `moto[server]`, installed into tools/venv by
+ * scripts/install-test-tools.sh) standing in for AWS ECS: started on a free loopback port
+ * for a test file, stopped after it.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { waitFor } from '../wait';
+
+const ROOT = join(__dirname, '..', '..');
+const MOTO_SERVER = join(ROOT, 'tools', 'venv', 'bin', 'moto_server');
+
+/** Credentials moto accepts (it checks none); the SDK signs with them. */
+export const MOTO_CREDENTIALS = { accessKeyId: 'testing', secretAccessKey: 'testing' } as const;
+export const MOTO_REGION = 'eu-west-1';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export interface Moto {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts moto. New ECS services report this many running tasks (moto runs none itself), so
+ * a service created with at most that desired count is stable at once.
+ */
+export async function startMoto({ runningTasks = 2 } = {}): Promise<Moto> {
+  if (!existsSync(MOTO_SERVER)) {
+    execFileSync('bash', [join(ROOT, 'scripts', 'install-test-tools.sh')], { cwd: ROOT, stdio: 'inherit' });
+  }
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child: ChildProcess = spawn(MOTO_SERVER, ['-H', '127.0.0.1', '-p', String(port)], {
+    env: { ...process.env, MOTO_ECS_SERVICE_RUNNING: String(runningTasks) },
+    stdio: 'ignore',
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await waitFor('moto server to answer', async () => (await fetch(`${url}/moto-api/`).catch(() => undefined))?.ok, {
+    timeoutMs: 30_000,
+  });
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * PagerDuty's Events API v2 (developer.pagerduty.com): `POST /v2/enqueue` with the routing
+ * key in the body, answered 202 with the dedup key. Like PagerDuty, it keeps one alert per
+ * dedup key: a trigger for an open key adds to it, and only a new key counts as an effect.
+ */
+import { StubRejection, StubServer } from './stub-server';
+
+export const PAGERDUTY_ROUTING_KEY = 'R0UT1NGKEY0123456789ABCDEFGHIJKL';
+
+export async function startPagerDutyStub() {
+  const alerts = new Map<string, { status: 'triggered' | 'acknowledged' | 'resolved'; events: number; summary: string }>();
+  const stub = new StubServer({
+    vendor: 'PagerDuty',
+    // The Events API authenticates by the routing key in the body.
+    authorize: ({ body }) => body?.routing_key === PAGERDUTY_ROUTING_KEY,
+    unauthorized: { status: 400, body: { status: 'invalid event', message: 'Event object is invalid', errors: ['Invalid routing key'] } },
+  });
+  stub.route('enqueue', 'POST', '/v2/enqueue', ({ body }) => {
+    const invalid = (error: string) => new StubRejection({ status: 400, body: { status: 'invalid event', message: 'Event object is invalid', errors: [error] } });
+    if (!['trigger', 'acknowledge', 'resolve'].includes(body?.event_action)) throw invalid("'event_action' is invalid");
+    const key: string | undefined = body.dedup_key;
+    if (body.event_action === 'trigger') {
+      const { summary, source, severity } = body.payload ?? {};
+      if (!summary || !source || !['critical', 'error', 'warning', 'info'].includes(severity)) throw invalid("'payload' is missing or invalid");
+      const open = key ? alerts.get(key) : undefined;
+      if (open && open.status !== 'resolved') open.events += 1;
+      else {
+        alerts.set(key ?? `pd-${alerts.size + 1}`, { status: 'triggered', events: 1, summary });
+        stub.effect('alert.open');
+      }
+    } else {
+      if (!key) throw invalid("'dedup_key' is required for this event_action");
+      const open = alerts.get(key);
+      if (open && open.status !== 'resolved') open.status = body.event_action === 'resolve' ? 'resolved' : 'acknowledged';
+    }
+    return { status: 202, body: { status: 'success', message: 'Event processed', dedup_key: key } };
+  });
+  await stub.start();
+  return { stub, alerts };
+}

@@ -1,0 +1,109 @@
+/**
+ * Slack's Web API as the Slack adapter uses it (api.slack.com/methods): POST
+ * `/api/<method>`, form-encoded arguments (objects as JSON), the bot token as a Bearer
+ * header, and `{ ok: false, error }` with HTTP 200 for refusals.
+ */
+import { StubRejection, StubServer, type StubAnswer, type StubRequest } from './stub-server';
+
+export const SLACK_TOKEN = 'xoxb-stub-0123456789-s3cr3t';
+
+interface SlackChannelRecord {
+  id: string;
+  name: string;
+  is_archived: boolean;
+  topic: { value: string };
+  members: string[];
+  messages: Array<{ ts: string; text: string; metadata?: unknown; pinned?: boolean }>;
+}
+
+const refuse = (error: string) => new StubRejection({ status: 200, body: { ok: false, error } });
+
+export async function startSlackStub({ pageSize = 2 } = {}) {
+  const channels: SlackChannelRecord[] = [];
+  let clock = 1_700_000_000;
+  const stub = new StubServer({
+    vendor: 'Slack',
+    authorize: (request) => request.headers.authorization === `Bearer ${SLACK_TOKEN}`,
+    unauthorized: { status: 200, body: { ok: false, error: 'invalid_auth' } },
+  });
+  const channel = ({ body }: StubRequest) => {
+    const found = channels.find((c) => c.id === body?.channel);
+    if (!found) throw refuse('channel_not_found');
+    return found;
+  };
+  /** Cursor pagination as Slack does it: an opaque cursor, empty when done. */
+  const paged = <T>(items: T[], { body }: StubRequest, size: number) => {
+    const start = Number(body?.cursor ?? 0);
+    const next = start + size < items.length ? String(start + size) : '';
+    return { page: items.slice(start, start + size), response_metadata: { next_cursor: next } };
+  };
+  const ok = (body: Record<string, unknown>): StubAnswer => ({ body: { ok: true, ...body } });
+  const method = (name: string, handler: (request: StubRequest) => StubAnswer) => stub.route(name, 'POST', `/api/${name}`, handler);
+
+  method('conversations.list', (request) => {
+    const { page, response_metadata } = paged(channels, request, pageSize);
+    return ok({ channels: page.map(({ id, name, is_archived, topic }) => ({ id, name, is_archived, topic })), response_metadata });
+  });
+  method('conversations.create', ({ body }) => {
+    if (!/^[a-z0-9_-]{1,80}$/.test(body?.name ?? '')) throw refuse('invalid_name_specials');
+    if (channels.some((c) => c.name === body.name)) throw refuse('name_taken');
+    const created = { id: `C${String(channels.length + 1).padStart(8, '0')}`, name: body.name, is_archived: false, topic: { value: '' }, members: ['UBOT'], messages: [] };
+    channels.push(created);
+    stub.effect('channel.create');
+    return ok({ channel: { id: created.id, name: created.name, is_archived: false, topic: created.topic } });
+  });
+  method('conversations.setTopic', (request) => {
+    const target = channel(request);
+    if (String(request.body.topic).length > 250) throw refuse('too_long');
+    target.topic = { value: request.body.topic };
+    stub.effect('channel.topic');
+    return ok({ channel: { id: target.id, topic: target.topic } });
+  });
+  method('conversations.info', (request) => {
+    const { id, name, is_archived, topic } = channel(request);
+    return ok({ channel: { id, name, is_archived, topic } });
+  });
+  method('conversations.members', (request) => {
+    const { page, response_metadata } = paged(channel(request).members, request, pageSize);
+    return ok({ members: page, response_metadata });
+  });
+  method('conversations.invite', (request) => {
+    const target = channel(request);
+    const users = String(request.body.users).split(',');
+    const fresh = users.filter((user) => !target.members.includes(user));
+    if (fresh.length === 0) throw refuse('already_in_channel');
+    for (const user of fresh) {
+      target.members.push(user);
+      stub.effect('channel.invite');
+    }
+    return ok({ channel: { id: target.id } });
+  });
+  method('conversations.history', (request) => {
+    const target = channel(request);
+    const withMetadata = request.body.include_all_metadata === 'true';
+    const newestFirst = [...target.messages].reverse().slice(0, Number(request.body.limit ?? 100));
+    return ok({ messages: newestFirst.map(({ ts, text, metadata }) => ({ type: 'message', ts, text, ...(withMetadata && metadata ? { metadata } : {}) })) });
+  });
+  method('chat.postMessage', (request) => {
+    const target = channel(request);
+    if (!request.body.text) throw refuse('no_text');
+    const metadata = request.body.metadata;
+    if (metadata !== undefined && (typeof metadata.event_type !== 'string' || typeof metadata.event_payload !== 'object')) {
+      throw refuse('invalid_metadata_format');
+    }
+    const ts = `${clock++}.000100`;
+    target.messages.push({ ts, text: request.body.text, metadata });
+    stub.effect('message.post');
+    return ok({ channel: target.id, ts, message: { text: request.body.text, ts } });
+  });
+  method('pins.add', (request) => {
+    const message = channel(request).messages.find((m) => m.ts === request.body.timestamp);
+    if (!message) throw refuse('message_not_found');
+    if (message.pinned) throw refuse('already_pinned');
+    message.pinned = true;
+    stub.effect('message.pin');
+    return ok({});
+  });
+  await stub.start();
+  return { stub, channels };
+}

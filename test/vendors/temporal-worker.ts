@@ -1,0 +1,56 @@
+/** Running Firebreak's activities on a real worker in adapter tests. */
+import type { Client } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { createActivities } from '../../activities';
+import { loadIntegrationsConfig } from '../../core/integrations-config';
+import { sharedTemporalAddress } from '../temporal';
+
+/**
+ * Quiet worker chatter: these tests fail activities on purpose, so the worker's warnings
+ * about them are noise; errors still show. Once per process.
+ */
+export function quietTemporalRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
+  } catch {
+    // Installed already (by another helper in this test file).
+  }
+}
+
+/** The test-only {@link stepWorkflow}, bundled (a few seconds: once per test file). */
+export async function bundleStepWorkflow(): Promise<string> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('./step-workflow'),
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
+  });
+  return code;
+}
+
+export interface RunningWorker {
+  stop(): Promise<void>;
+}
+
+/** A worker on `taskQueue` running the step workflow and the activities `env` configures. */
+export async function startStepWorker(options: {
+  taskQueue: string;
+  code: string;
+  env: Record<string, string>;
+  client: Client;
+  address?: string;
+}): Promise<RunningWorker> {
+  const connection = await NativeConnection.connect({ address: options.address ?? sharedTemporalAddress() });
+  const worker = await Worker.create({
+    connection,
+    taskQueue: options.taskQueue,
+    workflowBundle: { code: options.code },
+    activities: createActivities({ config: loadIntegrationsConfig(options.env), temporal: options.client }),
+  });
+  const running = worker.run();
+  return {
+    async stop() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}
