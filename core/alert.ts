@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { SEVERITIES, type Severity } from './incident-model';
+import type { RunbookLaunch } from './runbook';
 
 /**
  * Severity words that alerting systems commonly put in a `severity` field or label,
@@ -72,6 +73,8 @@ export interface ReceivedAlert {
   /** Name of the API key that delivered it. */
   receivedBy: string;
   alert: Alert;
+  /** Runbooks this alert starts on its incident (from triggers and the route), decided by the API. */
+  runbooks?: RunbookLaunch[];
 }
 
 export function normalizeSeverity(value: string | undefined): Severity | undefined {

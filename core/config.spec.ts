@@ -11,6 +11,10 @@ describe('loadConfig', () => {
       logLevel: 'info',
       alertAckTimeoutMs: 10_000,
       temporalRpcTimeoutMs: 5_000,
+      incidentMaxHistoryEvents: 10_000,
+      incidentEventsPollMs: 1_000,
+      grafanaWebhookSecret: undefined,
+      snsTopicArns: undefined,
     });
   });
 

@@ -70,6 +70,13 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   ALERT_ACK_TIMEOUT_MS: positiveMs(10_000),
   TEMPORAL_RPC_TIMEOUT_MS: positiveMs(5_000),
+  INCIDENT_MAX_HISTORY_EVENTS: z.coerce.number().int().min(100).max(50_000).default(10_000),
+  INCIDENT_EVENTS_POLL_MS: positiveMs(1_000),
+  GRAFANA_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  SNS_TOPIC_ARNS: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:sns:[^,\s]+(,\s*arn:aws[a-z-]*:sns:[^,\s]+)*$/, 'must be comma-separated SNS topic ARNs')
+    .optional(),
 });
 
 export interface Config {
@@ -84,10 +91,18 @@ export interface Config {
   alertAckTimeoutMs: number;
   /** Deadline for the API's other Temporal calls (queries, lists, health). */
   temporalRpcTimeoutMs: number;
+  /** History events after which an incident continues as new. */
+  incidentMaxHistoryEvents: number;
+  /** How often the incident event stream (SSE) looks for new timeline entries. */
+  incidentEventsPollMs: number;
+  /** When set, Grafana deliveries must carry a valid HMAC-SHA256 signature made with it. */
+  grafanaWebhookSecret?: string;
+  /** When set, SNS messages from other topics are refused. */
+  snsTopicArns?: string[];
 }
 
 /** Variables whose values must never be shown, even in a validation error. */
-const SECRET_VARIABLES = new Set(['API_KEYS']);
+const SECRET_VARIABLES = new Set(['API_KEYS', 'GRAFANA_WEBHOOK_SECRET']);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -125,5 +140,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: values.LOG_LEVEL,
     alertAckTimeoutMs: values.ALERT_ACK_TIMEOUT_MS,
     temporalRpcTimeoutMs: values.TEMPORAL_RPC_TIMEOUT_MS,
+    incidentMaxHistoryEvents: values.INCIDENT_MAX_HISTORY_EVENTS,
+    incidentEventsPollMs: values.INCIDENT_EVENTS_POLL_MS,
+    grafanaWebhookSecret: values.GRAFANA_WEBHOOK_SECRET,
+    snsTopicArns: values.SNS_TOPIC_ARNS?.split(',').map((arn) => arn.trim()),
   };
 }

@@ -1,7 +1,11 @@
 import type { Alert, ReceivedAlert } from './alert';
+import type { IncidentAction } from './incident-actions';
 import type { IncidentStatus, Severity, TimelineEntry } from './incident-model';
+import type { Priority } from './priority';
+import type { IncidentPolicy } from './routing';
+import type { RunbookLaunch } from './runbook';
 
-/** How an incident workflow is started: from its first alert, or declared by a person. */
+/** How an incident workflow is started: from its first alert, declared by a person, or by a heartbeat. */
 export interface OpenIncidentInput {
   incidentId: string;
   title: string;
@@ -9,8 +13,18 @@ export interface OpenIncidentInput {
   service?: string;
   /** Alerts with this key land on this incident while it is open. */
   dedupKey?: string;
-  /** The alert source or the API key name that opened it. */
+  /** The alert source, API key name or monitor that opened it. */
   openedBy: string;
+  summary?: string;
+  commander?: string;
+  /** Route decisions fixed at open: escalation, runbooks, auto-mitigation, priority. */
+  policy?: IncidentPolicy;
+  /** Runbooks to start when the incident opens (a declared incident's route runbooks). */
+  runbooks?: RunbookLaunch[];
+  /** History events after which the incident continues as new (same id, fresh history). */
+  maxHistoryEvents?: number;
+  /** State carried across continue-as-new; absent on the first run. */
+  carried?: CarriedIncidentState;
 }
 
 /** One alert as the incident holds it. */
@@ -19,21 +33,86 @@ export interface IncidentAlert extends Alert {
   receivedAt: string;
 }
 
+export interface IncidentRoles {
+  commander?: string;
+  communications?: string;
+  scribe?: string;
+  investigators: string[];
+}
+
+export interface ActionItem {
+  id: number;
+  title: string;
+  owner?: string;
+  addedBy: string;
+  /** The ticket filed for it when the incident closed. */
+  ticket?: { key: string; url: string };
+}
+
+export interface EscalationProgress {
+  policy?: string;
+  /** 'paging' while levels are being paged; 'stopped' once acknowledged; 'exhausted' when every level and repeat timed out. */
+  state: 'idle' | 'paging' | 'stopped' | 'exhausted';
+  /** 0-based index of the level paged last. */
+  level: number;
+  /** 0-based pass through the ladder (repeats). */
+  round: number;
+  /** When the current level times out, if paging. */
+  nextAt?: string;
+  /** The current level is due to be paged. */
+  pagePending?: boolean;
+  pages: number;
+}
+
+export interface IncidentMetrics {
+  timeToAcknowledgeSeconds?: number;
+  timeToMitigateSeconds?: number;
+  timeToResolveSeconds?: number;
+}
+
 /** What `GET /v1/incidents/:id` returns: the incident as its workflow knows it. */
 export interface IncidentSnapshot {
   id: string;
   title: string;
+  summary?: string;
   status: IncidentStatus;
   severity: Severity;
+  priority?: Priority;
   service?: string;
   dedupKey?: string;
   openedAt: string;
   openedBy: string;
+  acknowledgedAt?: string;
+  mitigatedAt?: string;
+  resolvedAt?: string;
+  closedAt?: string;
+  metrics: IncidentMetrics;
+  roles: IncidentRoles;
+  policy?: IncidentPolicy;
   alertCount: number;
-  /** Alerts currently firing, by dedup fingerprint (or receipt when the alert has none). */
+  /** Alerts currently firing, by fingerprint (or labels when the alert has none). */
   firingAlerts: number;
+  /** The most recent alerts (older ones stay on the timeline). */
   alerts: IncidentAlert[];
+  actionItems: ActionItem[];
+  escalation: EscalationProgress;
+  statusPage?: { statusIncidentId: string; url?: string };
+  /** Runbook executions this incident started. */
+  runbooks: Array<{ runbookId: string; executionId: string; startedAt: string; trigger: 'alert' | 'route' }>;
   timeline: TimelineEntry[];
+  /** Markdown, written when the incident resolves and kept current after. */
+  postmortem?: string;
+  /** Times the workflow has continued as new. */
+  continuedAsNew: number;
+}
+
+/** Everything a new run needs to carry on exactly where the last one stopped. */
+export interface CarriedIncidentState {
+  snapshot: IncidentSnapshot;
+  receipts: string[];
+  firing: string[];
+  /** Runbooks decided on but not started yet when the run continued as new. */
+  launches?: Array<RunbookLaunch & { trigger: 'alert' | 'route' }>;
 }
 
 export interface IngestAlertsInput {
@@ -46,11 +125,32 @@ export interface IngestAlertsResult {
   recorded: number;
 }
 
+export interface IncidentActionResult {
+  incidentId: string;
+  status: IncidentStatus;
+  severity: Severity;
+  /** Set once the milestone is reached; the API exports them as metrics. */
+  metrics: IncidentMetrics;
+  /** Milestones this command reached for the first time (each is counted once in metrics). */
+  newlyReached: Array<keyof IncidentMetrics>;
+}
+
+/** A timeline entry sent by another workflow (a runbook, a heartbeat monitor). */
+export interface RecordEventInput {
+  entry: Omit<TimelineEntry, 'at'>;
+  /** A heartbeat monitor's news about the incident it declared. */
+  heartbeat?: 'recovered';
+}
+
+export type { IncidentAction };
+
 /** Failure types the incident workflow raises; callers branch on these, not on messages. */
 export const IncidentFailure = {
   /** The incident no longer takes firing alerts: a new incident must open for the key. */
   NotOpen: 'IncidentNotOpen',
-  /** The input broke a rule of the incident (an invalid transition, a malformed command). */
+  /** The command is not allowed now (an invalid transition): the API answers 409. */
+  Conflict: 'IncidentCommandConflict',
+  /** The command is malformed: the API answers 400. */
   Invalid: 'IncidentCommandInvalid',
 } as const;
 export type IncidentFailure = (typeof IncidentFailure)[keyof typeof IncidentFailure];

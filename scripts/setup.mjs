@@ -12,7 +12,10 @@ export function ensureDependencies() {
   const installed = join(ROOT, 'node_modules', '.package-lock.json');
   if (existsSync(installed) && statSync(installed).mtimeMs >= statSync(lock).mtimeMs) return;
   console.error('Installing npm dependencies...');
-  run(npm, ['ci', '--no-audit', '--no-fund']);
+  // `npm install` from the lock, not `npm ci`: where a registry lacks other platforms' optional
+  // builds (e.g. @swc/core's darwin and win32 packages), npm writes a lock without them and
+  // then `npm ci` refuses that very lock. `npm install` installs the locked versions all the same.
+  run(npm, ['install', '--no-audit', '--no-fund']);
 }
 
 /** Runs a command in the project root with the terminal attached; exits with its code on failure. */

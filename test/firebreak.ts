@@ -1,9 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import type { SnsTransport } from '../apps/api/src/alerts/vendor-alerts.controller';
 import { createApiApp } from '../apps/api/src/app';
 import { createFirebreakWorker } from '../apps/worker/src/worker';
 import { loadConfig, type Config } from '../core/config';
+import type { OperatorConfig } from '../core/operator-config';
 import { HttpClient } from './http';
+import { runbookCatalog } from './runbooks/catalog';
 import { sharedTemporalAddress, uniqueTaskQueue, workflowBundle } from './temporal';
 
 // Worker lifecycle chatter would bury test output; warnings and errors still show.
@@ -23,6 +26,10 @@ export interface FirebreakOptions {
   /** Reuse a task queue (to restart on the same queue); a fresh one by default. */
   taskQueue?: string;
   env?: Record<string, string>;
+  /** Routes, policies and monitors; default: the files in `runbooks/`. */
+  operator?: OperatorConfig;
+  /** How the SNS route reaches SNS (tests serve their own signing certificate). */
+  sns?: SnsTransport;
 }
 
 /**
@@ -46,7 +53,7 @@ export class TestFirebreak {
       ...options.env,
     });
     const worker = await TestFirebreak.startWorker(config);
-    const app = await createApiApp(config);
+    const app = await createApiApp(config, { operator: options.operator, sns: options.sns, runbooks: runbookCatalog() });
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
     const http = new HttpClient(`http://127.0.0.1:${address.port}`);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { NormalModuleReplacementPlugin } from 'webpack';
 import { SEARCH_ATTRIBUTES } from '../core/search-attributes';
 import { TEST_ENV } from './temporal';
 
@@ -31,8 +32,20 @@ export default async function globalSetup(): Promise<void> {
   process.env[TEST_ENV.address] = environment.address;
   (globalThis as { firebreakTemporal?: TestWorkflowEnvironment }).firebreakTemporal = environment;
 
+  const testRunbooks = join(__dirname, 'runbooks');
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
+    // Tests run the shipped runbooks plus a few that exercise the engine (test/runbooks/).
+    webpackConfigHook: (config) => ({
+      ...config,
+      plugins: [
+        ...(config.plugins ?? []),
+        new NormalModuleReplacementPlugin(/[\\/]runbooks[\\/]catalog$/, (resource: { context: string; request: string }) => {
+          // The test catalog itself imports the shipped one: leave that import alone.
+          if (!resource.context.startsWith(testRunbooks)) resource.request = join(testRunbooks, 'catalog.ts');
+        }),
+      ],
+    }),
     logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
   });
   const bundlePath = join(mkdtempSync(join(tmpdir(), 'firebreak-test-')), 'workflow-bundle.js');

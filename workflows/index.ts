@@ -1,2 +1,6 @@
 /** Every workflow the worker runs; the bundler's entry point. */
 export { incidentWorkflow } from './incident';
+export { heartbeatWorkflow } from './heartbeat';
+export { runbookWorkflow } from './runbook';
+export { runbookGuardWorkflow } from './runbook-guard';
+export { statusPageWorkflow } from './status-page';

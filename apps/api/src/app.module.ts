@@ -2,30 +2,47 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ZodValidationPipe } from 'nestjs-zod';
 import type { ApiKey, Config } from '../../../core/config';
+import type { OperatorConfig } from '../../../core/operator-config';
+import type { RunbookDefinition } from '../../../core/runbook';
+import type { SnsTransport } from './alerts/vendor-alerts.controller';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuthGuard } from './auth/auth.guard';
 import { HealthController } from './health/health.controller';
+import { HeartbeatsModule } from './heartbeats/heartbeats.module';
 import { ErrorsFilter } from './http/errors.filter';
 import { IncidentsModule } from './incidents/incidents.module';
+import { MetricsModule } from './metrics/metrics.module';
+import { RunbooksModule } from './runbooks/runbooks.module';
+import { StatusModule } from './status/status.module';
 import { TemporalModule } from './temporal/temporal.module';
-import { API_KEYS, CONFIG } from './tokens';
+import { API_KEYS, CONFIG, OPERATOR_CONFIG, RUNBOOK_CATALOG, SNS_TRANSPORT } from './tokens';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: Config, apiKeys: ApiKey[]): DynamicModule {
+  static forRoot(options: {
+    config: Config;
+    apiKeys: ApiKey[];
+    operator: OperatorConfig;
+    runbooks: ReadonlyMap<string, RunbookDefinition>;
+    sns: SnsTransport;
+  }): DynamicModule {
+    const { config, apiKeys, operator, runbooks, sns } = options;
     return {
       module: AppModule,
       global: true,
-      imports: [TemporalModule, AlertsModule, IncidentsModule],
+      imports: [TemporalModule, MetricsModule, AlertsModule, IncidentsModule, HeartbeatsModule, RunbooksModule, StatusModule],
       controllers: [HealthController],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: API_KEYS, useValue: apiKeys },
+        { provide: OPERATOR_CONFIG, useValue: operator },
+        { provide: SNS_TRANSPORT, useValue: sns },
+        { provide: RUNBOOK_CATALOG, useValue: runbooks },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_FILTER, useClass: ErrorsFilter },
       ],
-      exports: [CONFIG, API_KEYS],
+      exports: [CONFIG, API_KEYS, OPERATOR_CONFIG, SNS_TRANSPORT, RUNBOOK_CATALOG],
     };
   }
 }

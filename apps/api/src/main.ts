@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from '../../../core/config';
+import { OperatorConfigError } from '../../../core/operator-config';
+import { RunbookCatalogError } from '../../../core/runbook-catalog';
 import { createApiApp } from './app';
 
 async function main(): Promise<void> {
@@ -13,6 +15,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // A configuration problem is the operator's to fix: say what, without a stack trace.
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(error instanceof ConfigError || error instanceof OperatorConfigError || error instanceof RunbookCatalogError ? error.message : error);
   process.exit(1);
 });

@@ -139,7 +139,10 @@ describe('POST /v1/alerts', () => {
     expect(resolved.body).toMatchObject({ incidentId: opened.body.incidentId, status: 'recorded' });
     const incident = await firebreak.as('viewer').get(`/v1/incidents/${opened.body.incidentId}`);
     expect(incident.body.firingAlerts).toBe(0);
-    expect(incident.body.timeline.at(-1).summary).toMatch(/^Alert resolved/);
+    const alertEntries = incident.body.timeline.filter((entry: { kind: string }) => entry.kind === 'alert');
+    expect(alertEntries.at(-1).summary).toMatch(/^Alert resolved/);
+    // The default route auto-mitigates once every alert has resolved.
+    expect(incident.body.status).toBe('mitigated');
 
     const orphan = await api.post('/v1/alerts', alert({ dedupKey: `${key}-never-fired`, status: 'resolved' }));
     expect(orphan.status).toBe(202);
@@ -153,6 +156,47 @@ describe('POST /v1/alerts', () => {
     const c = await api.post('/v1/alerts', alert({ labels: { service: firebreak.taskQueue, zone: 'b' } }));
     expect(a.body.incidentId).toEqual(b.body.incidentId);
     expect(c.body.incidentId).not.toEqual(a.body.incidentId);
+  });
+
+  it('opens a new incident when the key fires again after its incident resolved, and again after it closed', async () => {
+    const key = `reopen-${firebreak.taskQueue}`;
+    const api = firebreak.as('responder');
+    const first = (await api.post('/v1/alerts', alert({ dedupKey: key }))).body.incidentId;
+    expect((await api.post(`/v1/incidents/${first}/actions`, { action: 'resolve' })).status).toBe(200);
+
+    const second = (await api.post('/v1/alerts', alert({ dedupKey: key, summary: 'it is back' }))).body.incidentId;
+    expect(second).toBe(`${first}-2`);
+    // A resolved alert still finds the resolved incident's successor, the open one.
+    expect((await api.post('/v1/alerts', alert({ dedupKey: key, status: 'resolved' }))).body.incidentId).toBe(second);
+    expect((await firebreak.as('viewer').get(`/v1/incidents/${first}`)).body.alertCount).toBe(1);
+
+    await api.post(`/v1/incidents/${second}/actions`, { action: 'close' });
+    await waitFor('the second incident to close', async () => {
+      const incident = await firebreak.as('viewer').get(`/v1/incidents/${second}`);
+      return incident.body.status === 'closed';
+    });
+    const third = (await api.post('/v1/alerts', alert({ dedupKey: key, summary: 'and again' }))).body.incidentId;
+    expect(third).toBe(`${first}-3`);
+  });
+
+  it('pages through the list', async () => {
+    const service = `paged-${firebreak.taskQueue}`;
+    const api = firebreak.as('responder');
+    for (const n of [1, 2, 3]) await api.post('/v1/alerts', alert({ dedupKey: `${service}-${n}`, service }));
+    await waitFor('all three in the list', async () => {
+      const all = await firebreak.as('viewer').get(`/v1/incidents?service=${service}`);
+      return all.body.incidents.length === 3;
+    });
+    const seen: string[] = [];
+    let token: string | null = null;
+    do {
+      const query: string = `/v1/incidents?service=${service}&pageSize=2${token ? `&pageToken=${token}` : ''}`;
+      const page = await firebreak.as('viewer').get(query);
+      expect(page.body.incidents.length).toBeLessThanOrEqual(2);
+      seen.push(...page.body.incidents.map((incident: { id: string }) => incident.id));
+      token = page.body.nextPageToken;
+    } while (token);
+    expect(new Set(seen).size).toBe(3);
   });
 
   it('answers 404 for an unknown incident', async () => {

@@ -1,12 +1,21 @@
 import { NativeConnection } from '@temporalio/worker';
 import { ConfigError, loadConfig } from '../../../core/config';
+import { loadIntegrationsConfig } from '../../../core/integrations-config';
+import { loadOperatorConfig, OperatorConfigError } from '../../../core/operator-config';
+import { RunbookCatalogError } from '../../../core/runbook-catalog';
+import { operatorFiles } from '../../../runbooks';
+import { runbookCatalog } from '../../../runbooks/catalog';
 import { createFirebreakWorker } from './worker';
 
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
+  const integrations = loadIntegrationsConfig(process.env);
+  // Routes, policies and monitors are checked here too, so a mistake stops every process.
+  loadOperatorConfig(operatorFiles);
+  runbookCatalog();
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
-    const worker = await createFirebreakWorker({ config, connection });
+    const worker = await createFirebreakWorker({ config, connection, integrations });
     // The supervisor in scripts/start.mjs waits for this line.
     console.log(`Firebreak worker polling task queue "${config.temporal.taskQueue}" at ${config.temporal.address}`);
     // Worker.run() stops cleanly on SIGINT and SIGTERM, finishing the tasks in hand.
@@ -17,6 +26,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError ? error.message : error);
+  console.error(error instanceof ConfigError || error instanceof OperatorConfigError || error instanceof RunbookCatalogError ? error.message : error);
   process.exit(1);
 });

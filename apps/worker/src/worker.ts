@@ -1,5 +1,9 @@
+import { Client } from '@temporalio/client';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../../../activities';
+import { createPlatformActivities } from '../../../activities/platform';
 import type { Config } from '../../../core/config';
+import { type IntegrationsConfig, localIntegrations } from '../../../core/integrations-config';
 
 export interface FirebreakWorkerOptions {
   config: Config;
@@ -9,15 +13,31 @@ export interface FirebreakWorkerOptions {
    * `workflows/` itself at start.
    */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Which adapter each capability uses; every capability on its built-in local adapter by default. */
+  integrations?: IntegrationsConfig;
+  /**
+   * The Temporal client activities use (the local status page is a workflow); by default one
+   * on `connection` and the configured namespace.
+   */
+  temporalClient?: Client;
 }
 
 /** The Temporal worker: every Firebreak workflow and activity on one task queue. */
-export async function createFirebreakWorker({ config, connection, workflowBundle }: FirebreakWorkerOptions) {
+export async function createFirebreakWorker({
+  config,
+  connection,
+  workflowBundle,
+  integrations = localIntegrations(),
+  temporalClient = new Client({ connection, namespace: config.temporal.namespace }),
+}: FirebreakWorkerOptions) {
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../../../workflows') }),
-    activities: {},
+    activities: {
+      ...createActivities({ config: integrations, temporal: temporalClient }),
+      ...createPlatformActivities(temporalClient, config.temporal.taskQueue),
+    },
   });
 }

@@ -10,7 +10,7 @@ import {
 import type { ReceivedAlert } from '../../../../core/alert';
 import type { Config } from '../../../../core/config';
 import { IncidentFailure, type OpenIncidentInput } from '../../../../core/incident';
-import { DEFAULT_SEVERITY, IncidentStatus } from '../../../../core/incident-model';
+import { IncidentStatus } from '../../../../core/incident-model';
 import { ingestAlertsUpdate } from '../../../../core/messages';
 import {
   IncidentServiceAttribute,
@@ -35,8 +35,12 @@ const MAX_GENERATION_HOPS = 50;
 /** Keys whose latest generation is remembered; a miss costs a few extra calls, never correctness. */
 const GENERATION_HINTS = 10_000;
 
+/** How to open the incident if this alert is the first: everything but the id. */
+export type IncidentTemplate = Omit<OpenIncidentInput, 'incidentId'>;
+
 interface Waiter {
   alert: ReceivedAlert;
+  template: IncidentTemplate;
   resolve: (outcome: IngestOutcome) => void;
   reject: (error: unknown) => void;
 }
@@ -58,15 +62,15 @@ export class AlertIngestor {
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
-  ingest(alert: ReceivedAlert): Promise<IngestOutcome> {
+  ingest(alert: ReceivedAlert, template: IncidentTemplate): Promise<IngestOutcome> {
     return new Promise((resolve, reject) => {
       const key = alert.alert.dedupKey;
       const queue = this.queues.get(key);
       if (queue) {
-        queue.push({ alert, resolve, reject });
+        queue.push({ alert, template, resolve, reject });
         return;
       }
-      this.queues.set(key, [{ alert, resolve, reject }]);
+      this.queues.set(key, [{ alert, template, resolve, reject }]);
       void this.drain(key);
     });
   }
@@ -77,10 +81,7 @@ export class AlertIngestor {
     while (queue.length > 0) {
       const batch = queue.splice(0, MAX_BATCH);
       try {
-        const outcome = await this.deliver(
-          key,
-          batch.map((waiter) => waiter.alert),
-        );
+        const outcome = await this.deliver(key, batch);
         for (const waiter of batch) waiter.resolve(outcome);
       } catch (error) {
         for (const waiter of batch) waiter.reject(error);
@@ -89,10 +90,11 @@ export class AlertIngestor {
     this.queues.delete(key);
   }
 
-  private async deliver(key: string, alerts: ReceivedAlert[]): Promise<IngestOutcome> {
+  private async deliver(key: string, batch: Waiter[]): Promise<IngestOutcome> {
     const deadline = Date.now() + this.config.alertAckTimeoutMs;
     const batchId = randomUUID();
-    const firing = alerts.find(({ alert }) => alert.status === 'firing');
+    const alerts = batch.map((waiter) => waiter.alert);
+    const firing = batch.find((waiter) => waiter.alert.alert.status === 'firing')?.template;
     let generation = this.generations.get(key) ?? 1;
     for (let hop = 0; hop < MAX_GENERATION_HOPS; hop++, generation++) {
       const incidentId = incidentIdFor(key, generation);
@@ -110,18 +112,11 @@ export class AlertIngestor {
   private async recordOrOpen(
     incidentId: string,
     alerts: ReceivedAlert[],
-    first: ReceivedAlert,
+    template: IncidentTemplate,
     batchId: string,
     deadline: number,
   ): Promise<IngestOutcome | 'next-generation'> {
-    const open: OpenIncidentInput = {
-      incidentId,
-      title: first.alert.summary,
-      severity: first.alert.severity ?? DEFAULT_SEVERITY,
-      service: first.alert.service,
-      dedupKey: first.alert.dedupKey,
-      openedBy: first.alert.source,
-    };
+    const open: OpenIncidentInput = { ...template, incidentId };
     try {
       await this.temporal.call(
         'recording an alert',

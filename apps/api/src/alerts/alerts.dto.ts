@@ -12,3 +12,12 @@ export const AlertAcceptedSchema = z.object({
 });
 export type AlertAccepted = z.infer<typeof AlertAcceptedSchema>;
 export class AlertAcceptedDto extends createZodDto(AlertAcceptedSchema) {}
+
+export const AlertBatchAcceptedSchema = z.object({
+  incidentId: z.string().nullable().describe('The first incident that recorded an alert of the delivery.'),
+  incidentIds: z.array(z.string()).describe('Every incident that recorded an alert of the delivery.'),
+  recorded: z.number().int(),
+  ignored: z.number().int().describe('Resolved alerts with no open incident to resolve.'),
+});
+export type AlertBatchAccepted = z.infer<typeof AlertBatchAcceptedSchema>;
+export class AlertBatchAcceptedDto extends createZodDto(AlertBatchAcceptedSchema) {}

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AlertIngestor } from './alert-ingestor.service';
 import { AlertsController } from './alerts.controller';
 import { AlertsService } from './alerts.service';
+import { VendorAlertsController } from './vendor-alerts.controller';
 
-@Module({ controllers: [AlertsController], providers: [AlertsService, AlertIngestor] })
+@Module({ controllers: [AlertsController, VendorAlertsController], providers: [AlertsService, AlertIngestor] })
 export class AlertsModule {}

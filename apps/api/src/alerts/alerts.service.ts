@@ -1,31 +1,74 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { canonicalAlertIdentity, type GenericAlert, normalizeGenericAlert, type Alert } from '../../../../core/alert';
+import { Inject, Injectable } from '@nestjs/common';
+import { canonicalAlertIdentity, normalizeGenericAlert, type Alert, type GenericAlert } from '../../../../core/alert';
+import type { Config } from '../../../../core/config';
+import type { OperatorConfig } from '../../../../core/operator-config';
+import { routeAlert } from '../../../../core/routing';
 import type { Principal } from '../auth/principal';
 import { hashedDedupKey } from '../incidents/incident-ids';
-import { AlertIngestor } from './alert-ingestor.service';
-import type { AlertAccepted } from './alerts.dto';
+import { MetricsService } from '../metrics/metrics.service';
+import type { RunbookDefinition } from '../../../../core/runbook';
+import { launchesForAlert } from '../runbooks/runbook-launches';
+import { CONFIG, OPERATOR_CONFIG, RUNBOOK_CATALOG } from '../tokens';
+import { AlertIngestor, type IngestOutcome } from './alert-ingestor.service';
+import type { AlertAccepted, AlertBatchAccepted } from './alerts.dto';
 
-/** Normalizes alerts from every source and hands them to the ingestor. */
+/** Routes alerts from every source and hands them to the ingestor. */
 @Injectable()
 export class AlertsService {
-  constructor(private readonly ingestor: AlertIngestor) {}
+  constructor(
+    private readonly ingestor: AlertIngestor,
+    private readonly metrics: MetricsService,
+    @Inject(OPERATOR_CONFIG) private readonly operator: OperatorConfig,
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(RUNBOOK_CATALOG) private readonly runbooks: ReadonlyMap<string, RunbookDefinition>,
+  ) {}
 
   async receiveGeneric(body: GenericAlert, principal: Principal): Promise<AlertAccepted> {
     const dedupKey = body.dedupKey ?? hashedDedupKey(canonicalAlertIdentity(body.source, body.labels));
-    return this.receive(normalizeGenericAlert(body, dedupKey), principal);
-  }
-
-  private async receive(alert: Alert, principal: Principal): Promise<AlertAccepted> {
     const receiptId = randomUUID();
-    const outcome = await this.ingestor.ingest({
-      receiptId,
-      receivedAt: new Date().toISOString(),
-      receivedBy: principal.name,
-      alert,
-    });
+    const outcome = await this.receive(normalizeGenericAlert(body, dedupKey), principal, receiptId);
     return outcome.recorded
       ? { incidentId: outcome.incidentId, status: 'recorded', receiptId }
       : { incidentId: null, status: 'ignored', receiptId, reason: 'resolved alert with no open incident for its dedup key' };
+  }
+
+  /** Several alerts from one delivery (an Alertmanager or Grafana group); each is routed on its own. */
+  async receiveBatch(alerts: Alert[], principal: Principal): Promise<AlertBatchAccepted> {
+    const outcomes = await Promise.all(alerts.map((alert) => this.receive(alert, principal, randomUUID())));
+    const incidentIds = [...new Set(outcomes.map((outcome) => outcome.incidentId).filter((id): id is string => id !== null))];
+    return {
+      incidentId: incidentIds[0] ?? null,
+      incidentIds,
+      recorded: outcomes.filter((outcome) => outcome.recorded).length,
+      ignored: outcomes.filter((outcome) => !outcome.recorded).length,
+    };
+  }
+
+  private async receive(alert: Alert, principal: Principal, receiptId: string): Promise<IngestOutcome> {
+    const decision = routeAlert(alert, this.operator);
+    const dedupKey =
+      decision.dedupBy === 'alert' && alert.fingerprint ? `${alert.source}:fp:${alert.fingerprint}` : alert.dedupKey;
+    const routed: Alert = { ...alert, dedupKey, severity: decision.severity, service: decision.service };
+    const outcome = await this.ingestor.ingest(
+      {
+        receiptId,
+        receivedAt: new Date().toISOString(),
+        receivedBy: principal.name,
+        alert: routed,
+        runbooks: routed.status === 'firing' ? launchesForAlert(routed, decision.policy.runbooks, this.runbooks) : [],
+      },
+      {
+        title: routed.summary,
+        severity: decision.severity,
+        service: decision.service,
+        dedupKey,
+        openedBy: routed.source,
+        policy: decision.policy,
+        maxHistoryEvents: this.config.incidentMaxHistoryEvents,
+      },
+    );
+    this.metrics.alertReceived(alert.source, outcome.recorded ? 'recorded' : 'ignored');
+    return outcome;
   }
 }

@@ -24,6 +24,20 @@ export type AuthenticatedRequest = Request & { principal: Principal };
 const digest = (key: string) => createHash('sha256').update(key).digest('hex');
 
 /**
+ * The API key a request presents: `Bearer <key>`, or HTTP Basic with the key as the
+ * password (what Alertmanager's `basic_auth` and SNS subscription URLs can send).
+ */
+function presentedKey(header: string): string | undefined {
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (bearer) return bearer[1];
+  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
+  if (!basic) return undefined;
+  const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon >= 0 && colon < decoded.length - 1 ? decoded.slice(colon + 1) : undefined;
+}
+
+/**
  * Bearer-key authentication. Keys are looked up by their SHA-256 digest, so the time a
  * lookup takes says nothing about how much of a guessed key was right.
  */
@@ -45,10 +59,9 @@ export class AuthGuard implements CanActivate {
     ]);
     if (!required) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match) throw new UnauthorizedException('Authorization header must be "Bearer <api key>"');
-    const principal = this.byDigest.get(digest(match[1]));
+    const key = presentedKey(request.headers.authorization ?? '');
+    if (!key) throw new UnauthorizedException('Authorization header must be "Bearer <api key>" (or Basic with the key as password)');
+    const principal = this.byDigest.get(digest(key));
     if (!principal) throw new UnauthorizedException('unknown API key');
     if (!hasRole(principal, required)) {
       throw new ForbiddenException(`this route needs the ${required} role; key "${principal.name}" is ${principal.role}`);

@@ -1,15 +1,33 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { IncidentSnapshot } from '../../../../core/incident';
+import { Body, Controller, Get, Header, Headers, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiHeader, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ZodValidationPipe } from 'nestjs-zod';
+import type { Request, Response } from 'express';
+import type { IncidentActionResult, IncidentSnapshot } from '../../../../core/incident';
+import { IncidentActionSchema, type IncidentAction } from '../../../../core/incident-actions';
 import { RequireRole } from '../auth/auth.guard';
-import { IncidentPageDto, ListIncidentsQueryDto } from './incidents.dto';
+import type { Principal } from '../auth/principal';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { CONFIG } from '../tokens';
+import type { Config } from '../../../../core/config';
+import { streamTimeline } from './incident-events';
+import {
+  DeclareIncidentDto,
+  INCIDENT_ACTION_OPENAPI,
+  IncidentCreatedDto,
+  IncidentPageDto,
+  ListIncidentsQueryDto,
+  TimelineQueryDto,
+} from './incidents.dto';
 import { IncidentsService } from './incidents.service';
 
 @ApiTags('incidents')
 @ApiBearerAuth()
 @Controller('v1/incidents')
 export class IncidentsController {
-  constructor(private readonly incidents: IncidentsService) {}
+  constructor(
+    private readonly incidents: IncidentsService,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
 
   @Get()
   @RequireRole('viewer')
@@ -18,11 +36,63 @@ export class IncidentsController {
     return this.incidents.list(query);
   }
 
+  @Post()
+  @HttpCode(201)
+  @RequireRole('responder')
+  @ApiResponse({ status: 201, type: IncidentCreatedDto, description: 'Declared; the incident workflow is running.' })
+  declare(@Body() body: DeclareIncidentDto, @CurrentPrincipal() principal: Principal): Promise<IncidentCreatedDto> {
+    return this.incidents.declare(body, principal);
+  }
+
   @Get(':id')
   @RequireRole('viewer')
-  @ApiResponse({ status: 200, description: 'The incident: status, severity, alerts and timeline.' })
+  @ApiResponse({ status: 200, description: 'The incident: status, severity, roles, alerts, escalation and timeline.' })
   @ApiResponse({ status: 404, description: 'No such incident.' })
   get(@Param('id') id: string): Promise<IncidentSnapshot> {
     return this.incidents.get(id);
+  }
+
+  @Get(':id/timeline')
+  @RequireRole('viewer')
+  async timeline(@Param('id') id: string, @Query() query: TimelineQueryDto) {
+    const incident = await this.incidents.get(id);
+    const entries = incident.timeline
+      .map((entry, index) => ({ index, ...entry }))
+      .filter((entry) => entry.index > query.after);
+    return { incidentId: id, status: incident.status, entries };
+  }
+
+  @Get(':id/events')
+  @RequireRole('viewer')
+  @ApiProduces('text/event-stream')
+  @ApiResponse({ status: 200, description: 'Server-Sent Events: `timeline` per entry (id = index), `end` when closed. Honors Last-Event-ID.' })
+  async events(@Param('id') id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
+    const first = await this.incidents.get(id);
+    await streamTimeline({ request, response, first, read: () => this.incidents.get(id), pollMs: this.config.incidentEventsPollMs });
+  }
+
+  @Get(':id/postmortem')
+  @RequireRole('viewer')
+  @Header('Content-Type', 'text/markdown; charset=utf-8')
+  @ApiProduces('text/markdown')
+  @ApiResponse({ status: 409, description: 'Not written yet: the incident has not resolved.' })
+  postmortem(@Param('id') id: string): Promise<string> {
+    return this.incidents.postmortem(id);
+  }
+
+  @Post(':id/actions')
+  @HttpCode(200)
+  @RequireRole('responder')
+  @ApiBody({ schema: INCIDENT_ACTION_OPENAPI as object, description: '`{ "action": NAME, ...params }`' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried request with the same key is applied once.' })
+  @ApiResponse({ status: 200, description: 'Applied.' })
+  @ApiResponse({ status: 409, description: 'Not allowed now (e.g. an invalid transition); the message says why.' })
+  act(
+    @Param('id') id: string,
+    @Body(new ZodValidationPipe(IncidentActionSchema)) body: IncidentAction,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<IncidentActionResult> {
+    return this.incidents.act(id, body, principal, idempotencyKey?.slice(0, 200));
   }
 }

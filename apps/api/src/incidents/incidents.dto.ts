@@ -1,17 +1,21 @@
 import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { INCIDENT_STATUSES, SEVERITIES } from '../../../../core/incident-model';
+import { IncidentActionSchema } from '../../../../core/incident-actions';
+import { LEVELS } from '../../../../core/priority';
+
+const attributeValue = z.string().regex(/^[A-Za-z0-9._/ @:-]{1,200}$/, 'letters, digits, space and . _ / @ : - only');
 
 export const ListIncidentsQuerySchema = z
   .object({
     status: z.enum(INCIDENT_STATUSES).optional(),
     severity: z.enum(SEVERITIES).optional(),
-    service: z
-      .string()
-      .regex(/^[A-Za-z0-9._/ -]{1,200}$/, 'letters, digits, space and . _ / - only')
-      .optional(),
+    service: attributeValue.optional(),
+    commander: attributeValue.optional(),
+    openedAfter: z.iso.datetime({ offset: true }).optional(),
+    openedBefore: z.iso.datetime({ offset: true }).optional(),
     pageSize: z.coerce.number().int().min(1).max(500).default(50),
-    pageToken: z.string().regex(/^[A-Za-z0-9+/=_-]{1,4096}$/, 'a nextPageToken from an earlier page').optional(),
+    pageToken: z.string().regex(/^[A-Za-z0-9_-]{1,4096}$/, 'a nextPageToken from an earlier page').optional(),
   })
   .strict();
 export class ListIncidentsQueryDto extends createZodDto(ListIncidentsQuerySchema) {}
@@ -22,6 +26,7 @@ export const IncidentSummarySchema = z.object({
   status: z.enum(INCIDENT_STATUSES).optional(),
   severity: z.enum(SEVERITIES).optional(),
   service: z.string().optional(),
+  commander: z.string().optional(),
   openedAt: z.string(),
   running: z.boolean(),
 });
@@ -33,3 +38,28 @@ export const IncidentPageSchema = z.object({
 });
 export type IncidentPage = z.infer<typeof IncidentPageSchema>;
 export class IncidentPageDto extends createZodDto(IncidentPageSchema) {}
+
+export const DeclareIncidentSchema = z
+  .object({
+    title: z.string().min(1).max(200),
+    severity: z.enum(SEVERITIES),
+    service: z.string().min(1).max(200).optional(),
+    commander: z.string().min(1).max(200).optional(),
+    summary: z.string().min(1).max(10_000).optional(),
+    impact: z.enum(LEVELS).optional(),
+    urgency: z.enum(LEVELS).optional(),
+  })
+  .strict();
+export type DeclareIncident = z.infer<typeof DeclareIncidentSchema>;
+export class DeclareIncidentDto extends createZodDto(DeclareIncidentSchema) {}
+
+export const IncidentCreatedSchema = z.object({ id: z.string() });
+export class IncidentCreatedDto extends createZodDto(IncidentCreatedSchema) {}
+
+/** The action body is a union, which a DTO class cannot express: documented from its JSON Schema. */
+export const INCIDENT_ACTION_OPENAPI = z.toJSONSchema(IncidentActionSchema, { target: 'openapi-3.0', io: 'input' });
+
+export const TimelineQuerySchema = z
+  .object({ after: z.coerce.number().int().min(-1).default(-1).describe('Only entries after this index.') })
+  .strict();
+export class TimelineQueryDto extends createZodDto(TimelineQuerySchema) {}

@@ -1,29 +1,60 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
-import { defaultPayloadConverter, WorkflowNotFoundError, QueryNotRegisteredError } from '@temporalio/client';
-import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
-import type { IncidentSnapshot } from '../../../../core/incident';
-import type { IncidentStatus, Severity } from '../../../../core/incident-model';
-import { incidentQuery } from '../../../../core/messages';
+import { randomBytes } from 'node:crypto';
+import { ConflictException, HttpException, HttpStatus, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import {
+  ApplicationFailure,
+  defaultPayloadConverter,
+  QueryNotRegisteredError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
+import type { Alert } from '../../../../core/alert';
+import type { Config } from '../../../../core/config';
+import { IncidentFailure, type IncidentActionResult, type IncidentSnapshot, type OpenIncidentInput } from '../../../../core/incident';
+import type { IncidentAction } from '../../../../core/incident-actions';
+import { IncidentStatus, type Severity } from '../../../../core/incident-model';
+import { incidentActionUpdate, incidentQuery } from '../../../../core/messages';
+import type { OperatorConfig } from '../../../../core/operator-config';
+import { priorityFor } from '../../../../core/priority';
+import { routeAlert } from '../../../../core/routing';
+import {
+  IncidentCommanderAttribute,
   IncidentServiceAttribute,
   IncidentSeverityAttribute,
   IncidentStatusAttribute,
 } from '../../../../core/search-attributes';
+import type { incidentWorkflow } from '../../../../workflows/incident';
+import type { Principal } from '../auth/principal';
+import { MetricsService } from '../metrics/metrics.service';
 import { TemporalService } from '../temporal/temporal.service';
+import type { RunbookDefinition } from '../../../../core/runbook';
+import { launchesForAlert } from '../runbooks/runbook-launches';
+import { CONFIG, OPERATOR_CONFIG, RUNBOOK_CATALOG } from '../tokens';
 import { INCIDENT_ID_PATTERN } from './incident-ids';
-import type { IncidentPage, ListIncidentsQueryDto } from './incidents.dto';
+import type { DeclareIncident, IncidentPage, ListIncidentsQueryDto } from './incidents.dto';
 
-/** Reads incidents: one from its workflow's query, many from Temporal's visibility. */
+const RUNNING = 1; // WORKFLOW_EXECUTION_STATUS_RUNNING
+
+/** Incidents: read from their workflows' queries and from visibility; changed through updates. */
 @Injectable()
 export class IncidentsService {
-  constructor(private readonly temporal: TemporalService) {}
+  constructor(
+    private readonly temporal: TemporalService,
+    private readonly metrics: MetricsService,
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(OPERATOR_CONFIG) private readonly operator: OperatorConfig,
+    @Inject(RUNBOOK_CATALOG) private readonly runbooks: ReadonlyMap<string, RunbookDefinition>,
+  ) {}
+
+  private handle(id: string) {
+    if (!INCIDENT_ID_PATTERN.test(id)) throw new NotFoundException(`no incident ${id}`);
+    return this.temporal.client.workflow.getHandle(id);
+  }
 
   async get(id: string): Promise<IncidentSnapshot> {
-    if (!INCIDENT_ID_PATTERN.test(id)) throw new NotFoundException(`no incident ${id}`);
+    const handle = this.handle(id);
     try {
-      return await this.temporal.call('reading an incident', () =>
-        this.temporal.client.workflow.getHandle(id).query(incidentQuery),
-      );
+      return await this.temporal.call('reading an incident', () => handle.query(incidentQuery));
     } catch (error) {
       if (error instanceof WorkflowNotFoundError || error instanceof QueryNotRegisteredError) {
         throw new NotFoundException(`no incident ${id}`);
@@ -32,11 +63,105 @@ export class IncidentsService {
     }
   }
 
+  async declare(body: DeclareIncident, principal: Principal): Promise<{ id: string }> {
+    const id = `inc-${randomBytes(6).toString('hex')}`;
+    const asAlert: Alert = {
+      source: 'manual',
+      status: 'firing',
+      summary: body.title,
+      severity: body.severity,
+      dedupKey: id,
+      service: body.service,
+      labels: body.service ? { service: body.service } : ({} as Record<string, string>),
+      annotations: {},
+    };
+    const decision = routeAlert(asAlert, this.operator);
+    const impact = body.impact ?? decision.policy.impact;
+    const urgency = body.urgency ?? decision.policy.urgency;
+    const open: OpenIncidentInput = {
+      incidentId: id,
+      title: body.title,
+      summary: body.summary,
+      severity: body.severity,
+      service: body.service,
+      commander: body.commander,
+      openedBy: principal.name,
+      policy: { ...decision.policy, impact, urgency, priority: priorityFor(impact, urgency, this.operator.priorityMatrix) },
+      maxHistoryEvents: this.config.incidentMaxHistoryEvents,
+      // A declared incident starts its route's runbooks; alert triggers do not apply.
+      runbooks: launchesForAlert(asAlert, decision.policy.runbooks, new Map([...this.runbooks].filter(([id]) => decision.policy.runbooks.includes(id)))),
+    };
+    await this.temporal.call('declaring an incident', (client) =>
+      client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
+        workflowId: id,
+        taskQueue: this.temporal.taskQueue,
+        args: [open],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        memo: { title: body.title },
+        typedSearchAttributes: [
+          { key: IncidentStatusAttribute, value: IncidentStatus.Triggered },
+          { key: IncidentSeverityAttribute, value: body.severity },
+          ...(body.service ? [{ key: IncidentServiceAttribute, value: body.service }] : []),
+          ...(body.commander ? [{ key: IncidentCommanderAttribute, value: body.commander }] : []),
+        ],
+      }),
+    );
+    return { id };
+  }
+
+  /**
+   * Runs a command on the incident. With an idempotency key, a retried request is the
+   * same Temporal update and is not applied twice.
+   */
+  async act(id: string, action: IncidentAction, principal: Principal, idempotencyKey?: string): Promise<IncidentActionResult> {
+    const handle = this.handle(id);
+    try {
+      const result = await this.temporal.call('running an incident command', () =>
+        handle.executeUpdate(incidentActionUpdate, {
+          args: [{ actor: principal.name, action }],
+          ...(idempotencyKey ? { updateId: `action:${principal.name}:${idempotencyKey}` } : {}),
+        }),
+      );
+      this.metrics.milestonesReached(result.severity, result.metrics, result.newlyReached);
+      return result;
+    } catch (error) {
+      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
+        const { type, message } = error.cause;
+        if (type === IncidentFailure.Conflict) throw new ConflictException(message);
+        if (type === IncidentFailure.Invalid) throw new HttpException(message, HttpStatus.BAD_REQUEST);
+        throw new HttpException(message, HttpStatus.BAD_GATEWAY);
+      }
+      if (error instanceof WorkflowNotFoundError) {
+        // A closed incident's workflow has completed: say so rather than "not found".
+        const description = await this.temporal
+          .call('finding an incident', () => handle.describe())
+          .catch(() => undefined);
+        if (description) throw new ConflictException('the incident is closed');
+        throw new NotFoundException(`no incident ${id}`);
+      }
+      throw error;
+    }
+  }
+
+  async postmortem(id: string): Promise<string> {
+    const incident = await this.get(id);
+    if (!incident.postmortem) {
+      throw new ConflictException(`the postmortem is written when the incident resolves; it is ${incident.status}`);
+    }
+    return incident.postmortem;
+  }
+
   async list(filters: ListIncidentsQueryDto): Promise<IncidentPage> {
     const clauses = [`WorkflowType = 'incidentWorkflow'`];
-    if (filters.status) clauses.push(`${IncidentStatusAttribute.name} = '${filters.status}'`);
-    if (filters.severity) clauses.push(`${IncidentSeverityAttribute.name} = '${filters.severity}'`);
-    if (filters.service) clauses.push(`${IncidentServiceAttribute.name} = '${filters.service}'`);
+    const equals = (name: string, value: string | undefined) => {
+      if (value !== undefined) clauses.push(`${name} = '${value}'`);
+    };
+    equals(IncidentStatusAttribute.name, filters.status);
+    equals(IncidentSeverityAttribute.name, filters.severity);
+    equals(IncidentServiceAttribute.name, filters.service);
+    equals(IncidentCommanderAttribute.name, filters.commander);
+    if (filters.openedAfter) clauses.push(`StartTime >= '${new Date(filters.openedAfter).toISOString()}'`);
+    if (filters.openedBefore) clauses.push(`StartTime <= '${new Date(filters.openedBefore).toISOString()}'`);
     const response = await this.temporal.call('listing incidents', () =>
       this.temporal.connection.workflowService.listWorkflowExecutions({
         namespace: this.temporal.namespace,
@@ -48,17 +173,16 @@ export class IncidentsService {
     const incidents = response.executions.map((execution) => {
       const attributes = decodeTypedSearchAttributes(execution.searchAttributes?.indexedFields);
       const titlePayload = execution.memo?.fields?.title;
-      const title = titlePayload ? defaultPayloadConverter.fromPayload<string>(titlePayload) : undefined;
       const seconds = Number(execution.startTime?.seconds ?? 0);
       return {
         id: execution.execution?.workflowId ?? '',
-        title,
+        title: titlePayload ? defaultPayloadConverter.fromPayload<string>(titlePayload) : undefined,
         status: attributes.get(IncidentStatusAttribute) as IncidentStatus | undefined,
         severity: attributes.get(IncidentSeverityAttribute) as Severity | undefined,
         service: attributes.get(IncidentServiceAttribute),
+        commander: attributes.get(IncidentCommanderAttribute),
         openedAt: new Date(seconds * 1000 + Math.floor((execution.startTime?.nanos ?? 0) / 1e6)).toISOString(),
-        // WORKFLOW_EXECUTION_STATUS_RUNNING
-        running: execution.status === 1,
+        running: execution.status === RUNNING,
       };
     });
     const token = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : null;

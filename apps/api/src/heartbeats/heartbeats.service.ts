@@ -1,0 +1,62 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { Config } from '../../../../core/config';
+import { heartbeatPingSignal, heartbeatQuery, type HeartbeatStatus } from '../../../../core/messages';
+import type { HeartbeatMonitor, OperatorConfig } from '../../../../core/operator-config';
+import { policyFor } from '../../../../core/routing';
+import { heartbeatWorkflowId, type heartbeatWorkflow } from '../../../../workflows/heartbeat';
+import type { Principal } from '../auth/principal';
+import { TemporalService } from '../temporal/temporal.service';
+import { CONFIG, OPERATOR_CONFIG } from '../tokens';
+
+/** Heartbeat pings: each is a signal to the monitor's workflow, started by the first ping. */
+@Injectable()
+export class HeartbeatsService {
+  constructor(
+    private readonly temporal: TemporalService,
+    @Inject(OPERATOR_CONFIG) private readonly operator: OperatorConfig,
+    @Inject(CONFIG) private readonly config: Config,
+  ) {}
+
+  private monitor(name: string): HeartbeatMonitor {
+    const monitor = this.operator.heartbeats.get(name);
+    if (!monitor) throw new NotFoundException(`no heartbeat monitor "${name}" in runbooks/heartbeats.ts`);
+    return monitor;
+  }
+
+  /** Records a ping durably (signal-with-start): the 202 means Temporal has it. */
+  async ping(name: string, principal: Principal): Promise<{ monitor: string; receivedAt: string }> {
+    const monitor = this.monitor(name);
+    const receivedAt = new Date().toISOString();
+    const policy = {
+      ...policyFor(
+        `heartbeat:${name}`,
+        { impact: 'high', urgency: 'high', escalationPolicy: monitor.escalationPolicy, runbooks: [], autoMitigate: false },
+        this.operator,
+      ),
+      onRecovery: monitor.onRecovery,
+    };
+    await this.temporal.call('recording a heartbeat', (client) =>
+      client.workflow.signalWithStart<typeof heartbeatWorkflow, [{ at: string; by: string }]>('heartbeatWorkflow', {
+        workflowId: heartbeatWorkflowId(name),
+        taskQueue: this.temporal.taskQueue,
+        args: [{ monitor, policy, maxHistoryEvents: this.config.incidentMaxHistoryEvents }],
+        signal: heartbeatPingSignal,
+        signalArgs: [{ at: receivedAt, by: principal.name }],
+      }),
+    );
+    return { monitor: name, receivedAt };
+  }
+
+  async status(name: string): Promise<HeartbeatStatus> {
+    this.monitor(name);
+    try {
+      return await this.temporal.call('reading a heartbeat monitor', (client) =>
+        client.workflow.getHandle(heartbeatWorkflowId(name)).query(heartbeatQuery),
+      );
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return { name, pings: 0, incidentsDeclared: 0 };
+      throw error;
+    }
+  }
+}

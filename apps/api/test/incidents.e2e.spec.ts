@@ -1,0 +1,188 @@
+import { TestFirebreak } from '../../../test/firebreak';
+import type { HttpClient } from '../../../test/http';
+import { testOperatorConfig } from '../../../test/operator';
+import { waitFor } from '../../../test/wait';
+
+describe('the incident lifecycle over HTTP', () => {
+  let firebreak: TestFirebreak;
+  let responder: HttpClient;
+  let viewer: HttpClient;
+
+  beforeAll(async () => {
+    firebreak = await TestFirebreak.start({ operator: testOperatorConfig() });
+    responder = firebreak.as('responder');
+    viewer = firebreak.as('viewer');
+  });
+  afterAll(() => firebreak.stop());
+
+  const act = (id: string, body: Record<string, unknown>, client = responder) => client.post(`/v1/incidents/${id}/actions`, body);
+
+  it('runs declare → acknowledge → roles → notes → status update → mitigate → resolve → postmortem → reopen → close', async () => {
+    const declared = await responder.post('/v1/incidents', {
+      title: 'Checkout failing in eu-west-1',
+      severity: 'SEV1',
+      service: 'checkout',
+      summary: 'Card payments fail for EU customers.',
+      impact: 'high',
+      urgency: 'high',
+    });
+    expect(declared.status).toBe(201);
+    const id: string = declared.body.id;
+    expect(id).toMatch(/^inc-[0-9a-f]{12}$/);
+
+    // An invalid transition is refused with its reason, and nothing changes.
+    const early = await act(id, { action: 'resolve' });
+    expect(early.status).toBe(200); // skipping forward is allowed...
+    const back = await act(id, { action: 'acknowledge' });
+    expect(back.status).toBe(409); // ...going back is not
+    expect(back.body.message).toBe('cannot go back from resolved to acknowledged; reopen it first');
+    expect((await act(id, { action: 'reopen', reason: 'resolved by mistake' })).status).toBe(200);
+
+    expect((await act(id, { action: 'assign-role', role: 'commander', assignee: 'alice' })).status).toBe(200);
+    expect((await act(id, { action: 'assign-role', role: 'scribe', assignee: 'bob' })).status).toBe(200);
+    expect((await act(id, { action: 'assign-role', role: 'investigator', assignee: 'carol' })).status).toBe(200);
+    expect((await act(id, { action: 'assign-role', role: 'communications', assignee: 'dana' })).status).toBe(200);
+    expect((await act(id, { action: 'add-note', text: 'Payments provider returns 502 for EU cards.' })).status).toBe(200);
+    expect((await act(id, { action: 'add-action-item', title: 'Alert on provider 5xx rate', owner: 'carol' })).status).toBe(200);
+    expect((await act(id, { action: 'set-severity', severity: 'SEV0', reason: 'all EU traffic affected' })).status).toBe(200);
+    const sameSeverity = await act(id, { action: 'set-severity', severity: 'SEV0' });
+    expect(sameSeverity.status).toBe(409);
+
+    const statusUpdate = await act(id, {
+      action: 'post-status-update',
+      status: 'identified',
+      message: 'EU card payments are failing; we are rolling back.',
+      components: { Checkout: 'major_outage' },
+    });
+    expect(statusUpdate.status).toBe(200);
+    expect((await act(id, { action: 'mitigate', note: 'traffic moved to us-east-1' })).status).toBe(200);
+    const resolved = await act(id, { action: 'resolve' });
+    expect(resolved.body).toMatchObject({ status: 'resolved', severity: 'SEV0' });
+    expect(resolved.body.metrics.timeToResolveSeconds).toBeGreaterThanOrEqual(0);
+
+    const incident = (await viewer.get(`/v1/incidents/${id}`)).body;
+    expect(incident).toMatchObject({
+      status: 'resolved',
+      severity: 'SEV0',
+      priority: 'P1',
+      roles: { commander: 'alice', scribe: 'bob', communications: 'dana', investigators: ['carol'] },
+      statusPage: { statusIncidentId: expect.any(String) },
+    });
+    const actors = new Set(incident.timeline.map((entry: { actor: string }) => entry.actor));
+    expect(actors).toEqual(new Set(['alertmanager'])); // every command by the responder key's name
+
+    const timeline = await viewer.get(`/v1/incidents/${id}/timeline?after=2`);
+    expect(timeline.body.entries[0].index).toBe(3);
+    expect(timeline.body.entries.map((entry: { kind: string }) => entry.kind)).toEqual(
+      expect.arrayContaining(['role', 'note', 'severity', 'status-update', 'status']),
+    );
+
+    const postmortem = await viewer.get(`/v1/incidents/${id}/postmortem`);
+    expect(postmortem.status).toBe(200);
+    expect(postmortem.headers.get('content-type')).toMatch(/^text\/markdown/);
+    const markdown = postmortem.text;
+    expect(markdown).toContain('# Postmortem: Checkout failing in eu-west-1');
+    expect(markdown).toMatch(/## Summary\n\nCard payments fail for EU customers\.\n/);
+    expect(markdown).toMatch(/## Impact and duration\n\n- Opened: .+\n- Resolved: .+\n- Duration: \d/);
+    expect(markdown).toContain('- Impact: high; urgency: high');
+    expect(markdown).toMatch(/\| Time to acknowledge \| \d+s \|/);
+    expect(markdown).toContain('- Incident commander: alice');
+    expect(markdown).toContain('- Investigators: carol');
+    expect(markdown).toContain('| alertmanager | Payments provider returns 502 for EU cards. |');
+    expect(markdown).toContain('| alertmanager | Status page (identified): EU card payments are failing; we are rolling back. |');
+    expect(markdown).toContain('1. Why? _to fill in_');
+    expect(markdown).toContain('- [ ] Alert on provider 5xx rate (owner: carol) — ticket filed when the incident closes');
+
+    const closed = await act(id, { action: 'close' });
+    expect(closed.status).toBe(200);
+    // Closing files the action item as a ticket, then the workflow completes.
+    const final = await waitFor('the action item ticket', async () => {
+      const body = (await viewer.get(`/v1/incidents/${id}`)).body;
+      return body.actionItems[0].ticket ? body : undefined;
+    });
+    expect(final.actionItems[0].ticket.key).toEqual(expect.any(String));
+    expect(final.postmortem).toContain(`ticket [${final.actionItems[0].ticket.key}]`);
+
+    const afterClose = await act(id, { action: 'add-note', text: 'too late' });
+    expect(afterClose.status).toBe(409);
+    expect(afterClose.body.message).toMatch(/closed/);
+  });
+
+  it('refuses bad commands with 400 naming the field, unknown incidents with 404, viewers with 403', async () => {
+    const { body } = await responder.post('/v1/incidents', { title: 'x', severity: 'SEV3' });
+    const unknownAction = await act(body.id, { action: 'explode' });
+    expect(unknownAction.status).toBe(400);
+    expect(unknownAction.body.issues[0]).toMatchObject({ path: 'action' });
+    const badParam = await act(body.id, { action: 'set-severity', severity: 'SEV7' });
+    expect(badParam.status).toBe(400);
+    expect(badParam.body.issues[0]).toMatchObject({ path: 'severity', rule: 'invalid_value' });
+    expect((await act('inc-ffffffffffff', { action: 'acknowledge' })).status).toBe(404);
+    expect((await act(body.id, { action: 'acknowledge' }, viewer)).status).toBe(403);
+    const badDeclare = await responder.post('/v1/incidents', { title: '', severity: 'SEV3' });
+    expect(badDeclare.status).toBe(400);
+    expect(badDeclare.body.issues[0]).toMatchObject({ path: 'title', rule: 'too_small' });
+  });
+
+  it('applies a retried command with the same Idempotency-Key once', async () => {
+    const { body } = await responder.post('/v1/incidents', { title: 'retry me', severity: 'SEV3' });
+    const headers = { 'idempotency-key': 'note-1' };
+    const first = await responder.post(`/v1/incidents/${body.id}/actions`, { action: 'add-note', text: 'once' }, headers);
+    const again = await responder.post(`/v1/incidents/${body.id}/actions`, { action: 'add-note', text: 'once' }, headers);
+    expect([first.status, again.status]).toEqual([200, 200]);
+    const notes = (await viewer.get(`/v1/incidents/${body.id}`)).body.timeline.filter((entry: { kind: string }) => entry.kind === 'note');
+    expect(notes).toHaveLength(1);
+  });
+
+  it('streams new timeline entries as Server-Sent Events and ends when the incident closes', async () => {
+    const { body } = await responder.post('/v1/incidents', { title: 'stream me', severity: 'SEV4' });
+    const controller = new AbortController();
+    const response = await fetch(`${firebreak.http.baseUrl}/v1/incidents/${body.id}/events`, {
+      headers: { authorization: `Bearer ${'viewer-key-0123456789'}` },
+      signal: controller.signal,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = response.body!.getReader();
+    let text = '';
+    const readUntil = (predicate: (all: string) => boolean) =>
+      waitFor('the event stream', async () => {
+        const { value, done } = await reader.read();
+        if (value) text += new TextDecoder().decode(value);
+        return predicate(text) || done ? text : undefined;
+      });
+
+    await readUntil((all) => all.includes('Incident opened'));
+    await act(body.id, { action: 'add-note', text: 'seen live' });
+    await readUntil((all) => all.includes('seen live'));
+    await act(body.id, { action: 'close' });
+    const all = await readUntil((all) => all.includes('event: end'));
+    expect(all).toMatch(/id: 0\nevent: timeline\ndata: \{.*Incident opened/);
+    expect(all).toMatch(/id: \d+\nevent: timeline\ndata: \{.*"kind":"note".*seen live/);
+    controller.abort();
+  });
+
+  it('exports time to acknowledge and resolve as Prometheus metrics, once each', async () => {
+    const { body } = await responder.post('/v1/incidents', { title: 'metrics', severity: 'SEV2' });
+    await act(body.id, { action: 'acknowledge' });
+    await act(body.id, { action: 'resolve' });
+    await act(body.id, { action: 'reopen', reason: 'again' });
+    const metrics = await firebreak.http.get('/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.text).toMatch(/firebreak_incident_time_to_acknowledge_seconds_count\{severity="SEV2"\} 1\n/);
+    expect(metrics.text).toMatch(/firebreak_incident_time_to_resolve_seconds_count\{severity="SEV2"\} 1\n/);
+  });
+
+  it('filters the list by status and commander', async () => {
+    const commander = `cmdr-${firebreak.taskQueue}`;
+    const { body } = await responder.post('/v1/incidents', { title: 'listed', severity: 'SEV3', commander });
+    await act(body.id, { action: 'acknowledge' });
+    const page = await waitFor('the acknowledged incident in the list', async () => {
+      const answer = await viewer.get(`/v1/incidents?commander=${commander}&status=acknowledged`);
+      return answer.body.incidents?.length === 1 ? answer.body : undefined;
+    });
+    expect(page.incidents[0]).toMatchObject({ id: body.id, commander, status: 'acknowledged', title: 'listed' });
+    const bad = await viewer.get('/v1/incidents?status=on-fire');
+    expect(bad.status).toBe(400);
+    expect(bad.body.issues[0]).toMatchObject({ path: 'status' });
+  });
+});

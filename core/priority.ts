@@ -1,0 +1,24 @@
+import { z } from 'zod';
+
+export const LEVELS = ['high', 'medium', 'low'] as const;
+export type Impact = (typeof LEVELS)[number];
+export type Urgency = (typeof LEVELS)[number];
+export const PRIORITIES = ['P1', 'P2', 'P3', 'P4', 'P5'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+/** Priority by impact (rows) and urgency (columns). */
+export type PriorityMatrix = Record<Impact, Record<Urgency, Priority>>;
+
+const row = z.object({ high: z.enum(PRIORITIES), medium: z.enum(PRIORITIES), low: z.enum(PRIORITIES) }).strict();
+export const PriorityMatrixSchema = z.object({ high: row, medium: row, low: row }).strict();
+
+/** The usual ITIL matrix: wide impact and urgent is P1, narrow and can-wait is P5. */
+export const DEFAULT_PRIORITY_MATRIX: PriorityMatrix = {
+  high: { high: 'P1', medium: 'P2', low: 'P3' },
+  medium: { high: 'P2', medium: 'P3', low: 'P4' },
+  low: { high: 'P3', medium: 'P4', low: 'P5' },
+};
+
+export function priorityFor(impact: Impact, urgency: Urgency, matrix: PriorityMatrix = DEFAULT_PRIORITY_MATRIX): Priority {
+  return matrix[impact][urgency];
+}

@@ -1,0 +1,19 @@
+import { defineHeartbeats } from '../core/operator-config';
+
+/**
+ * Heartbeat monitors (dead-man switches): `POST /v1/heartbeats/<name>` pings one. When no
+ * ping comes for `intervalSeconds` + `graceSeconds`, one incident is declared. A monitor
+ * starts watching at its first ping.
+ */
+export default defineHeartbeats([
+  {
+    name: 'nightly-backup',
+    intervalSeconds: 86_400,
+    graceSeconds: 3_600,
+    title: 'Nightly backup did not report',
+    service: 'backups',
+    severity: 'SEV2',
+    escalationPolicy: 'primary-on-call',
+    onRecovery: 'resolve',
+  },
+]);

@@ -1,0 +1,16 @@
+/**
+ * The operator's folder, as the API and the worker load it. Every file here is checked at
+ * start; a mistake stops start-up with a message naming the file and the field.
+ */
+import type { OperatorFiles } from '../core/operator-config';
+import escalationPolicies from './escalation-policies';
+import heartbeats from './heartbeats';
+import routes from './routes';
+import { RUNBOOK_FILES } from './catalog';
+
+export const operatorFiles: OperatorFiles = {
+  routes: { file: 'runbooks/routes.ts', value: routes },
+  escalationPolicies: { file: 'runbooks/escalation-policies.ts', value: escalationPolicies },
+  heartbeats: { file: 'runbooks/heartbeats.ts', value: heartbeats },
+  runbookIds: RUNBOOK_FILES.map(({ definition }) => definition.id),
+};

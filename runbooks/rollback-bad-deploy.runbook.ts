@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { defineRunbook } from '../core/runbook';
+
+/**
+ * Rolls a service back to its last good release: finds it, asks for approval when the
+ * input or the incident's severity says so, rolls back (GitHub deployment of the previous
+ * good ref, or the ECS service's previous task definition), waits until stable, verifies
+ * the alert resolves, and updates the status page. If the run is cancelled or fails after
+ * rolling back, it rolls forward to what was running. At most one automatic rollback per
+ * service per 30 minutes; past that it pages a human instead.
+ */
+export default defineRunbook({
+  id: 'rollback-bad-deploy',
+  title: 'Roll back a bad deploy',
+  description: 'Rolls a service back to its last good release, with approval, verification and a per-service budget.',
+  version: 1,
+  input: z.object({
+    service: z.string().min(1),
+    scope: z.string().min(1).describe('GitHub "owner/repo", or the ECS cluster.'),
+    environment: z.string().min(1).default('production'),
+    requireApproval: z.boolean().default(false).describe('Ask even when the severity would not.'),
+    approvalTimeoutMinutes: z.number().int().min(1).max(240).default(15),
+    verifyMinutes: z.number().int().min(0).max(120).default(10),
+  }),
+  fromAlert: (alert) => ({
+    service: alert.service ?? alert.labels.service ?? 'unknown',
+    scope: alert.labels.repository ?? alert.labels.cluster ?? alert.labels.service ?? 'unknown',
+    environment: alert.labels.environment ?? 'production',
+  }),
+  triggers: [{ match: { remediation: 'rollback' } }],
+  guardrails: { target: (input) => input.service, budget: { max: 1, windowMinutes: 30 } },
+  async run(ctx, input) {
+    const target = { service: input.service, scope: input.scope, environment: input.environment };
+    const incident = await ctx.incident.get();
+    const page = (summary: string, targets: string[] = []) =>
+      ctx.paging.page({
+        incidentId: ctx.incidentId ?? ctx.executionId,
+        action: 'trigger',
+        dedupKey: `rollback:${input.service}:${ctx.executionId}`,
+        summary,
+        severity: 'critical',
+        targets,
+      });
+
+    const releases = await ctx.deploy.findReleases({ target });
+    if (!releases.previousGood) {
+      await ctx.log(`no earlier good release of ${input.service} is known; a human must decide`);
+      await page(`Rollback of ${input.service} needs a human: no earlier good release is known.`);
+      return { rolledBack: false, reason: 'no-previous-release' };
+    }
+    const severe = incident?.severity === 'SEV0' || incident?.severity === 'SEV1';
+    if (input.requireApproval || severe) {
+      const decision = await ctx.approve({
+        prompt: `Roll ${input.service} back from ${releases.current?.ref ?? 'the current release'} to ${releases.previousGood.ref}?`,
+        approvers: ['responder', 'admin'],
+        timeout: `${input.approvalTimeoutMinutes} minutes`,
+      });
+      if (decision === null) {
+        const commander = incident?.roles.commander;
+        await page(`Rollback of ${input.service} is waiting for a decision nobody made.`, commander ? [commander] : []);
+        return { rolledBack: false, reason: 'approval-timed-out' };
+      }
+      if (!decision.approved) return { rolledBack: false, reason: 'rejected', by: decision.by };
+    }
+
+    const current = releases.current;
+    const rollback = await ctx.deploy.rollback(
+      { target, to: releases.previousGood, reason: `Firebreak ${ctx.executionId}: rollback of a bad deploy` },
+      {
+        compensate: () =>
+          current
+            ? ctx.deploy.rollback({ target, to: current, reason: `Firebreak ${ctx.executionId}: roll forward (undo)` }, { id: 'roll-forward' })
+            : Promise.resolve(),
+      },
+    );
+    if (!rollback.stable) throw new Error(`${input.service} did not become stable on ${rollback.ref}`);
+
+    let resolved: boolean | undefined;
+    if (ctx.incidentId && input.verifyMinutes > 0) {
+      resolved = await ctx.waitFor(async () => (await ctx.incident.get())?.firingAlerts === 0, {
+        timeout: `${input.verifyMinutes} minutes`,
+        every: '30 seconds',
+      });
+      await ctx.log(resolved ? 'the alert resolved after the rollback' : 'the alert still fires after the rollback');
+      if (!resolved) await page(`${input.service} was rolled back to ${rollback.ref} but the alert still fires.`);
+    }
+    const statusIncidentId = incident?.statusPage?.statusIncidentId;
+    if (statusIncidentId) {
+      await ctx.statusPage.updateIncident({
+        statusIncidentId,
+        status: resolved === false ? 'identified' : 'monitoring',
+        message: `We rolled ${input.service} back to a previous release and are monitoring the result.`,
+      });
+    }
+    return { rolledBack: true, ref: rollback.ref, deploymentId: rollback.deploymentId, resolved };
+  },
+});

@@ -1,0 +1,109 @@
+/**
+ * Runs recorded from the shipped workflows and runbooks must replay on today's code: a
+ * change that would break runs in flight fails here (use `patched()`, or `ctx.patched()` in
+ * a runbook). Record fresh histories with `npm run record-histories`.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { NormalModuleReplacementPlugin } from 'webpack';
+import { TestFirebreak } from '../firebreak';
+import { testOperatorConfig } from '../operator';
+import { sharedTemporalAddress, TEST_ENV, workflowBundle } from '../temporal';
+import { waitFor } from '../wait';
+
+const HISTORIES = join(__dirname, '..', 'histories');
+const RECORD = process.env.RECORD_HISTORIES === '1';
+
+/** Runs every shipped runbook on an incident (local adapters) and saves each workflow's history. */
+async function recordHistories(): Promise<void> {
+  const firebreak = await TestFirebreak.start({ operator: testOperatorConfig() });
+  const temporal = new Client({ connection: await Connection.connect({ address: sharedTemporalAddress() }) });
+  try {
+    const responder = firebreak.as('responder');
+    const incident = (await responder.post('/v1/incidents', { title: 'Recorded incident', severity: 'SEV1', service: 'checkout' })).body.id;
+    const launches: Array<[string, Record<string, unknown>, boolean?]> = [
+      ['major-incident-kickoff', { title: 'Checkout down', service: 'checkout', responders: ['U1'] }],
+      ['major-incident-kickoff', { title: 'Checkout down', service: 'checkout' }, true],
+      ['rollback-bad-deploy', { service: 'checkout', scope: 'acme/checkout' }],
+      ['scale-out-on-high-cpu', { cluster: 'prod', service: 'checkout', waitMinutes: 0 }],
+      ['service-health-check', { cluster: 'prod', service: 'checkout' }],
+      ['status-page-update', { stage: 'identified', service: 'checkout' }],
+    ];
+    const ids: Array<[string, string]> = [];
+    for (const [name, input, dryRun] of launches) {
+      const { body } = await responder.post(`/v1/runbooks/${name}/executions`, { input, incidentId: incident, dryRun: dryRun ?? false });
+      await waitFor(`${name} to finish`, async () => (await temporal.workflow.getHandle(body.id).describe()).status.name === 'COMPLETED');
+      ids.push([`${name}${dryRun ? '.dry-run' : ''}`, body.id]);
+    }
+    for (const action of [{ action: 'acknowledge' }, { action: 'post-status-update', message: 'Investigating' }, { action: 'resolve' }, { action: 'close' }]) {
+      await responder.post(`/v1/incidents/${incident}/actions`, action);
+    }
+    await waitFor('the incident to complete', async () => (await temporal.workflow.getHandle(incident).describe()).status.name === 'COMPLETED');
+    ids.push(['incident', incident]);
+    mkdirSync(HISTORIES, { recursive: true });
+    // The Temporal CLI writes the canonical proto3 JSON that replays read back.
+    for (const [name, id] of ids) {
+      const json = execFileSync(
+        process.env[TEST_ENV.binary]!,
+        ['workflow', 'show', '--workflow-id', id, '--address', sharedTemporalAddress(), '--output', 'json'],
+        { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+      );
+      writeFileSync(join(HISTORIES, `${name}.json`), `${JSON.stringify(JSON.parse(json), null, 1)}\n`);
+    }
+  } finally {
+    await temporal.connection.close();
+    await firebreak.stop();
+  }
+}
+
+function recorded() {
+  return readdirSync(HISTORIES)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => ({ workflowId: file.replace(/\.json$/, ''), history: historyFromJSON(JSON.parse(readFileSync(join(HISTORIES, file), 'utf8'))) }));
+}
+
+async function replay(codePath: { code: string } | { codePath: string }) {
+  const failures: Array<{ workflowId: string; error: unknown }> = [];
+  for await (const result of Worker.runReplayHistories({ workflowBundle: codePath }, recorded())) {
+    if (result.error) failures.push({ workflowId: result.workflowId, error: result.error });
+  }
+  return failures;
+}
+
+describe('replaying recorded histories', () => {
+  beforeAll(async () => {
+    if (RECORD || !existsSync(HISTORIES) || readdirSync(HISTORIES).length === 0) await recordHistories();
+  });
+
+  it('replays every recorded run of the shipped workflows and runbooks on the current code', async () => {
+    const names = recorded().map(({ workflowId }) => workflowId);
+    expect(names).toEqual(
+      expect.arrayContaining(['incident', 'major-incident-kickoff', 'rollback-bad-deploy', 'scale-out-on-high-cpu', 'service-health-check', 'status-page-update']),
+    );
+    expect(await replay(workflowBundle())).toEqual([]);
+  });
+
+  it('fails the replay when a shipped runbook changes non-deterministically', async () => {
+    const changed = await bundleWorkflowCode({
+      workflowsPath: require.resolve('../../workflows'),
+      logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
+      webpackConfigHook: (config) => ({
+        ...config,
+        plugins: [
+          ...(config.plugins ?? []),
+          new NormalModuleReplacementPlugin(/\.[\\/]major-incident-kickoff\.runbook$/, (resource: { context: string; request: string }) => {
+            if (!resource.context.startsWith(__dirname)) resource.request = join(__dirname, 'kickoff-reordered.runbook.ts');
+          }),
+        ],
+      }),
+    });
+    const failures = await replay({ code: changed.code });
+    expect(failures.map(({ workflowId }) => workflowId)).toEqual(['major-incident-kickoff']);
+    expect(failures[0].error).toBeInstanceOf(DeterminismViolationError);
+  });
+});
