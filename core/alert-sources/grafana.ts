@@ -10,28 +10,18 @@ import type { Alert } from '../alert';
 import {
   alertListField,
   alertStatusField,
-  dateTimeField,
   exactField,
-  nonEmptyField,
   numberField,
   stringField,
   stringMapField,
 } from './fields';
+import { AlertmanagerAlertSchema } from './alertmanager';
 import { normalizeLabelledAlert } from './labelled-alert';
 
 export const GRAFANA_SOURCE = 'grafana';
 
-export const GrafanaAlertSchema = z.object({
-  status: alertStatusField('status'),
-  labels: stringMapField('labels'),
-  annotations: stringMapField('annotations').nullish(),
-  startsAt: dateTimeField('startsAt'),
-  /** `0001-01-01T00:00:00Z` (Go's zero time) while the alert has not ended. */
-  endsAt: dateTimeField('endsAt').optional(),
-  /** The alert rule in Grafana's UI. */
-  generatorURL: stringField('generatorURL').optional(),
-  /** The labels' fingerprint: alerts with the same labels have the same fingerprint. */
-  fingerprint: nonEmptyField('fingerprint'),
+/** An Alertmanager alert (Grafana's notifier is built on Alertmanager) plus Grafana's links and values. */
+export const GrafanaAlertSchema = AlertmanagerAlertSchema.extend({
   silenceURL: stringField('silenceURL').optional(),
   dashboardURL: stringField('dashboardURL').optional(),
   panelURL: stringField('panelURL').optional(),
