@@ -1,15 +1,9 @@
-import { Client, Connection } from '@temporalio/client';
 import { CapabilityFailure } from '../core/capabilities/common';
-import { loadIntegrationsConfig } from '../core/integrations-config';
-import { sharedTemporalAddress } from '../test/temporal';
-import { activityEnvironment, expectFailure } from '../test/vendors/activity';
-import { createActivities } from '.';
+import { activityEnvironment, configuredActivities, expectFailure } from '../test/vendors/activity';
 
 describe('the built-in local adapters (the defaults: no credentials needed)', () => {
   const env = activityEnvironment();
-  const temporal = new Client({ connection: Connection.lazy({ address: sharedTemporalAddress() }) });
-  const local = (settings: Record<string, string> = {}) => createActivities({ config: loadIntegrationsConfig(settings), temporal });
-  afterAll(() => temporal.connection.close());
+  const local = (settings: Record<string, string> = {}) => configuredActivities(settings);
 
   it('registers exactly the activities workflows call', () => {
     expect(Object.keys(local()).sort()).toEqual(

@@ -7,15 +7,15 @@
 import { ActivityFailure, ApplicationFailure, Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { CapabilityFailure } from '../core/capabilities/common';
 import { sharedTemporalAddress, uniqueTaskQueue } from '../test/temporal';
-import { GITHUB_TOKEN, startGithubStub } from '../test/vendors/github';
-import { JIRA_CREDENTIALS, startJiraStub } from '../test/vendors/jira';
-import { PAGERDUTY_ROUTING_KEY, startPagerDutyStub } from '../test/vendors/pagerduty';
-import { SLACK_TOKEN, startSlackStub } from '../test/vendors/slack';
-import { STATUSPAGE_KEY, STATUSPAGE_PAGE, startStatuspageStub } from '../test/vendors/statuspage';
+import { githubSettings, startGithubStub } from '../test/vendors/github';
+import { jiraSettings, startJiraStub } from '../test/vendors/jira';
+import { pagerDutySettings, startPagerDutyStub } from '../test/vendors/pagerduty';
+import { slackSettings, startSlackStub } from '../test/vendors/slack';
+import { STATUSPAGE_KEY, startStatuspageStub, statuspageSettings } from '../test/vendors/statuspage';
 import type { StepWorkflowInput } from '../test/vendors/step-workflow';
 import type { StubServer } from '../test/vendors/stub-server';
 import { bundleStepWorkflow, quietTemporalRuntime, type RunningWorker, startStepWorker } from '../test/vendors/temporal-worker';
-import { startZoomStub, ZOOM_CREDENTIALS } from '../test/vendors/zoom';
+import { startZoomStub, zoomSettings } from '../test/vendors/zoom';
 
 quietTemporalRuntime();
 
@@ -39,19 +39,12 @@ interface VendorCase {
 }
 
 const ticket = { idempotencyKey: 'wf-1/ticket', incidentId: 'inc-1', summary: 'Checkout latency' };
-const jiraEnv = (url: string) => ({
-  TICKETING_PROVIDER: 'jira',
-  JIRA_BASE_URL: url,
-  JIRA_EMAIL: JIRA_CREDENTIALS.email,
-  JIRA_API_TOKEN: JIRA_CREDENTIALS.token,
-  JIRA_PROJECT_KEY: 'OPS',
-});
 
 const VENDORS: VendorCase[] = [
   {
     vendor: 'Jira',
     start: () => startJiraStub('OPS'),
-    env: jiraEnv,
+    env: (url) => jiraSettings(url),
     activity: 'ticketingCreateTicket',
     input: ticket,
     route: 'createIssue',
@@ -61,7 +54,7 @@ const VENDORS: VendorCase[] = [
   {
     vendor: 'Slack',
     start: () => startSlackStub(),
-    env: (url) => ({ CHAT_PROVIDER: 'slack', SLACK_BOT_TOKEN: SLACK_TOKEN, SLACK_API_URL: `${url}/api/` }),
+    env: slackSettings,
     activity: 'chatCreateChannel',
     input: { idempotencyKey: 'wf-1/channel', incidentId: 'inc-1', name: 'inc-1 checkout' },
     route: 'conversations.create',
@@ -71,14 +64,7 @@ const VENDORS: VendorCase[] = [
   {
     vendor: 'Zoom',
     start: () => startZoomStub(),
-    env: (url) => ({
-      VIDEO_PROVIDER: 'zoom',
-      ZOOM_ACCOUNT_ID: ZOOM_CREDENTIALS.accountId,
-      ZOOM_CLIENT_ID: ZOOM_CREDENTIALS.clientId,
-      ZOOM_CLIENT_SECRET: ZOOM_CREDENTIALS.clientSecret,
-      ZOOM_API_URL: `${url}/v2`,
-      ZOOM_OAUTH_URL: url,
-    }),
+    env: zoomSettings,
     activity: 'videoCreateMeeting',
     input: { idempotencyKey: 'wf-1/bridge', incidentId: 'inc-1', topic: 'INC-1 bridge' },
     route: 'createMeeting',
@@ -88,12 +74,7 @@ const VENDORS: VendorCase[] = [
   {
     vendor: 'Statuspage',
     start: () => startStatuspageStub(),
-    env: (url) => ({
-      STATUSPAGE_PROVIDER: 'statuspage',
-      STATUSPAGE_API_KEY: STATUSPAGE_KEY,
-      STATUSPAGE_PAGE_ID: STATUSPAGE_PAGE,
-      STATUSPAGE_API_URL: `${url}/v1`,
-    }),
+    env: statuspageSettings,
     activity: 'statusPageOpenIncident',
     input: { idempotencyKey: 'wf-1/status', incidentId: 'inc-1', title: 'Checkout is slow', message: 'Investigating.' },
     route: 'createIncident',
@@ -107,7 +88,7 @@ const VENDORS: VendorCase[] = [
       github.seed('1'.repeat(40), 'v41', ['success']);
       return github;
     },
-    env: (url) => ({ DEPLOY_PROVIDER: 'github', GITHUB_TOKEN, GITHUB_API_URL: url }),
+    env: githubSettings,
     activity: 'deployRollback',
     input: { idempotencyKey: 'wf-1/rollback', target: { service: 'shop', scope: 'acme/shop' }, to: { ref: 'v41', id: '1' } },
     route: 'createDeployment',
@@ -117,7 +98,7 @@ const VENDORS: VendorCase[] = [
   {
     vendor: 'PagerDuty',
     start: () => startPagerDutyStub(),
-    env: (url) => ({ PAGING_PROVIDER: 'pagerduty', PAGERDUTY_ROUTING_KEY, PAGERDUTY_EVENTS_URL: url }),
+    env: pagerDutySettings,
     activity: 'pagingPage',
     input: { idempotencyKey: 'wf-1/page', incidentId: 'inc-1', action: 'trigger', dedupKey: 'checkout', summary: 'Checkout down' },
     route: 'enqueue',

@@ -21,6 +21,14 @@ export function parseStepInput<S extends z.ZodType>(schema: S, input: unknown, a
 }
 
 /**
+ * An activity of a capability: validates its input with `schema` (at the boundary, before
+ * any vendor call) and hands the parsed command to `perform` (the port).
+ */
+export function stepActivity<S extends z.ZodType, R>(name: string, schema: S, perform: (command: z.output<S>) => Promise<R>) {
+  return async (input: z.input<S>): Promise<R> => perform(parseStepInput(schema, input, name));
+}
+
+/**
  * A short, stable digest of an idempotency key: what adapters stamp on vendor records
  * (labels, markers) where the key itself is too long or has the wrong characters.
  */

@@ -13,7 +13,7 @@ import type { ExecutionSnapshot } from '../core/execution';
 import { loadIntegrationsConfig } from '../core/integrations-config';
 import { sharedTemporalAddress, uniqueTaskQueue, workflowBundle } from '../test/temporal';
 import { spawnTypeScript, type TypeScriptChild } from '../test/vendors/child-process';
-import { JIRA_CREDENTIALS, startJiraStub } from '../test/vendors/jira';
+import { jiraSettings, startJiraStub } from '../test/vendors/jira';
 import { quietTemporalRuntime } from '../test/vendors/temporal-worker';
 import { waitFor } from '../test/wait';
 import type { runbookWorkflow } from '../workflows/runbook';
@@ -40,11 +40,7 @@ describe('a worker SIGKILLed in the middle of a runbook step', () => {
     const env = {
       TEMPORAL_ADDRESS: sharedTemporalAddress(),
       TEMPORAL_TASK_QUEUE: taskQueue,
-      TICKETING_PROVIDER: 'jira',
-      JIRA_BASE_URL: jira.stub.url,
-      JIRA_EMAIL: JIRA_CREDENTIALS.email,
-      JIRA_API_TOKEN: JIRA_CREDENTIALS.token,
-      JIRA_PROJECT_KEY: 'OPS',
+      ...jiraSettings(jira.stub.url),
     };
     // Jira creates the issue and never answers; the worker waits for the answer until killed.
     jira.stub.fail('createIssue', 'act-then-hang');

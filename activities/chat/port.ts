@@ -1,17 +1,13 @@
 import type { z } from 'zod';
 import {
   type Channel,
-  type CreateChannelInput,
   CreateChannelInputSchema,
-  type InviteToChannelInput,
   InviteToChannelInputSchema,
   type PostedMessage,
-  type PostMessageInput,
   PostMessageInputSchema,
-  type SetTopicInput,
   SetTopicInputSchema,
 } from '../../core/capabilities/chat';
-import { parseStepInput } from '../step-input';
+import { stepActivity } from '../step-input';
 
 export type CreateChannelCommand = z.output<typeof CreateChannelInputSchema>;
 export type InviteToChannelCommand = z.output<typeof InviteToChannelInputSchema>;
@@ -29,18 +25,10 @@ export interface ChatPort {
 
 export function createChatActivities(port: ChatPort) {
   return {
-    async chatCreateChannel(input: CreateChannelInput): Promise<Channel> {
-      return port.createChannel(parseStepInput(CreateChannelInputSchema, input, 'chatCreateChannel'));
-    },
-    async chatInvite(input: InviteToChannelInput): Promise<void> {
-      await port.invite(parseStepInput(InviteToChannelInputSchema, input, 'chatInvite'));
-    },
-    async chatPostMessage(input: PostMessageInput): Promise<PostedMessage> {
-      return port.postMessage(parseStepInput(PostMessageInputSchema, input, 'chatPostMessage'));
-    },
-    async chatSetTopic(input: SetTopicInput): Promise<void> {
-      await port.setTopic(parseStepInput(SetTopicInputSchema, input, 'chatSetTopic'));
-    },
+    chatCreateChannel: stepActivity('chatCreateChannel', CreateChannelInputSchema, (c) => port.createChannel(c)),
+    chatInvite: stepActivity('chatInvite', InviteToChannelInputSchema, (c) => port.invite(c)),
+    chatPostMessage: stepActivity('chatPostMessage', PostMessageInputSchema, (c) => port.postMessage(c)),
+    chatSetTopic: stepActivity('chatSetTopic', SetTopicInputSchema, (c) => port.setTopic(c)),
   };
 }
 

@@ -1,25 +1,13 @@
 import { CapabilityFailure } from '../../core/capabilities/common';
-import { loadIntegrationsConfig, type SlackSettings } from '../../core/integrations-config';
-import { activityEnvironment, expectFailure, expectTransientFaultsRetried } from '../../test/vendors/activity';
-import { SLACK_TOKEN, startSlackStub } from '../../test/vendors/slack';
-import { createChatActivities } from './port';
-import { createSlackClient, SlackChat } from './slack';
+import { activityEnvironment, configuredActivities, expectFailure, expectTransientFaultsRetried } from '../../test/vendors/activity';
+import { SLACK_TOKEN, slackSettings, startSlackStub } from '../../test/vendors/slack';
 
 describe('Slack chat (@slack/web-api against a Slack stub)', () => {
   let slack: Awaited<ReturnType<typeof startSlackStub>>;
   const env = activityEnvironment();
 
-  const activitiesFor = (extra: Record<string, string> = {}) => {
-    const config = loadIntegrationsConfig({
-      CHAT_PROVIDER: 'slack',
-      SLACK_BOT_TOKEN: SLACK_TOKEN,
-      SLACK_API_URL: `${slack.stub.url}/api`,
-      INTEGRATIONS_TIMEOUT_MS: '1000',
-      ...extra,
-    });
-    const settings = config.chat as SlackSettings;
-    return createChatActivities(new SlackChat(createSlackClient(settings, config.timeoutMs), settings));
-  };
+  const activitiesFor = (extra: Record<string, string> = {}) =>
+    configuredActivities({ ...slackSettings(slack.stub.url), INTEGRATIONS_TIMEOUT_MS: '1000', ...extra });
   const channel = { idempotencyKey: 'inc-7/channel', incidentId: 'inc-7', name: 'INC 7: Checkout latency!', topic: 'SEV1 checkout' };
 
   beforeEach(async () => {

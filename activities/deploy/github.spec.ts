@@ -1,9 +1,6 @@
 import { CapabilityFailure } from '../../core/capabilities/common';
-import { type GithubSettings, loadIntegrationsConfig } from '../../core/integrations-config';
-import { activityEnvironment, expectFailure, expectTransientFaultsRetried } from '../../test/vendors/activity';
-import { GITHUB_TOKEN, startGithubStub } from '../../test/vendors/github';
-import { createGithubClient, GithubDeploy } from './github';
-import { createDeployActivities } from './port';
+import { activityEnvironment, configuredActivities, expectFailure, expectTransientFaultsRetried } from '../../test/vendors/activity';
+import { GITHUB_TOKEN, githubSettings, startGithubStub } from '../../test/vendors/github';
 
 const sha = (n: number) => String(n).repeat(40).slice(0, 40);
 
@@ -11,17 +8,8 @@ describe('GitHub deploy rollback (@octokit/rest against a GitHub stub)', () => {
   let github: Awaited<ReturnType<typeof startGithubStub>>;
   const env = activityEnvironment();
 
-  const activitiesFor = (extra: Record<string, string> = {}) => {
-    const config = loadIntegrationsConfig({
-      DEPLOY_PROVIDER: 'github',
-      GITHUB_TOKEN,
-      GITHUB_API_URL: github.stub.url,
-      INTEGRATIONS_TIMEOUT_MS: '1000',
-      ...extra,
-    });
-    const settings = config.deploy as GithubSettings;
-    return createDeployActivities(new GithubDeploy(createGithubClient(settings, config.timeoutMs), settings));
-  };
+  const activitiesFor = (extra: Record<string, string> = {}) =>
+    configuredActivities({ ...githubSettings(github.stub.url), INTEGRATIONS_TIMEOUT_MS: '1000', ...extra });
   const target = { service: 'shop', scope: 'acme/shop', environment: 'production' };
 
   beforeEach(async () => {

@@ -1,13 +1,6 @@
 import type { z } from 'zod';
-import {
-  type FindReleasesInput,
-  FindReleasesInputSchema,
-  type Releases,
-  type RollbackInput,
-  RollbackInputSchema,
-  type RollbackResult,
-} from '../../core/capabilities/deploy';
-import { parseStepInput } from '../step-input';
+import { FindReleasesInputSchema, type Releases, RollbackInputSchema, type RollbackResult } from '../../core/capabilities/deploy';
+import { stepActivity } from '../step-input';
 
 export type FindReleasesQuery = z.output<typeof FindReleasesInputSchema>;
 export type RollbackCommand = z.output<typeof RollbackInputSchema>;
@@ -20,11 +13,7 @@ export interface DeployPort {
 
 export function createDeployActivities(port: DeployPort) {
   return {
-    async deployFindReleases(input: FindReleasesInput): Promise<Releases> {
-      return port.findReleases(parseStepInput(FindReleasesInputSchema, input, 'deployFindReleases'));
-    },
-    async deployRollback(input: RollbackInput): Promise<RollbackResult> {
-      return port.rollback(parseStepInput(RollbackInputSchema, input, 'deployRollback'));
-    },
+    deployFindReleases: stepActivity('deployFindReleases', FindReleasesInputSchema, (q) => port.findReleases(q)),
+    deployRollback: stepActivity('deployRollback', RollbackInputSchema, (c) => port.rollback(c)),
   };
 }

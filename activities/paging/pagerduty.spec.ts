@@ -1,25 +1,13 @@
 import { CapabilityFailure } from '../../core/capabilities/common';
-import { loadIntegrationsConfig, type PagerDutySettings } from '../../core/integrations-config';
-import { activityEnvironment, expectFailure, expectTransientFaultsRetried } from '../../test/vendors/activity';
-import { PAGERDUTY_ROUTING_KEY, startPagerDutyStub } from '../../test/vendors/pagerduty';
-import { createPagerDutyApi, PagerDutyPaging } from './pagerduty';
-import { createPagingActivities } from './port';
+import { activityEnvironment, configuredActivities, expectFailure, expectTransientFaultsRetried } from '../../test/vendors/activity';
+import { PAGERDUTY_ROUTING_KEY, pagerDutySettings, startPagerDutyStub } from '../../test/vendors/pagerduty';
 
 describe('PagerDuty paging (Events API v2 against a PagerDuty stub)', () => {
   let pagerduty: Awaited<ReturnType<typeof startPagerDutyStub>>;
   const env = activityEnvironment();
 
-  const activitiesFor = (extra: Record<string, string> = {}) => {
-    const config = loadIntegrationsConfig({
-      PAGING_PROVIDER: 'pagerduty',
-      PAGERDUTY_ROUTING_KEY,
-      PAGERDUTY_EVENTS_URL: pagerduty.stub.url,
-      INTEGRATIONS_TIMEOUT_MS: '1000',
-      ...extra,
-    });
-    const settings = config.paging as PagerDutySettings;
-    return createPagingActivities(new PagerDutyPaging(createPagerDutyApi(settings, config.timeoutMs), settings));
-  };
+  const activitiesFor = (extra: Record<string, string> = {}) =>
+    configuredActivities({ ...pagerDutySettings(pagerduty.stub.url), INTEGRATIONS_TIMEOUT_MS: '1000', ...extra });
   const page = {
     idempotencyKey: 'inc-5/page-1',
     incidentId: 'inc-5',

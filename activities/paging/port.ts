@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { type PageInput, PageInputSchema, type PageResult } from '../../core/capabilities/paging';
-import { parseStepInput } from '../step-input';
+import { PageInputSchema, type PageResult } from '../../core/capabilities/paging';
+import { stepActivity } from '../step-input';
 
 export type PageCommand = z.output<typeof PageInputSchema>;
 
@@ -11,8 +11,6 @@ export interface PagingPort {
 
 export function createPagingActivities(port: PagingPort) {
   return {
-    async pagingPage(input: PageInput): Promise<PageResult> {
-      return port.page(parseStepInput(PageInputSchema, input, 'pagingPage'));
-    },
+    pagingPage: stepActivity('pagingPage', PageInputSchema, (c) => port.page(c)),
   };
 }

@@ -2,14 +2,12 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import { CapabilityFailure } from '../../core/capabilities/common';
 import {
-  type DescribeServiceInput,
   DescribeServiceInputSchema,
   type ScaleResult,
-  type ScaleServiceInput,
   ScaleServiceInputSchema,
   type ServiceDescription,
 } from '../../core/capabilities/scaling';
-import { parseStepInput } from '../step-input';
+import { stepActivity } from '../step-input';
 
 export type DescribeServiceQuery = z.output<typeof DescribeServiceInputSchema>;
 export type ScaleServiceCommand = z.output<typeof ScaleServiceInputSchema>;
@@ -38,13 +36,10 @@ export function checkScaleBounds({ desiredCount, min, max, ref }: ScaleServiceCo
 
 export function createScalingActivities(port: ScalingPort) {
   return {
-    async scalingDescribeService(input: DescribeServiceInput): Promise<ServiceDescription> {
-      return port.describeService(parseStepInput(DescribeServiceInputSchema, input, 'scalingDescribeService'));
-    },
-    async scalingScaleService(input: ScaleServiceInput): Promise<ScaleResult> {
-      const command = parseStepInput(ScaleServiceInputSchema, input, 'scalingScaleService');
+    scalingDescribeService: stepActivity('scalingDescribeService', DescribeServiceInputSchema, (q) => port.describeService(q)),
+    scalingScaleService: stepActivity('scalingScaleService', ScaleServiceInputSchema, (command) => {
       checkScaleBounds(command);
       return port.scaleService(command);
-    },
+    }),
   };
 }

@@ -1,10 +1,7 @@
 import {
-  type OpenStatusIncidentInput,
   OpenStatusIncidentInputSchema,
-  type SetComponentStatusInput,
   SetComponentStatusInputSchema,
   type StatusIncident,
-  type UpdateStatusIncidentInput,
   UpdateStatusIncidentInputSchema,
 } from '../../core/capabilities/status-page';
 import type {
@@ -12,7 +9,7 @@ import type {
   SetComponentStatusCommand,
   UpdateStatusIncidentCommand,
 } from '../../core/status-page-messages';
-import { parseStepInput } from '../step-input';
+import { stepActivity } from '../step-input';
 
 /** The public status page. Every operation acts once per idempotency key. */
 export interface StatusPagePort {
@@ -24,14 +21,10 @@ export interface StatusPagePort {
 
 export function createStatusPageActivities(port: StatusPagePort) {
   return {
-    async statusPageOpenIncident(input: OpenStatusIncidentInput): Promise<StatusIncident> {
-      return port.openIncident(parseStepInput(OpenStatusIncidentInputSchema, input, 'statusPageOpenIncident'));
-    },
-    async statusPageUpdateIncident(input: UpdateStatusIncidentInput): Promise<void> {
-      await port.updateIncident(parseStepInput(UpdateStatusIncidentInputSchema, input, 'statusPageUpdateIncident'));
-    },
-    async statusPageSetComponentStatus(input: SetComponentStatusInput): Promise<void> {
-      await port.setComponentStatus(parseStepInput(SetComponentStatusInputSchema, input, 'statusPageSetComponentStatus'));
-    },
+    statusPageOpenIncident: stepActivity('statusPageOpenIncident', OpenStatusIncidentInputSchema, (c) => port.openIncident(c)),
+    statusPageUpdateIncident: stepActivity('statusPageUpdateIncident', UpdateStatusIncidentInputSchema, (c) => port.updateIncident(c)),
+    statusPageSetComponentStatus: stepActivity('statusPageSetComponentStatus', SetComponentStatusInputSchema, (c) =>
+      port.setComponentStatus(c),
+    ),
   };
 }

@@ -1,26 +1,13 @@
 import { CapabilityFailure } from '../../core/capabilities/common';
-import { loadIntegrationsConfig, type StatuspageSettings } from '../../core/integrations-config';
-import { activityEnvironment, expectFailure, expectTransientFaultsRetried } from '../../test/vendors/activity';
-import { STATUSPAGE_KEY, STATUSPAGE_PAGE, startStatuspageStub } from '../../test/vendors/statuspage';
-import { createStatusPageActivities } from './port';
-import { createStatuspageApi, StatuspageStatusPage } from './statuspage';
+import { activityEnvironment, configuredActivities, expectFailure, expectTransientFaultsRetried } from '../../test/vendors/activity';
+import { STATUSPAGE_KEY, STATUSPAGE_PAGE, startStatuspageStub, statuspageSettings } from '../../test/vendors/statuspage';
 
 describe('Statuspage (REST against a Statuspage stub)', () => {
   let statuspage: Awaited<ReturnType<typeof startStatuspageStub>>;
   const env = activityEnvironment();
 
-  const activitiesFor = (extra: Record<string, string> = {}) => {
-    const config = loadIntegrationsConfig({
-      STATUSPAGE_PROVIDER: 'statuspage',
-      STATUSPAGE_API_KEY: STATUSPAGE_KEY,
-      STATUSPAGE_PAGE_ID: STATUSPAGE_PAGE,
-      STATUSPAGE_API_URL: `${statuspage.stub.url}/v1`,
-      INTEGRATIONS_TIMEOUT_MS: '1000',
-      ...extra,
-    });
-    const settings = config.statusPage as StatuspageSettings;
-    return createStatusPageActivities(new StatuspageStatusPage(createStatuspageApi(settings, config.timeoutMs), settings.pageId));
-  };
+  const activitiesFor = (extra: Record<string, string> = {}) =>
+    configuredActivities({ ...statuspageSettings(statuspage.stub.url), INTEGRATIONS_TIMEOUT_MS: '1000', ...extra });
   const open = {
     idempotencyKey: 'inc-4/status-open',
     incidentId: 'inc-4',

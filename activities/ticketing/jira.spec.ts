@@ -1,27 +1,13 @@
 import { CapabilityFailure } from '../../core/capabilities/common';
-import { type JiraSettings, loadIntegrationsConfig } from '../../core/integrations-config';
-import { activityEnvironment, expectFailure, expectTransientFaultsRetried } from '../../test/vendors/activity';
-import { JIRA_CREDENTIALS, startJiraStub } from '../../test/vendors/jira';
-import { createJiraClient, JiraTicketing } from './jira';
-import { createTicketingActivities } from './port';
+import { activityEnvironment, configuredActivities, expectFailure, expectTransientFaultsRetried } from '../../test/vendors/activity';
+import { JIRA_CREDENTIALS, jiraSettings, startJiraStub } from '../../test/vendors/jira';
 
 describe('Jira ticketing (jira-client against a Jira stub)', () => {
   let jira: Awaited<ReturnType<typeof startJiraStub>>;
   const env = activityEnvironment();
 
-  const activitiesFor = (extra: Record<string, string> = {}) => {
-    const config = loadIntegrationsConfig({
-      TICKETING_PROVIDER: 'jira',
-      JIRA_BASE_URL: jira.stub.url,
-      JIRA_EMAIL: JIRA_CREDENTIALS.email,
-      JIRA_API_TOKEN: JIRA_CREDENTIALS.token,
-      JIRA_PROJECT_KEY: 'OPS',
-      INTEGRATIONS_TIMEOUT_MS: '1000',
-      ...extra,
-    });
-    const settings = config.ticketing as JiraSettings;
-    return createTicketingActivities(new JiraTicketing(createJiraClient(settings, config.timeoutMs), settings));
-  };
+  const activitiesFor = (extra: Record<string, string> = {}) =>
+    configuredActivities({ ...jiraSettings(jira.stub.url), INTEGRATIONS_TIMEOUT_MS: '1000', ...extra });
   const ticket = (overrides: Record<string, unknown> = {}) => ({
     idempotencyKey: 'inc-1/create-ticket',
     incidentId: 'inc-1',

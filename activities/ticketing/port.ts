@@ -1,14 +1,11 @@
 import type { z } from 'zod';
 import {
-  type CommentOnTicketInput,
   CommentOnTicketInputSchema,
-  type CreateTicketInput,
   CreateTicketInputSchema,
   type Ticket,
-  type TransitionTicketInput,
   TransitionTicketInputSchema,
 } from '../../core/capabilities/ticketing';
-import { parseStepInput } from '../step-input';
+import { stepActivity } from '../step-input';
 
 export type CreateTicketCommand = z.output<typeof CreateTicketInputSchema>;
 export type CommentOnTicketCommand = z.output<typeof CommentOnTicketInputSchema>;
@@ -24,14 +21,8 @@ export interface TicketingPort {
 
 export function createTicketingActivities(port: TicketingPort) {
   return {
-    async ticketingCreateTicket(input: CreateTicketInput): Promise<Ticket> {
-      return port.createTicket(parseStepInput(CreateTicketInputSchema, input, 'ticketingCreateTicket'));
-    },
-    async ticketingComment(input: CommentOnTicketInput): Promise<void> {
-      await port.comment(parseStepInput(CommentOnTicketInputSchema, input, 'ticketingComment'));
-    },
-    async ticketingTransition(input: TransitionTicketInput): Promise<void> {
-      await port.transition(parseStepInput(TransitionTicketInputSchema, input, 'ticketingTransition'));
-    },
+    ticketingCreateTicket: stepActivity('ticketingCreateTicket', CreateTicketInputSchema, (c) => port.createTicket(c)),
+    ticketingComment: stepActivity('ticketingComment', CommentOnTicketInputSchema, (c) => port.comment(c)),
+    ticketingTransition: stepActivity('ticketingTransition', TransitionTicketInputSchema, (c) => port.transition(c)),
   };
 }

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { type CreateMeetingInput, CreateMeetingInputSchema, type Meeting } from '../../core/capabilities/video';
-import { parseStepInput } from '../step-input';
+import { CreateMeetingInputSchema, type Meeting } from '../../core/capabilities/video';
+import { stepActivity } from '../step-input';
 
 export type CreateMeetingCommand = z.output<typeof CreateMeetingInputSchema>;
 
@@ -11,8 +11,6 @@ export interface VideoPort {
 
 export function createVideoActivities(port: VideoPort) {
   return {
-    async videoCreateMeeting(input: CreateMeetingInput): Promise<Meeting> {
-      return port.createMeeting(parseStepInput(CreateMeetingInputSchema, input, 'videoCreateMeeting'));
-    },
+    videoCreateMeeting: stepActivity('videoCreateMeeting', CreateMeetingInputSchema, (c) => port.createMeeting(c)),
   };
 }

@@ -1,28 +1,13 @@
 import { CapabilityFailure } from '../../core/capabilities/common';
-import { loadIntegrationsConfig, type ZoomSettings } from '../../core/integrations-config';
-import { activityEnvironment, expectFailure, expectTransientFaultsRetried } from '../../test/vendors/activity';
-import { startZoomStub, ZOOM_CREDENTIALS } from '../../test/vendors/zoom';
-import { createVideoActivities } from './port';
-import { createZoomApi, ZoomVideo } from './zoom';
+import { activityEnvironment, configuredActivities, expectFailure, expectTransientFaultsRetried } from '../../test/vendors/activity';
+import { startZoomStub, ZOOM_CREDENTIALS, zoomSettings } from '../../test/vendors/zoom';
 
 describe('Zoom video (REST with server-to-server OAuth, against a Zoom stub)', () => {
   let zoom: Awaited<ReturnType<typeof startZoomStub>>;
   const env = activityEnvironment();
 
-  const activitiesFor = (extra: Record<string, string> = {}) => {
-    const config = loadIntegrationsConfig({
-      VIDEO_PROVIDER: 'zoom',
-      ZOOM_ACCOUNT_ID: ZOOM_CREDENTIALS.accountId,
-      ZOOM_CLIENT_ID: ZOOM_CREDENTIALS.clientId,
-      ZOOM_CLIENT_SECRET: ZOOM_CREDENTIALS.clientSecret,
-      ZOOM_API_URL: `${zoom.stub.url}/v2`,
-      ZOOM_OAUTH_URL: zoom.stub.url,
-      INTEGRATIONS_TIMEOUT_MS: '1000',
-      ...extra,
-    });
-    const settings = config.video as ZoomSettings;
-    return createVideoActivities(new ZoomVideo(createZoomApi(settings, config.timeoutMs), settings.userId));
-  };
+  const activitiesFor = (extra: Record<string, string> = {}) =>
+    configuredActivities({ ...zoomSettings(zoom.stub.url), INTEGRATIONS_TIMEOUT_MS: '1000', ...extra });
   const meeting = { idempotencyKey: 'inc-3/bridge', incidentId: 'inc-3', topic: 'INC-3 checkout latency bridge' };
 
   beforeEach(async () => {

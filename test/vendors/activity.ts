@@ -1,7 +1,11 @@
 /** Running activities in adapter tests, and asserting on the failures they raise. */
+import { Client, Connection } from '@temporalio/client';
 import { ApplicationFailure, type Logger } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities, type FirebreakActivities } from '../../activities';
 import { CapabilityFailure } from '../../core/capabilities/common';
+import { loadIntegrationsConfig } from '../../core/integrations-config';
+import { sharedTemporalAddress } from '../temporal';
 import type { StubServer } from './stub-server';
 
 const quiet: Logger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
@@ -19,6 +23,18 @@ export class ActivityEnvironment extends MockActivityEnvironment {
   override run<A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A): Promise<R> {
     return super.run<A, R, typeof fn>(fn, ...args);
   }
+}
+
+let temporal: Client | undefined;
+
+/**
+ * Every activity as the worker builds them from `env` (the integration variables): adapter
+ * tests exercise the same wiring as production. The Temporal client is the local status
+ * page's; it connects (to the run's server) only if that adapter is used.
+ */
+export function configuredActivities(env: Record<string, string>): FirebreakActivities {
+  temporal ??= new Client({ connection: Connection.lazy({ address: sharedTemporalAddress() }) });
+  return createActivities({ config: loadIntegrationsConfig(env), temporal });
 }
 
 export const activityEnvironment = (info?: ConstructorParameters<typeof MockActivityEnvironment>[0]) => new ActivityEnvironment(info);

@@ -7,6 +7,9 @@ import { type StubRequest, StubRejection, StubServer } from './stub-server';
 
 export const GITHUB_TOKEN = 'ghp_stubtoken0123456789abcdefghijklmnop';
 
+/** The settings that point the GitHub deploy adapter at a stub at `url`. */
+export const githubSettings = (url: string) => ({ DEPLOY_PROVIDER: 'github', GITHUB_TOKEN, GITHUB_API_URL: url });
+
 export interface GithubDeploymentRecord {
   id: number;
   sha: string;

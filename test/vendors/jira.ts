@@ -7,6 +7,15 @@ import { basicAuth, type StubRequest, StubRejection, StubServer } from './stub-s
 
 export const JIRA_CREDENTIALS = { email: 'bot@example.com', token: 'jira-token-s3cr3t-0123' } as const;
 
+/** The settings that point the Jira adapter at a stub at `url`. */
+export const jiraSettings = (url: string, projectKey = 'OPS') => ({
+  TICKETING_PROVIDER: 'jira',
+  JIRA_BASE_URL: url,
+  JIRA_EMAIL: JIRA_CREDENTIALS.email,
+  JIRA_API_TOKEN: JIRA_CREDENTIALS.token,
+  JIRA_PROJECT_KEY: projectKey,
+});
+
 export interface JiraIssueRecord {
   id: string;
   key: string;

@@ -7,6 +7,9 @@ import { StubRejection, StubServer } from './stub-server';
 
 export const PAGERDUTY_ROUTING_KEY = 'R0UT1NGKEY0123456789ABCDEFGHIJKL';
 
+/** The settings that point the PagerDuty adapter at a stub at `url`. */
+export const pagerDutySettings = (url: string) => ({ PAGING_PROVIDER: 'pagerduty', PAGERDUTY_ROUTING_KEY, PAGERDUTY_EVENTS_URL: url });
+
 export async function startPagerDutyStub() {
   const alerts = new Map<string, { status: 'triggered' | 'acknowledged' | 'resolved'; events: number; summary: string }>();
   const stub = new StubServer({

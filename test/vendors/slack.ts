@@ -7,6 +7,9 @@ import { StubRejection, StubServer, type StubAnswer, type StubRequest } from './
 
 export const SLACK_TOKEN = 'xoxb-stub-0123456789-s3cr3t';
 
+/** The settings that point the Slack adapter at a stub at `url`. */
+export const slackSettings = (url: string) => ({ CHAT_PROVIDER: 'slack', SLACK_BOT_TOKEN: SLACK_TOKEN, SLACK_API_URL: `${url}/api/` });
+
 interface SlackChannelRecord {
   id: string;
   name: string;

@@ -8,6 +8,14 @@ import { type StubRequest, StubRejection, StubServer } from './stub-server';
 export const STATUSPAGE_KEY = 'statuspage-key-0123456789';
 export const STATUSPAGE_PAGE = 'page123';
 
+/** The settings that point the Statuspage adapter at a stub at `url`. */
+export const statuspageSettings = (url: string) => ({
+  STATUSPAGE_PROVIDER: 'statuspage',
+  STATUSPAGE_API_KEY: STATUSPAGE_KEY,
+  STATUSPAGE_PAGE_ID: STATUSPAGE_PAGE,
+  STATUSPAGE_API_URL: `${url}/v1`,
+});
+
 export interface StatuspageIncidentRecord {
   id: string;
   name: string;

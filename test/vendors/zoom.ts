@@ -7,6 +7,16 @@ import { basicAuth, StubRejection, StubServer } from './stub-server';
 
 export const ZOOM_CREDENTIALS = { accountId: 'acct-123', clientId: 'client-abc', clientSecret: 'zoom-secret-0123456789' } as const;
 
+/** The settings that point the Zoom adapter (API and OAuth) at a stub at `url`. */
+export const zoomSettings = (url: string) => ({
+  VIDEO_PROVIDER: 'zoom',
+  ZOOM_ACCOUNT_ID: ZOOM_CREDENTIALS.accountId,
+  ZOOM_CLIENT_ID: ZOOM_CREDENTIALS.clientId,
+  ZOOM_CLIENT_SECRET: ZOOM_CREDENTIALS.clientSecret,
+  ZOOM_API_URL: `${url}/v2`,
+  ZOOM_OAUTH_URL: url,
+});
+
 export interface ZoomMeetingRecord {
   id: number;
   topic: string;

@@ -199,6 +199,16 @@ describe('POST /v1/alerts', () => {
     expect(new Set(seen).size).toBe(3);
   });
 
+  it('records a redelivery with the same Idempotency-Key once', async () => {
+    const api = firebreak.as('responder');
+    const body = alert({ dedupKey: `idem-${firebreak.taskQueue}` });
+    const headers = { 'idempotency-key': 'delivery-1' };
+    const answers = [await api.post('/v1/alerts', body, headers), await api.post('/v1/alerts', body, headers)];
+    expect(answers.map((answer) => answer.body.receiptId)).toEqual([answers[0].body.receiptId, answers[0].body.receiptId]);
+    await api.post('/v1/alerts', body, { 'idempotency-key': 'delivery-2' });
+    expect((await firebreak.as('viewer').get(`/v1/incidents/${answers[0].body.incidentId}`)).body.alertCount).toBe(2);
+  });
+
   it('answers 404 for an unknown incident', async () => {
     const unknown = await firebreak.as('viewer').get('/v1/incidents/inc-000000000000');
     expect(unknown.status).toBe(404);

@@ -1,6 +1,7 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TestFirebreak } from '../../../test/firebreak';
 import { startPrivateTemporal } from '../../../test/temporal';
+import { waitFor } from '../../../test/wait';
 
 describe('when Temporal or Firebreak goes away', () => {
   it('answers 503 with Retry-After and reports not ready while Temporal is down', async () => {
@@ -25,7 +26,7 @@ describe('when Temporal or Firebreak goes away', () => {
       });
       expect(during.status).toBe(503);
       expect(Number(during.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-      expect(during.body.message).toMatch(/nothing was recorded/);
+      expect(during.body.message).toMatch(/did not confirm recording an alert in time; retry later/);
 
       const notReady = await firebreak.http.get('/readyz');
       expect(notReady.status).toBe(503);
@@ -49,14 +50,26 @@ describe('when Temporal or Firebreak goes away', () => {
     const second = await TestFirebreak.start({ taskQueue: first.taskQueue });
     try {
       for (const [index, id] of ids.entries()) {
-        const incident = await second.as('viewer').get(`/v1/incidents/${id}`);
+        // Until the new worker has taken over the old one's in-flight workflow tasks (their
+        // timeouts must pass), a read may answer 503 + Retry-After; it must then succeed.
+        const incident = await waitFor(`incident ${id} readable after the restart`, async () => {
+          const answer = await second.as('viewer').get(`/v1/incidents/${id}`);
+          if (answer.status === 503) return undefined;
+          return answer;
+        }, { timeoutMs: 30_000, intervalMs: 500 });
         expect(incident.status).toBe(200);
         expect(incident.body.alerts.map((a: { summary: string }) => a.summary)).toEqual([`alert ${'abc'[index]}`]);
       }
-      // The restarted pair keeps adding to the same incident.
-      const more = await second.as('responder').post('/v1/alerts', {
-        source: 'e2e', summary: 'alert a again', status: 'firing', dedupKey: 'restart-a',
-      });
+      // The restarted pair keeps adding to the same incident. Like Alertmanager, the sender
+      // retries a 503; the idempotency key keeps a retry from recording twice.
+      const more = await waitFor('the alert to be taken after the restart', async () => {
+        const answer = await second.as('responder').post(
+          '/v1/alerts',
+          { source: 'e2e', summary: 'alert a again', status: 'firing', dedupKey: 'restart-a' },
+          { 'idempotency-key': 'restart-a-again' },
+        );
+        return answer.status === 503 ? undefined : answer;
+      }, { timeoutMs: 30_000, intervalMs: 500 });
       expect(more.body.incidentId).toBe(ids[0]);
       expect((await second.as('viewer').get(`/v1/incidents/${ids[0]}`)).body.alertCount).toBe(2);
     } finally {

@@ -1,5 +1,5 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { CurrentPrincipal } from '../auth/principal.decorator';
@@ -17,8 +17,13 @@ export class AlertsController {
   @RequireRole('responder')
   @ApiResponse({ status: 202, type: AlertAcceptedDto, description: 'Recorded durably on an incident.' })
   @ApiResponse({ status: 400, description: 'The body broke a rule; `issues` names each field.' })
-  @ApiResponse({ status: 503, description: 'Temporal did not record the alert in time; retry after `Retry-After`.' })
-  receive(@Body() body: GenericAlertDto, @CurrentPrincipal() principal: Principal): Promise<AlertAcceptedDto> {
-    return this.alerts.receiveGeneric(body, principal);
+  @ApiResponse({ status: 503, description: 'Temporal did not confirm the alert in time; retry after `Retry-After` (with the same Idempotency-Key, it is recorded once).' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A redelivery with the same key is recorded once.' })
+  receive(
+    @Body() body: GenericAlertDto,
+    @CurrentPrincipal() principal: Principal,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<AlertAcceptedDto> {
+    return this.alerts.receiveGeneric(body, principal, idempotencyKey?.slice(0, 200));
   }
 }

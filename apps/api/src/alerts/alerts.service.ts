@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { canonicalAlertIdentity, normalizeGenericAlert, type Alert, type GenericAlert } from '../../../../core/alert';
 import type { Config } from '../../../../core/config';
@@ -24,18 +24,26 @@ export class AlertsService {
     @Inject(RUNBOOK_CATALOG) private readonly runbooks: ReadonlyMap<string, RunbookDefinition>,
   ) {}
 
-  async receiveGeneric(body: GenericAlert, principal: Principal): Promise<AlertAccepted> {
+  /**
+   * With an idempotency key, a redelivery (after a timeout or a 503) is recorded once:
+   * the receipt id, which the incident dedupes on, comes from the key.
+   */
+  async receiveGeneric(body: GenericAlert, principal: Principal, idempotencyKey?: string): Promise<AlertAccepted> {
     const dedupKey = body.dedupKey ?? hashedDedupKey(canonicalAlertIdentity(body.source, body.labels));
-    const receiptId = randomUUID();
+    const receiptId = idempotencyKey ? `key:${digest(`${principal.name}\n${idempotencyKey}`)}` : randomUUID();
     const outcome = await this.receive(normalizeGenericAlert(body, dedupKey), principal, receiptId);
     return outcome.recorded
       ? { incidentId: outcome.incidentId, status: 'recorded', receiptId }
       : { incidentId: null, status: 'ignored', receiptId, reason: 'resolved alert with no open incident for its dedup key' };
   }
 
-  /** Several alerts from one delivery (an Alertmanager or Grafana group); each is routed on its own. */
+  /**
+   * Several alerts from one delivery (an Alertmanager or Grafana group); each is routed on
+   * its own. A vendor alert's receipt id is its state (identity, status and start), so
+   * a redelivered or repeated notification of the same state is recorded once.
+   */
   async receiveBatch(alerts: Alert[], principal: Principal): Promise<AlertBatchAccepted> {
-    const outcomes = await Promise.all(alerts.map((alert) => this.receive(alert, principal, randomUUID())));
+    const outcomes = await Promise.all(alerts.map((alert) => this.receive(alert, principal, stateReceipt(alert))));
     const incidentIds = [...new Set(outcomes.map((outcome) => outcome.incidentId).filter((id): id is string => id !== null))];
     return {
       incidentId: incidentIds[0] ?? null,
@@ -71,4 +79,12 @@ export class AlertsService {
     this.metrics.alertReceived(alert.source, outcome.recorded ? 'recorded' : 'ignored');
     return outcome;
   }
+}
+
+const digest = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 32);
+
+/** The receipt id of a vendor alert's state: the same state delivered again is the same receipt. */
+function stateReceipt(alert: Alert): string {
+  const identity = alert.fingerprint ?? JSON.stringify(Object.entries(alert.labels).sort());
+  return `state:${digest([alert.source, alert.dedupKey, identity, alert.status, alert.startsAt ?? ''].join('\n'))}`;
 }

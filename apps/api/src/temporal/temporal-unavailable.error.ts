@@ -7,7 +7,7 @@ export class TemporalUnavailableError extends Error {
     readonly retryAfterSeconds: number,
     options?: { cause?: unknown },
   ) {
-    super(`Temporal is not reachable for ${operation}; nothing was recorded, retry later`, options);
+    super(`Temporal did not confirm ${operation} in time; retry later`, options);
     this.name = 'TemporalUnavailableError';
   }
 }
