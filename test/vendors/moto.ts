@@ -3,7 +3,7 @@
  * scripts/install-test-tools.sh) standing in for AWS ECS: started on a free loopback port
  * for a test file, stopped after it.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -35,7 +35,8 @@ export interface Moto {
  */
 export async function startMoto({ runningTasks = 2 } = {}): Promise<Moto> {
   if (!existsSync(MOTO_SERVER)) {
-    execFileSync('bash', [join(ROOT, 'scripts', 'install-test-tools.sh')], { cwd: ROOT, stdio: 'inherit' });
+    // Installing here would outlast a test hook's timeout: `npm test` installs it first.
+    throw new Error(`moto is not installed at ${MOTO_SERVER}: run scripts/install-test-tools.sh (npm test does)`);
   }
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -44,6 +45,11 @@ export async function startMoto({ runningTasks = 2 } = {}): Promise<Moto> {
     stdio: 'ignore',
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Never outlive the test process, even when a hook times out before stop() is reachable.
+  const killOnExit = () => child.kill('SIGKILL');
+  child.unref();
+  process.once('exit', killOnExit);
+  void exited.then(() => process.removeListener('exit', killOnExit));
   await waitFor('moto server to answer', async () => (await fetch(`${url}/moto-api/`).catch(() => undefined))?.ok, {
     timeoutMs: 30_000,
   });

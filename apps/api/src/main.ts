@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig } from '../../../core/config';
-import { OperatorConfigError } from '../../../core/operator-config';
-import { RunbookCatalogError } from '../../../core/runbook-catalog';
+import { loadConfig } from '../../../core/config';
+import { describeStartupFailure } from '../../../core/startup-errors';
 import { createApiApp } from './app';
 
 async function main(): Promise<void> {
@@ -15,6 +14,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // A configuration problem is the operator's to fix: say what, without a stack trace.
-  console.error(error instanceof ConfigError || error instanceof OperatorConfigError || error instanceof RunbookCatalogError ? error.message : error);
+  console.error(describeStartupFailure(error));
   process.exit(1);
 });

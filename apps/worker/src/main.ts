@@ -1,8 +1,8 @@
 import { NativeConnection } from '@temporalio/worker';
-import { ConfigError, loadConfig } from '../../../core/config';
+import { loadConfig } from '../../../core/config';
 import { loadIntegrationsConfig } from '../../../core/integrations-config';
-import { loadOperatorConfig, OperatorConfigError } from '../../../core/operator-config';
-import { RunbookCatalogError } from '../../../core/runbook-catalog';
+import { loadOperatorConfig } from '../../../core/operator-config';
+import { describeStartupFailure } from '../../../core/startup-errors';
 import { operatorFiles } from '../../../runbooks';
 import { runbookCatalog } from '../../../runbooks/catalog';
 import { createFirebreakWorker } from './worker';
@@ -26,6 +26,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError || error instanceof OperatorConfigError || error instanceof RunbookCatalogError ? error.message : error);
+  console.error(describeStartupFailure(error));
   process.exit(1);
 });
