@@ -22,3 +22,44 @@ if [ ! -x tools/venv/bin/moto_server ] || ! tools/venv/bin/python -c "import mot
   python3 -m venv tools/venv
   tools/venv/bin/python -m pip install --quiet "moto[server]==$MOTO_VERSION"
 fi
+
+# A real Prometheus Alertmanager delivers webhooks in test/real-senders/alertmanager.e2e.spec.ts.
+# Debian's package installs the binary as /usr/bin/prometheus-alertmanager (plus amtool).
+# Its postinst starts the packaged service through invoke-rc.d and fails the install when
+# that fails; the tests run their own Alertmanager, so a policy-rc.d answering 101 ("action
+# forbidden") keeps the service from starting during the install. Any existing policy-rc.d
+# is put back afterwards. Needs root (CI runs this script as root); otherwise it only warns,
+# and that test skips saying why.
+if ! command -v alertmanager >/dev/null 2>&1 && ! command -v prometheus-alertmanager >/dev/null 2>&1; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "prometheus-alertmanager is not installed and this is not root: run 'sudo bash scripts/install-test-tools.sh' for the Alertmanager end-to-end test (it skips until then)." >&2
+  elif ! command -v apt-get >/dev/null 2>&1; then
+    echo "prometheus-alertmanager is not installed and there is no apt-get: put 'alertmanager' on PATH (or set FIREBREAK_ALERTMANAGER_BIN)." >&2
+    exit 1
+  else
+    echo "Installing prometheus-alertmanager (apt) ..." >&2
+    policy=/usr/sbin/policy-rc.d
+    policy_backup=
+    apt_log=$(mktemp)
+    restore_policy() {
+      if [ -n "$policy_backup" ]; then mv -f "$policy_backup" "$policy"; else rm -f "$policy"; fi
+      rm -f "$apt_log"
+    }
+    trap restore_policy EXIT
+    trap 'exit 130' INT TERM
+    if [ -e "$policy" ] || [ -L "$policy" ]; then
+      policy_backup=$(mktemp "$policy.firebreak.XXXXXX")
+      mv -f "$policy" "$policy_backup"
+    fi
+    printf '#!/bin/sh\n# Written by firebreak scripts/install-test-tools.sh for one install; removed after it.\nexit 101\n' >"$policy"
+    chmod 755 "$policy"
+    if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus-alertmanager; } >"$apt_log" 2>&1; then
+      cat "$apt_log" >&2
+      echo "Installing prometheus-alertmanager failed (output above)." >&2
+      exit 1
+    fi
+    restore_policy
+    trap - EXIT INT TERM
+  fi
+fi
