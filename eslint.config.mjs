@@ -47,6 +47,27 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
+    // With reused V8 contexts every workflow evaluates the modules the bundle imports
+    // statically: zod (and the schema modules built on it) would cost every incident.
+    // Workflow code imports their types only, or loads them lazily where needed.
+    files: ['workflows/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['zod', '**/core/alert', '**/core/config', '**/core/incident-actions', '**/core/operator-config', '**/core/priority', '**/core/capabilities/common', '**/core/capabilities/chat', '**/core/capabilities/deploy', '**/core/capabilities/paging', '**/core/capabilities/scaling', '**/core/capabilities/status-page', '**/core/capabilities/ticketing', '**/core/capabilities/video', '**/runbooks/**'],
+              allowTypeImports: true,
+              message: 'this module evaluates zod; import its types only, or require it lazily inside the workflow that needs it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['workflows/**/*.ts', 'runbooks/**/*.ts', 'core/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {

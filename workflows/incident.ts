@@ -14,7 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type { ReceivedAlert } from '../core/alert';
 import type { CapabilityActivities } from '../core/capabilities/activities';
-import { stepIdempotencyKey } from '../core/capabilities/common';
+import { stepIdempotencyKey } from '../core/capabilities/keys';
 import {
   IncidentFailure,
   type CarriedIncidentState,
@@ -26,7 +26,8 @@ import {
   type OpenIncidentInput,
   type RecordEventInput,
 } from '../core/incident';
-import { IncidentActionSchema, type IncidentAction, type IncidentCommand } from '../core/incident-actions';
+import type * as IncidentActions from '../core/incident-actions';
+import type { IncidentAction, IncidentCommand } from '../core/incident-actions';
 import { IncidentStatus, type Severity, type TimelineEntry } from '../core/incident-model';
 import { checkTransition, hasReached, isOpen, REOPENED_STATUS } from '../core/incident-state-machine';
 import { incidentActionUpdate, incidentQuery, ingestAlertsUpdate, recordEventSignal } from '../core/messages';
@@ -39,6 +40,15 @@ import {
   IncidentSeverityAttribute,
   IncidentStatusAttribute,
 } from '../core/search-attributes';
+
+/**
+ * The command schema, loaded when the first command arrives. Loading zod statically would
+ * cost every incident its evaluation (reused V8 contexts give each workflow its own module
+ * cache): most incidents take alerts only.
+ */
+const incidentActionSchema = (): typeof IncidentActions.IncidentActionSchema =>
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('../core/incident-actions') as typeof IncidentActions).IncidentActionSchema;
 
 /** History events after which an incident continues as new, unless its input says otherwise. */
 export const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
@@ -137,14 +147,23 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
     if (incident.roles.commander) record({ kind: 'role', actor: input.openedBy, summary: `${incident.roles.commander} is the incident commander` });
   }
 
+  /** The search attribute values last published; re-publishing equal values costs history and visibility writes. */
+  let published: string | undefined;
   const publish = () => {
+    const values = JSON.stringify([incident.status, incident.severity, incident.service, incident.roles.commander]);
+    // Runs recorded before this change upserted on every publish; they replay that way.
+    const skipUnchanged = patched('publish-search-attributes-on-change');
+    if (!skipUnchanged || values !== published) publishSearchAttributes();
+    published = values;
+    if (hasReached(incident.status, IncidentStatus.Resolved)) incident.postmortem = renderPostmortem(incident);
+  };
+  const publishSearchAttributes = () => {
     upsertSearchAttributes([
       { key: IncidentStatusAttribute, value: incident.status },
       { key: IncidentSeverityAttribute, value: incident.severity },
       ...(incident.service ? [{ key: IncidentServiceAttribute, value: incident.service }] : []),
       ...(incident.roles.commander ? [{ key: IncidentCommanderAttribute, value: incident.roles.commander }] : []),
     ]);
-    if (hasReached(incident.status, IncidentStatus.Resolved)) incident.postmortem = renderPostmortem(incident);
   };
 
   /** Runs an activity, counting it as in flight so continue-as-new waits for it. */
@@ -510,7 +529,7 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
     },
     {
       validator: (command: IncidentCommand) => {
-        const parsed = IncidentActionSchema.safeParse(command?.action);
+        const parsed = incidentActionSchema().safeParse(command?.action);
         if (!parsed.success || typeof command.actor !== 'string' || command.actor.length === 0) {
           throw ApplicationFailure.nonRetryable(
             parsed.success ? 'a command names its actor' : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),

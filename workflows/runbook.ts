@@ -13,7 +13,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { CapabilityActivities } from '../core/capabilities/activities';
-import { stepIdempotencyKey } from '../core/capabilities/common';
+import { stepIdempotencyKey } from '../core/capabilities/keys';
 import { dryRunResult } from '../core/capabilities/dry-run';
 import {
   ExecutionFailure,
@@ -37,7 +37,7 @@ import type {
   StepOptions,
 } from '../core/runbook';
 import type { PlatformActivities } from '../activities/platform';
-import { runbookCatalog } from '../runbooks/catalog';
+import type * as Catalog from '../runbooks/catalog';
 
 /** Activities whose steps may run for long (rollouts, scaling until stable). */
 const LONG_STEPS = new Set<keyof CapabilityActivities>(['deployRollback', 'scalingScaleService']);
@@ -68,6 +68,9 @@ const messageOf = (error: unknown): string => {
  * no activity is called: steps are recorded and return placeholders.
  */
 export async function runbookWorkflow(input: RunbookExecutionInput): Promise<ExecutionSnapshot> {
+  // Loaded here, not at the top: the catalog brings zod, which other workflows need not evaluate.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runbookCatalog } = require('../runbooks/catalog') as typeof Catalog;
   const runbook: RunbookDefinition | undefined = runbookCatalog().get(input.runbookId);
   if (!runbook) throw ApplicationFailure.nonRetryable(`no runbook "${input.runbookId}"`, ExecutionFailure.UnknownRunbook);
   const parsed = runbook.input.safeParse(input.input);

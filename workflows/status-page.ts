@@ -6,13 +6,13 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { CapabilityFailure } from '../core/capabilities/common';
-import {
-  type ComponentStatus,
-  type StatusIncident,
-  type StatusPageIncident,
-  type StatusPageSnapshot,
-  worstComponentStatus,
+import { worstComponentStatus } from '../core/capabilities/component-status';
+import { CapabilityFailure } from '../core/capabilities/keys';
+import type {
+  ComponentStatus,
+  StatusIncident,
+  StatusPageIncident,
+  StatusPageSnapshot,
 } from '../core/capabilities/status-page';
 import {
   type OpenStatusIncidentCommand,

@@ -40,23 +40,7 @@ export const SetComponentStatusInputSchema = StepInputBase.extend({
 });
 export type SetComponentStatusInput = z.input<typeof SetComponentStatusInputSchema>;
 
-/** How bad each component status is, least first: the page's overall status is the worst one. */
-export const COMPONENT_STATUS_ORDER: readonly ComponentStatus[] = [
-  'operational',
-  'under_maintenance',
-  'degraded_performance',
-  'partial_outage',
-  'major_outage',
-];
 
-/** The worst of `statuses`, or operational when there are none. */
-export function worstComponentStatus(statuses: Iterable<ComponentStatus>): ComponentStatus {
-  let worst: ComponentStatus = 'operational';
-  for (const status of statuses) {
-    if (COMPONENT_STATUS_ORDER.indexOf(status) > COMPONENT_STATUS_ORDER.indexOf(worst)) worst = status;
-  }
-  return worst;
-}
 
 /** One post on a status-page incident, as the public sees it. */
 export const StatusPageUpdateSchema = z.object({
@@ -99,3 +83,6 @@ export const StatusPageSnapshotSchema = z.object({
   resolvedIncidents: z.array(StatusPageIncidentSchema),
 });
 export type StatusPageSnapshot = z.infer<typeof StatusPageSnapshotSchema>;
+
+// Ordered in a module without zod, which the status page workflow imports directly.
+export { COMPONENT_STATUS_ORDER, worstComponentStatus } from './component-status';

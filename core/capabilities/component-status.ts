@@ -1,0 +1,23 @@
+/**
+ * Component statuses from best to worst, without zod (the status page workflow imports this;
+ * see keys.ts for why workflow code avoids zod).
+ */
+import type { ComponentStatus } from './status-page';
+
+/** How bad each component status is, least first: the page's overall status is the worst one. */
+export const COMPONENT_STATUS_ORDER: readonly ComponentStatus[] = [
+  'operational',
+  'under_maintenance',
+  'degraded_performance',
+  'partial_outage',
+  'major_outage',
+];
+
+/** The worst of `statuses`, or operational when there are none. */
+export function worstComponentStatus(statuses: Iterable<ComponentStatus>): ComponentStatus {
+  let worst: ComponentStatus = 'operational';
+  for (const status of statuses) {
+    if (COMPONENT_STATUS_ORDER.indexOf(status) > COMPONENT_STATUS_ORDER.indexOf(worst)) worst = status;
+  }
+  return worst;
+}
