@@ -1,0 +1,332 @@
+/**
+ * `npm run bench [-- --quick] [-- --only=latency,storm,scale,runbook] [-- --storm-order=bursty] [-- --profile]`
+ *
+ * The driver: starts the Temporal dev server scripts/bench.mjs prepared, a worker process
+ * (Firebreak's worker, instrumented, and the bench-only baseline worker) and an API process,
+ * runs the scenarios, prints a table and writes bench/results/. Run through
+ * scripts/bench.mjs, which installs, builds and hands over the server's command line.
+ */
+import { cpus, freemem, loadavg, release, totalmem, type as osType } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { latencyScenario, type LatencyResult } from './scenarios/latency';
+import { RUNBOOK, type RunbookResult, runbookScenario, runbookUnavailable } from './scenarios/runbook';
+import { scaleScenario, type ScaleResult } from './scenarios/scale';
+import { type StormOrder, type StormResult, stormScenario } from './scenarios/storm';
+import { type Panel, renderChart } from './lib/svg';
+import { System, type TemporalLaunch } from './lib/system';
+
+/** The repository: this file runs as dist/bench-build/bench/main.js. */
+const ROOT = resolve(__dirname, '..', '..', '..');
+const RESULTS = join(ROOT, 'bench', 'results');
+const SCENARIOS = ['latency', 'storm', 'scale', 'runbook'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+interface Args {
+  quick: boolean;
+  only: Scenario[];
+  stormOrder: StormOrder;
+  profile: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { quick: false, only: [...SCENARIOS], stormOrder: 'shuffled', profile: false };
+  for (const arg of argv) {
+    const [name, value] = arg.split('=', 2);
+    if (name === '--quick') args.quick = true;
+    else if (name === '--profile') args.profile = true;
+    else if (name === '--only' && value) {
+      const wanted = value.split(',');
+      const unknown = wanted.filter((scenario) => !(SCENARIOS as readonly string[]).includes(scenario));
+      if (unknown.length) throw new Error(`--only: no scenario ${unknown.join(', ')} (scenarios: ${SCENARIOS.join(', ')})`);
+      args.only = wanted as Scenario[];
+    } else if (name === '--storm-order' && (value === 'shuffled' || value === 'bursty')) args.stormOrder = value;
+    else throw new Error(`unknown argument ${arg} (try --quick, --only=latency,storm,scale,runbook, --storm-order=shuffled|bursty, --profile)`);
+  }
+  return args;
+}
+
+const log = (line: string) => console.error(line);
+
+function versionOf(name: string): string | undefined {
+  try {
+    const path = require.resolve(`${name}/package.json`);
+    return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
+function machine(temporal: TemporalLaunch) {
+  const cores = cpus();
+  return {
+    cores: cores.length,
+    cpu_model: cores[0]?.model.trim(),
+    memory_gb: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    memory_free_gb_at_start: Math.round((freemem() / 2 ** 30) * 10) / 10,
+    /** Other work on the machine: the 1, 5 and 15 minute load averages when the run started. */
+    load_average_at_start: loadavg().map((value) => Math.round(value * 100) / 100),
+    os: `${osType()} ${release()}`,
+    node: process.version,
+    temporal_cli: temporal.version,
+    temporal_sdk: versionOf('@temporalio/worker'),
+    nestjs: versionOf('@nestjs/core'),
+    zod: versionOf('zod'),
+  };
+}
+
+/** The figures of a storm run in the other arrival order, without its rounds' detail. */
+function compactStorm(storm: StormResult) {
+  const { rounds, ...figures } = storm;
+  return { ...figures, round_seconds: rounds.map((round) => ({ system: round.system, seconds: round.seconds })) };
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  return rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  ')).join('\n');
+}
+
+type StormFigures = StormResult & { other_order?: ReturnType<typeof compactStorm> };
+
+interface Results {
+  latency?: LatencyResult;
+  storm?: StormFigures;
+  scale?: ScaleResult;
+  runbook?: RunbookResult | { skipped: string };
+}
+
+function report(results: Results): string {
+  const lines: string[] = [];
+  const { latency, storm, scale, runbook } = results;
+  if (latency) {
+    lines.push(`\n1. Alert → first action (${latency.samples} alerts, one at a time; ms)`);
+    lines.push(
+      table([
+        ['', 'p50', 'p90', 'p99', 'ack p50'],
+        ['Firebreak (POST /v1/alerts)', ...[latency.firebreak.p50, latency.firebreak.p90, latency.firebreak.p99, latency.firebreak.ack.p50].map(String)],
+        ['baseline (update-with-start)', ...[latency.baseline.p50, latency.baseline.p90, latency.baseline.p99, latency.baseline.ack.p50].map(String)],
+        ['ratio (target p50 ≤ 1.10, p99 ≤ 1.25)', String(latency.ratio_p50), String(latency.ratio_p90), String(latency.ratio_p99), ''],
+      ]),
+    );
+  }
+  if (storm) {
+    lines.push(`\n2. Alert storm (${storm.alerts} alerts over ${storm.keys} keys, ${storm.concurrency} clients, ${storm.order} order, ×${storm.repetitions})`);
+    lines.push(
+      table([
+        ['', 'accepted/s', '2xx', '503/failed', 'ack p50 ms', 'ack p99 ms'],
+        ['Firebreak', String(storm.firebreak.accepted_per_s), String(storm.firebreak.status_2xx), String(storm.firebreak.status_503 + storm.firebreak.other), String(storm.firebreak.ack_ms.p50), String(storm.firebreak.ack_ms.p99)],
+        ['baseline', String(storm.baseline.accepted_per_s), String(storm.baseline.status_2xx), String(storm.baseline.failed), String(storm.baseline.ack_ms.p50), String(storm.baseline.ack_ms.p99)],
+        ['ratio_throughput (target ≥ 5)', String(storm.ratio_throughput), '', '', '', ''],
+      ]),
+    );
+    lines.push(`   incidents ${storm.incidents} for ${storm.incident_keys} keys; lost ${storm.lost}; duplicated ${storm.duplicated}`);
+    const cpu = (c: { temporal: number; worker: number; api: number; driver: number }) =>
+      `server ${c.temporal} + worker ${c.worker} + API ${c.api} + client ${c.driver}`;
+    lines.push(`   CPU ms per alert: Firebreak ${cpu(storm.cpu_ms_per_alert.firebreak)}; baseline ${cpu(storm.cpu_ms_per_alert.baseline)}`);
+    const h = storm.history_per_alert;
+    lines.push(
+      `   per alert: Firebreak ${h.firebreak.updates} updates, ${h.firebreak.workflow_tasks} workflow tasks, ${h.firebreak.events} events; ` +
+        `baseline ${h.baseline.updates} updates, ${h.baseline.workflow_tasks} workflow tasks, ${h.baseline.events} events`,
+    );
+    if (storm.other_order) {
+      const o = storm.other_order;
+      lines.push(
+        `   ${o.order} order (×1): Firebreak ${o.firebreak.accepted_per_s}/s vs baseline ${o.baseline.accepted_per_s}/s, ratio ${o.ratio_throughput}; ` +
+          `Firebreak ${o.history_per_alert.firebreak.updates} updates per alert; lost ${o.lost}, duplicated ${o.duplicated}`,
+      );
+    }
+  }
+  if (scale) {
+    lines.push(`\n3. Many open incidents (${scale.incidents}, each waiting on an escalation timer)`);
+    lines.push(
+      table([
+        ['', 'value'],
+        ['worker RSS (MB)', `${scale.worker_rss_mb} (was ${scale.worker_rss_before_mb})`],
+        ['cached workflows', `${scale.cached_workflows} (max ${scale.max_cached_workflows ?? '?'})`],
+        ['RSS per cached workflow (KB)', String(scale.rss_per_cached_workflow_kb)],
+        ['GET /v1/incidents p50 / p99 (ms)', `${scale.list.p50} / ${scale.list.p99}`],
+        ['GET /v1/incidents/:id p50 / p99 (ms)', `${scale.get.p50} / ${scale.get.p99}`],
+        ['API RSS / Temporal server RSS (MB)', `${scale.api_rss_mb} / ${scale.temporal_server_rss_mb ?? '?'}`],
+      ]),
+    );
+  }
+  if (runbook && 'skipped' in runbook) lines.push(`\n4. Runbook end to end: skipped (${runbook.skipped})`);
+  else if (runbook) {
+    lines.push(`\n4. Runbook end to end (${runbook.runbook}, ${runbook.samples} runs, ${runbook.activities} activities each; ms)`);
+    lines.push(
+      table([
+        ['', 'p50', 'p90', 'p99'],
+        ['Firebreak (launch → completed)', String(runbook.firebreak.p50), String(runbook.firebreak.p90), String(runbook.firebreak.p99)],
+        [`baseline (${runbook.activities} no-op activities)`, String(runbook.baseline.p50), String(runbook.baseline.p90), String(runbook.baseline.p99)],
+        ['ratio (target p50 ≤ 1.2)', String(runbook.ratio_p50), '', String(runbook.ratio_p99)],
+      ]),
+    );
+  }
+  return lines.join('\n');
+}
+
+function chart(latency: LatencyResult | undefined, storm: StormResult | undefined, runbook: RunbookResult | { skipped: string } | undefined): Panel[] {
+  const panels: Panel[] = [];
+  if (latency) {
+    panels.push({
+      title: 'Alert → first action',
+      note: `${latency.samples} alerts, one at a time; ratio p50 ${latency.ratio_p50}, p99 ${latency.ratio_p99}`,
+      series: [
+        { label: 'Firebreak', color: '#d9480f', values: latency.samples_ms.firebreak },
+        { label: 'baseline', color: '#1c7ed6', values: latency.samples_ms.baseline },
+      ],
+    });
+  }
+  if (storm) {
+    const quantilesOf = (system: 'firebreak' | 'baseline') => storm.rounds.filter((round) => round.system === system).flatMap((round) => round.ack_quantiles_ms);
+    panels.push({
+      title: 'Alert storm: time to acknowledge',
+      note: `${storm.alerts} alerts / ${storm.keys} keys, ${storm.concurrency} clients; throughput ratio ${storm.ratio_throughput}`,
+      series: [
+        { label: 'Firebreak (202)', color: '#d9480f', values: quantilesOf('firebreak'), n: storm.firebreak.status_2xx },
+        { label: 'baseline (update done)', color: '#1c7ed6', values: quantilesOf('baseline'), n: storm.baseline.status_2xx },
+      ],
+    });
+  }
+  if (runbook && !('skipped' in runbook)) {
+    panels.push({
+      title: 'Runbook launch → completion',
+      note: `${runbook.runbook}, ${runbook.activities} activities; ratio p50 ${runbook.ratio_p50}`,
+      series: [
+        { label: 'Firebreak', color: '#d9480f', values: runbook.samples_ms.firebreak },
+        { label: 'baseline', color: '#1c7ed6', values: runbook.samples_ms.baseline },
+      ],
+    });
+  }
+  return panels;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const launch = JSON.parse(process.env.BENCH_TEMPORAL ?? 'null') as TemporalLaunch | null;
+  if (!launch) throw new Error('run the bench with `npm run bench` (scripts/bench.mjs starts it)');
+  const startedAt = new Date();
+  const machineAtStart = machine(launch);
+  const sizes = args.quick
+    ? { latency: { samples: 30, warmup: 5 }, storm: { alerts: 1_000, keys: 100 }, scale: { incidents: 200, reads: 30 }, runbook: { samples: 15, warmup: 3 } }
+    : { latency: { samples: 300, warmup: 20 }, storm: { alerts: 10_000, keys: 1_000 }, scale: { incidents: 2_000, reads: 200 }, runbook: { samples: 100, warmup: 5 } };
+  const childExecArgv = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles')}`] : [];
+
+  const system = new System(launch, { childExecArgv, log });
+  // Bounded: the whole run stops by itself, whatever happens.
+  const watchdog = setTimeout(
+    () => {
+      log('the bench exceeded its time limit; stopping');
+      void system.stop().finally(() => process.exit(2));
+    },
+    (args.quick ? 15 : 90) * 60_000,
+  );
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping`);
+      void system.stop().finally(() => process.exit(130));
+    });
+  }
+  const results: Results = {};
+  const failures: Partial<Record<Scenario, string>> = {};
+  /** Runs one scenario; a failure is recorded and reported, and the others still run. */
+  const attempt = async (scenario: Scenario, run: () => Promise<void>) => {
+    if (!args.only.includes(scenario)) return;
+    try {
+      await run();
+    } catch (error) {
+      failures[scenario] = error instanceof Error ? error.message : String(error);
+      log(`  ${scenario} failed: ${failures[scenario]}`);
+    }
+  };
+  let workerOptions: unknown;
+  try {
+    log(`Starting the Temporal dev server (${launch.address}), the worker and the API...`);
+    await system.start();
+    workerOptions = await system.worker.call('options');
+    await attempt('latency', async () => {
+      log(`Scenario 1: alert → first action (${sizes.latency.samples} + ${sizes.latency.warmup} warm-up, alternating)...`);
+      const latency = await latencyScenario(system, sizes.latency);
+      results.latency = latency;
+      log(`  p50 ${latency.firebreak.p50} vs ${latency.baseline.p50} ms (ratio ${latency.ratio_p50}); p99 ratio ${latency.ratio_p99}`);
+    });
+    await attempt('storm', async () => {
+      log(`Scenario 2: alert storm (${sizes.storm.alerts} alerts over ${sizes.storm.keys} keys, 64 clients, ${args.stormOrder})...`);
+      await system.startWorker();
+      const storm: StormFigures = await stormScenario(system, { ...sizes.storm, concurrency: 64, repetitions: 2, order: args.stormOrder }, log);
+      results.storm = storm;
+      // The other arrival order, once each (A, B): how much the group commit can coalesce decides the ratio.
+      const other: StormOrder = args.stormOrder === 'shuffled' ? 'bursty' : 'shuffled';
+      log(`Scenario 2b: the same storm in ${other} order...`);
+      await system.startWorker();
+      storm.other_order = compactStorm(await stormScenario(system, { ...sizes.storm, concurrency: 64, repetitions: 1, order: other }, log));
+    });
+    await attempt('scale', async () => {
+      log(`Scenario 3: ${sizes.scale.incidents} open incidents...`);
+      results.scale = await scaleScenario(system, sizes.scale);
+    });
+    await attempt('runbook', async () => {
+      const unavailable = await runbookUnavailable(system);
+      if (unavailable) {
+        log(`Scenario 4: skipped (${unavailable})`);
+        results.runbook = { skipped: unavailable };
+        return;
+      }
+      log(`Scenario 4: ${RUNBOOK} end to end (${sizes.runbook.samples} + ${sizes.runbook.warmup} warm-up, alternating)...`);
+      await system.startWorker();
+      const runbook = await runbookScenario(system, sizes.runbook);
+      results.runbook = runbook;
+      log(`  p50 ${runbook.firebreak.p50} vs ${runbook.baseline.p50} ms (ratio ${runbook.ratio_p50}) for ${runbook.activities} activities`);
+    });
+  } finally {
+    await system.stop();
+    clearTimeout(watchdog);
+  }
+
+  const finishedAt = new Date();
+  const output = {
+    mode: args.quick ? 'quick' : 'full',
+    scenarios: args.only,
+    started_at: startedAt.toISOString(),
+    finished_at: finishedAt.toISOString(),
+    duration_s: Math.round((finishedAt.getTime() - startedAt.getTime()) / 100) / 10,
+    machine: { ...machineAtStart, load_average_at_end: loadavg().map((value) => Math.round(value * 100) / 100) },
+    settings: {
+      temporal_dev_server_args: launch.args.map((arg) => (arg.startsWith(launch.dataDir) ? `<temp dir>${arg.slice(launch.dataDir.length)}` : arg)),
+      worker: workerOptions,
+      ...(process.env.BENCH_WORKER_OPTIONS ? { worker_overrides: JSON.parse(process.env.BENCH_WORKER_OPTIONS) as unknown } : {}),
+      processes: 'Temporal dev server, worker host (Firebreak worker + baseline worker), API host, driver: one process each',
+    },
+    ...results,
+    ...(Object.keys(failures).length ? { failures } : {}),
+  };
+  console.log(report(results));
+  mkdirSync(RESULTS, { recursive: true });
+  const stamp = startedAt.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+  const json = `${JSON.stringify(output, null, 2)}\n`;
+  // latest.json and the chart hold complete, successful runs only.
+  const complete = args.only.length === SCENARIOS.length && Object.keys(failures).length === 0;
+  const dated = join(RESULTS, `${stamp}${args.quick ? '-quick' : ''}${complete ? '' : '-partial'}.json`);
+  writeFileSync(dated, json);
+  const written = [dated];
+  if (complete) {
+    writeFileSync(join(RESULTS, 'latest.json'), json);
+    written.push(join(RESULTS, 'latest.json'));
+  }
+  const panels = chart(results.latency, results.storm, results.runbook);
+  if (complete && panels.length) {
+    const caption = `npm run bench${args.quick ? ' -- --quick' : ''} · ${startedAt.toISOString()} · ${output.machine.cores} cores · Node ${output.machine.node}`;
+    writeFileSync(join(RESULTS, 'latency.svg'), renderChart(panels, caption));
+    written.push(join(RESULTS, 'latency.svg'));
+  }
+  log(`\nWrote ${written.map((path) => path.slice(ROOT.length + 1)).join(', ')}`);
+  if (Object.keys(failures).length) throw new Error(`scenarios failed: ${Object.keys(failures).join(', ')}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error('bench failed:', error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,383 @@
+/**
+ * Scenario 2, alert storm: `alerts` alerts over `keys` dedup keys from `concurrency`
+ * concurrent clients, each sending its next alert as soon as the last was answered. Then,
+ * once the system has settled, every incident is read back: incidents must equal keys, and
+ * the alerts recorded (sum of `alertCount`) must equal the alerts acknowledged.
+ * Baseline: one raw update-with-start per alert (same keys, same concurrency) on a minimal
+ * workflow. Rounds alternate Firebreak and baseline (A, B, A, B), each on fresh keys.
+ */
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { incidentIdFor } from '../../apps/api/src/incidents/incident-ids';
+import type { IncidentSnapshot } from '../../core/incident';
+import { baselineCountQuery } from '../baseline/messages';
+import { now } from '../lib/clock';
+import type { Answer } from '../lib/http';
+import { pool, seededRandom, shuffle } from '../lib/pool';
+import { quantiles, ratio, round, type Summary, summarize } from '../lib/stats';
+import { type CpuSeconds, cpuMsPer, type System } from '../lib/system';
+import { type AlertAnswer, firingAlert } from './alerts';
+
+export type StormOrder = 'shuffled' | 'bursty';
+
+export interface StormOptions {
+  alerts: number;
+  keys: number;
+  concurrency: number;
+  repetitions: number;
+  /** `shuffled`: the alerts of all keys in a random (seeded) order; `bursty`: each key's alerts back to back. */
+  order: StormOrder;
+}
+
+interface Tally {
+  sent: number;
+  /** 2xx answers: acknowledged, so they must be recorded. */
+  accepted: number;
+  status_503: number;
+  /** Other statuses, and requests with no answer (counted as not acknowledged). */
+  other: number;
+}
+
+export interface StormRound extends Tally {
+  system: 'firebreak' | 'baseline';
+  repetition: number;
+  seconds: number;
+  accepted_per_s: number;
+  ack_ms: Summary;
+  keys: number;
+  incidents: number;
+  recorded: number;
+  lost: number;
+  duplicated: number;
+  /** Recorded although answered 503 or not at all: allowed (a 503 promises nothing), reported apart. */
+  recorded_unacknowledged: number;
+  /** Incidents counted through visibility (the `FirebreakService` search attribute). */
+  visible_incidents?: number;
+  settle_seconds: number;
+  /**
+   * From the histories of up to 100 of the round's workflows: per alert recorded, the
+   * Temporal updates (calls that reached a workflow), workflow tasks and history events.
+   */
+  history_per_alert: HistoryCounts;
+  /** CPU milliseconds per accepted alert in each process while the storm ran (not while it settled). */
+  cpu_ms_per_alert: CpuSeconds;
+  ack_quantiles_ms: number[];
+}
+
+export interface StormResult {
+  alerts: number;
+  keys: number;
+  concurrency: number;
+  repetitions: number;
+  order: StormOrder;
+  firebreak: { accepted_per_s: number; status_2xx: number; status_503: number; other: number; ack_ms: Summary };
+  baseline: { accepted_per_s: number; status_2xx: number; failed: number; ack_ms: Summary };
+  ratio_throughput: number;
+  target: { ratio_throughput: number };
+  met: { ratio_throughput: boolean };
+  /** Across Firebreak's rounds: keys sent, incidents found, and the accounting of every acknowledged alert. */
+  incidents: number;
+  incident_keys: number;
+  lost: number;
+  duplicated: number;
+  baseline_lost: number;
+  baseline_duplicated: number;
+  /** Means over each system's rounds: where the CPU went, and what Temporal did, per alert. */
+  cpu_ms_per_alert: { firebreak: CpuSeconds; baseline: CpuSeconds };
+  history_per_alert: { firebreak: HistoryCounts; baseline: HistoryCounts };
+  rounds: StormRound[];
+}
+
+export interface HistoryCounts {
+  workflows: number;
+  alerts: number;
+  updates: number;
+  workflow_tasks: number;
+  search_attribute_upserts: number;
+  events: number;
+}
+
+/** Counts, over the histories of the first 100 workflows, what Temporal did per alert they hold. */
+async function historyPerAlert(system: System, workflowIds: string[], alertsOf: (index: number) => number): Promise<HistoryCounts> {
+  const sample = workflowIds.slice(0, 100);
+  const totals = { workflows: 0, alerts: 0, updates: 0, workflow_tasks: 0, search_attribute_upserts: 0, events: 0 };
+  await pool(sample.length, 8, async (index) => {
+    const history = await system.client.workflow.getHandle(sample[index]).fetchHistory();
+    const events = history.events ?? [];
+    totals.workflows += 1;
+    totals.alerts += alertsOf(index);
+    totals.events += events.length;
+    for (const event of events) {
+      if (event.workflowExecutionUpdateAcceptedEventAttributes) totals.updates += 1;
+      if (event.workflowTaskCompletedEventAttributes) totals.workflow_tasks += 1;
+      if (event.upsertWorkflowSearchAttributesEventAttributes) totals.search_attribute_upserts += 1;
+    }
+  });
+  const per = (value: number) => round(value / Math.max(1, totals.alerts), 3);
+  return {
+    workflows: totals.workflows,
+    alerts: totals.alerts,
+    updates: per(totals.updates),
+    workflow_tasks: per(totals.workflow_tasks),
+    search_attribute_upserts: per(totals.search_attribute_upserts),
+    events: per(totals.events),
+  };
+}
+
+function sequence(options: StormOptions, repetition: number): number[] {
+  const perKey = Math.ceil(options.alerts / options.keys);
+  const keys: number[] = [];
+  for (let key = 0; key < options.keys; key++) for (let n = 0; n < perKey; n++) keys.push(key);
+  keys.length = options.alerts;
+  return options.order === 'shuffled' ? shuffle(keys, seededRandom(0x5eed + repetition)) : keys;
+}
+
+/** Drives the storm: `send` answers true when acknowledged, false when refused, and throws when unanswered. */
+async function drive(
+  system: System,
+  order: number[],
+  concurrency: number,
+  send: (key: number, index: number) => Promise<'accepted' | '503' | 'other'>,
+) {
+  const tally: Tally = { sent: 0, accepted: 0, status_503: 0, other: 0 };
+  const acked = new Map<number, number>();
+  const failed = new Map<number, number>();
+  const latencies: number[] = [];
+  const cpuBefore = system.cpuSeconds();
+  const start = now();
+  let end = start;
+  await pool(order.length, concurrency, async (index) => {
+    const key = order[index];
+    const sent = now();
+    tally.sent += 1;
+    let outcome: 'accepted' | '503' | 'other';
+    try {
+      outcome = await send(key, index);
+    } catch {
+      outcome = 'other';
+    }
+    const answered = now();
+    latencies.push(answered - sent);
+    end = Math.max(end, answered);
+    if (outcome === 'accepted') {
+      tally.accepted += 1;
+      acked.set(key, (acked.get(key) ?? 0) + 1);
+    } else {
+      if (outcome === '503') tally.status_503 += 1;
+      else tally.other += 1;
+      failed.set(key, (failed.get(key) ?? 0) + 1);
+    }
+  });
+  const cpu = cpuMsPer(cpuBefore, system.cpuSeconds(), tally.accepted);
+  return { tally, acked, failed, latencies, seconds: (end - start) / 1000, cpu };
+}
+
+/** Compares what each key's workflow holds with what was acknowledged. */
+function account(keys: number, acked: Map<number, number>, failed: Map<number, number>, recordedOf: (key: number) => number) {
+  let recorded = 0;
+  let lost = 0;
+  let duplicated = 0;
+  let unacknowledged = 0;
+  for (let key = 0; key < keys; key++) {
+    const count = recordedOf(key);
+    const ack = acked.get(key) ?? 0;
+    const fail = failed.get(key) ?? 0;
+    recorded += count;
+    if (count < ack) lost += ack - count;
+    const extra = Math.max(0, count - ack);
+    unacknowledged += Math.min(extra, fail);
+    duplicated += Math.max(0, extra - fail);
+  }
+  return { recorded, lost, duplicated, recorded_unacknowledged: unacknowledged };
+}
+
+async function firebreakRound(system: System, options: StormOptions, repetition: number, run: string): Promise<StormRound> {
+  const service = `bench-storm-${run}-${repetition}`;
+  const keyName = (key: number) => `storm-${run}-${repetition}-${key}`;
+  const order = sequence(options, repetition);
+  const driven = await drive(system, order, options.concurrency, async (key, index) => {
+    const answer = await system.http.post<AlertAnswer>('/v1/alerts', firingAlert(keyName(key), `Storm alert ${index}`, service));
+    if (answer.status >= 200 && answer.status < 300) {
+      if (answer.body.incidentId !== incidentIdFor(keyName(key), 1)) throw new Error(`unexpected incident ${answer.body.incidentId}`);
+      return 'accepted';
+    }
+    return answer.status === 503 ? '503' : 'other';
+  });
+
+  // Settled: every key's incident has opened and paged its first level.
+  const settleStart = now();
+  const ids = Array.from({ length: options.keys }, (_, key) => incidentIdFor(keyName(key), 1));
+  await Promise.all(ids.filter((_, key) => (driven.acked.get(key) ?? 0) > 0).map((id) => system.marks.wait(`page:${id}`, 120_000)));
+  const counts = new Map<number, number>();
+  let incidents = 0;
+  await pool(ids.length, 16, async (key) => {
+    const answer = await readSettled(() => system.http.get<IncidentSnapshot>(`/v1/incidents/${ids[key]}`));
+    if (answer.status === 404) return;
+    if (answer.status !== 200) throw new Error(`GET /v1/incidents/${ids[key]} answered ${answer.status}`);
+    incidents += 1;
+    counts.set(key, answer.body.alertCount);
+  });
+  const visible = await visibleIncidents(system, service, incidents);
+  const settleSeconds = (now() - settleStart) / 1000;
+  const history = await historyPerAlert(system, ids, (key) => counts.get(key) ?? 0);
+  await system.terminate(ids);
+  return {
+    system: 'firebreak',
+    repetition,
+    ...driven.tally,
+    seconds: round(driven.seconds, 3),
+    accepted_per_s: round(driven.tally.accepted / driven.seconds, 1),
+    ack_ms: summarize(driven.latencies),
+    keys: options.keys,
+    incidents,
+    ...account(options.keys, driven.acked, driven.failed, (key) => counts.get(key) ?? 0),
+    visible_incidents: visible,
+    settle_seconds: round(settleSeconds, 2),
+    history_per_alert: history,
+    cpu_ms_per_alert: driven.cpu,
+    ack_quantiles_ms: quantiles(driven.latencies),
+  };
+}
+
+/**
+ * Reads back a settled incident: a 503 (the API's "Temporal did not answer in time", e.g. a
+ * worker still draining the storm's backlog) is retried, a bounded number of times.
+ */
+async function readSettled<T>(read: () => Promise<Answer<T>>): Promise<Answer<T>> {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await read();
+    if (answer.status !== 503 || attempt === 10) return answer;
+    await new Promise((done) => setTimeout(done, 1000));
+  }
+}
+
+/** Incidents with the round's service in visibility, once it has caught up (bounded wait). */
+async function visibleIncidents(system: System, service: string, expected: number): Promise<number> {
+  const query = `WorkflowType = 'incidentWorkflow' AND FirebreakService = '${service}'`;
+  let count = 0;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    count = (await system.client.workflow.count(query)).count;
+    if (count >= expected) break;
+    await new Promise((done) => setTimeout(done, 200));
+  }
+  return count;
+}
+
+async function baselineRound(system: System, options: StormOptions, repetition: number, run: string): Promise<StormRound> {
+  const keyName = (key: number) => `storm-${run}-${repetition}-${key}`;
+  const workflowId = (key: number) => `baseline-${keyName(key)}`;
+  const order = sequence(options, repetition);
+  const driven = await drive(system, order, options.concurrency, async (key, index) => {
+    const body = firingAlert(keyName(key), `Storm alert ${index}`);
+    await system.baselineUpdateWithStart(workflowId(key), { key: keyName(key), stayOpen: true }, body);
+    return 'accepted';
+  });
+  const settleStart = now();
+  const started = Array.from({ length: options.keys }, (_, key) => key).filter((key) => (driven.acked.get(key) ?? 0) > 0);
+  await Promise.all(started.map((key) => system.marks.wait(`baseline:${keyName(key)}`, 120_000)));
+  const counts = new Map<number, number>();
+  let workflows = 0;
+  await pool(options.keys, 16, async (key) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        counts.set(key, await system.client.workflow.getHandle(workflowId(key)).query(baselineCountQuery));
+        workflows += 1;
+        return;
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return; // never started: nothing recorded
+        if (attempt === 10) throw error;
+        await new Promise((done) => setTimeout(done, 1000));
+      }
+    }
+  });
+  const settleSeconds = (now() - settleStart) / 1000;
+  const workflowIds = Array.from({ length: options.keys }, (_, key) => workflowId(key));
+  const history = await historyPerAlert(system, workflowIds, (key) => counts.get(key) ?? 0);
+  await system.terminate(workflowIds);
+  return {
+    system: 'baseline',
+    repetition,
+    ...driven.tally,
+    seconds: round(driven.seconds, 3),
+    accepted_per_s: round(driven.tally.accepted / driven.seconds, 1),
+    ack_ms: summarize(driven.latencies),
+    keys: options.keys,
+    incidents: workflows,
+    ...account(options.keys, driven.acked, driven.failed, (key) => counts.get(key) ?? 0),
+    settle_seconds: round(settleSeconds, 2),
+    history_per_alert: history,
+    cpu_ms_per_alert: driven.cpu,
+    ack_quantiles_ms: quantiles(driven.latencies),
+  };
+}
+
+export async function stormScenario(system: System, options: StormOptions, log: (line: string) => void): Promise<StormResult> {
+  const run = Date.now().toString(36);
+  const rounds: StormRound[] = [];
+  for (let repetition = 0; repetition < options.repetitions; repetition++) {
+    for (const which of ['firebreak', 'baseline'] as const) {
+      const result =
+        which === 'firebreak'
+          ? await firebreakRound(system, options, repetition, run)
+          : await baselineRound(system, options, repetition, run);
+      log(
+        `  storm ${which} #${repetition + 1}: ${result.accepted}/${result.sent} accepted in ${result.seconds}s ` +
+          `(${result.accepted_per_s}/s), 503 ${result.status_503}, other ${result.other}, ` +
+          `incidents ${result.incidents}/${result.keys}, lost ${result.lost}, duplicated ${result.duplicated}; ` +
+          `CPU ms/alert: server ${result.cpu_ms_per_alert.temporal}, worker ${result.cpu_ms_per_alert.worker}, ` +
+          `API ${result.cpu_ms_per_alert.api}, driver ${result.cpu_ms_per_alert.driver}; per alert: ` +
+          `${result.history_per_alert.updates} updates, ${result.history_per_alert.workflow_tasks} workflow tasks, ` +
+          `${result.history_per_alert.search_attribute_upserts} upserts, ${result.history_per_alert.events} events`,
+      );
+      rounds.push(result);
+    }
+  }
+  const of = (system: 'firebreak' | 'baseline') => rounds.filter((round) => round.system === system);
+  const total = (list: StormRound[], field: 'accepted' | 'status_503' | 'other' | 'lost' | 'duplicated' | 'incidents' | 'keys') =>
+    list.reduce((sum, round) => sum + round[field], 0);
+  const throughput = (list: StormRound[]) => total(list, 'accepted') / list.reduce((sum, round) => sum + round.seconds, 0);
+  const mergedAck = (list: StormRound[]) => {
+    // Summaries of the rounds' p50/p99 are not mergeable; keep the worst round's figures.
+    return list.reduce((worst, round) => (round.ack_ms.p99 > worst.p99 ? round.ack_ms : worst), list[0].ack_ms);
+  };
+  const firebreak = of('firebreak');
+  const baseline = of('baseline');
+  const mean = <T extends object>(list: StormRound[], pick: (round: StormRound) => T): T => {
+    const first = pick(list[0]);
+    return Object.fromEntries(
+      Object.keys(first).map((key) => [key, round(list.reduce((sum, entry) => sum + (pick(entry) as Record<string, number>)[key], 0) / list.length, 3)]),
+    ) as T;
+  };
+  const ratioThroughput = ratio(throughput(firebreak), throughput(baseline));
+  return {
+    alerts: options.alerts,
+    keys: options.keys,
+    concurrency: options.concurrency,
+    repetitions: options.repetitions,
+    order: options.order,
+    firebreak: {
+      accepted_per_s: round(throughput(firebreak), 1),
+      status_2xx: total(firebreak, 'accepted'),
+      status_503: total(firebreak, 'status_503'),
+      other: total(firebreak, 'other'),
+      ack_ms: mergedAck(firebreak),
+    },
+    baseline: {
+      accepted_per_s: round(throughput(baseline), 1),
+      status_2xx: total(baseline, 'accepted'),
+      failed: total(baseline, 'status_503') + total(baseline, 'other'),
+      ack_ms: mergedAck(baseline),
+    },
+    ratio_throughput: ratioThroughput,
+    target: { ratio_throughput: 5 },
+    met: { ratio_throughput: ratioThroughput >= 5 },
+    incidents: total(firebreak, 'incidents'),
+    incident_keys: total(firebreak, 'keys'),
+    lost: total(firebreak, 'lost'),
+    duplicated: total(firebreak, 'duplicated'),
+    baseline_lost: total(baseline, 'lost'),
+    baseline_duplicated: total(baseline, 'duplicated'),
+    cpu_ms_per_alert: { firebreak: mean(firebreak, (r) => r.cpu_ms_per_alert), baseline: mean(baseline, (r) => r.cpu_ms_per_alert) },
+    history_per_alert: { firebreak: mean(firebreak, (r) => r.history_per_alert), baseline: mean(baseline, (r) => r.history_per_alert) },
+    rounds,
+  };
+}
