@@ -5,13 +5,10 @@
  * Baseline: update-with-start of a minimal workflow running one activity, timed to that
  * activity's first line. Firebreak and baseline alternate (A, B, A, B).
  */
-import { now, sleep } from '../lib/clock';
+import { now } from '../lib/clock';
 import { quantiles, ratio, type Summary, summarize } from '../lib/stats';
 import type { System } from '../lib/system';
 import { type AlertAnswer, firingAlert } from './alerts';
-
-/** Quiet time after each alert, for both systems alike. */
-const SETTLE_MS = 50;
 
 export interface LatencyResult {
   samples: number;
@@ -65,11 +62,7 @@ export async function latencyScenario(system: System, { samples, warmup }: { sam
 
   for (let index = 0; index < warmup + samples; index++) {
     const a = await viaFirebreak(index);
-    // One alert at a time: what the last one set off after its first action (the activity's
-    // completion, the next workflow task) settles before the next is sent.
-    await sleep(SETTLE_MS);
     const b = await viaBaseline(index);
-    await sleep(SETTLE_MS);
     if (index < warmup) continue;
     firebreak.push(a.first);
     firebreakAck.push(a.ack);
