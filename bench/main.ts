@@ -13,6 +13,7 @@ import { latencyScenario, type LatencyResult } from './scenarios/latency';
 import { RUNBOOK, type RunbookResult, runbookScenario, runbookUnavailable } from './scenarios/runbook';
 import { scaleScenario, type ScaleResult } from './scenarios/scale';
 import { type StormOrder, type StormResult, stormScenario } from './scenarios/storm';
+import { apiSettingsFromEnv } from './lib/api-settings';
 import { type Panel, renderChart } from './lib/svg';
 import { System, type TemporalLaunch } from './lib/system';
 
@@ -120,9 +121,16 @@ function report(results: Results): string {
       ]),
     );
     lines.push(`   incidents ${storm.incidents} for ${storm.incident_keys} keys; lost ${storm.lost}; duplicated ${storm.duplicated}`);
+    lines.push(
+      `   queued ${storm.queued} alerts in ${storm.alert_queues} alert queues (${storm.alert_queues_recovered} recovered by the queue); ` +
+        `end to end (first sent → last recorded): Firebreak ${storm.end_to_end.firebreak_per_s}/s, baseline ${storm.end_to_end.baseline_per_s}/s, ratio ${storm.end_to_end.ratio}`,
+    );
     const cpu = (c: { temporal: number; worker: number; api: number; driver: number }) =>
       `server ${c.temporal} + worker ${c.worker} + API ${c.api} + client ${c.driver}`;
-    lines.push(`   CPU ms per alert: Firebreak ${cpu(storm.cpu_ms_per_alert.firebreak)}; baseline ${cpu(storm.cpu_ms_per_alert.baseline)}`);
+    lines.push(`   CPU ms per alert while accepting: Firebreak ${cpu(storm.cpu_ms_per_alert.firebreak)}; baseline ${cpu(storm.cpu_ms_per_alert.baseline)}`);
+    lines.push(
+      `   CPU ms per alert until settled: Firebreak ${cpu(storm.cpu_ms_per_alert_settled.firebreak)}; baseline ${cpu(storm.cpu_ms_per_alert_settled.baseline)}`,
+    );
     const h = storm.history_per_alert;
     lines.push(
       `   per alert: Firebreak ${h.firebreak.updates} updates, ${h.firebreak.workflow_tasks} workflow tasks, ${h.firebreak.events} events; ` +
@@ -294,6 +302,7 @@ async function main(): Promise<void> {
     settings: {
       temporal_dev_server_args: launch.args.map((arg) => (arg.startsWith(launch.dataDir) ? `<temp dir>${arg.slice(launch.dataDir.length)}` : arg)),
       worker: workerOptions,
+      api_overrides: apiSettingsFromEnv(),
       ...(process.env.BENCH_WORKER_OPTIONS ? { worker_overrides: JSON.parse(process.env.BENCH_WORKER_OPTIONS) as unknown } : {}),
       processes: 'Temporal dev server, worker host (Firebreak worker + baseline worker), API host, driver: one process each',
     },

@@ -10,6 +10,8 @@ describe('loadConfig', () => {
       apiKeys: undefined,
       logLevel: 'info',
       alertAckTimeoutMs: 10_000,
+      alertDeliveryConcurrency: 2,
+      alertQueueRecoveryMs: 120_000,
       temporalRpcTimeoutMs: 5_000,
       incidentMaxHistoryEvents: 10_000,
       incidentEventsPollMs: 1_000,

@@ -70,6 +70,8 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   ALERT_ACK_TIMEOUT_MS: positiveMs(10_000),
   TEMPORAL_RPC_TIMEOUT_MS: positiveMs(5_000),
+  ALERT_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(2),
+  ALERT_QUEUE_RECOVERY_MS: positiveMs(120_000),
   INCIDENT_MAX_HISTORY_EVENTS: z.coerce.number().int().min(100).max(50_000).default(10_000),
   INCIDENT_EVENTS_POLL_MS: positiveMs(1_000),
   GRAFANA_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -89,6 +91,10 @@ export interface Config {
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** How long the API waits for Temporal to record an alert before answering 503. */
   alertAckTimeoutMs: number;
+  /** Dedup keys the API delivers alerts to at once; an alert that would wait for a slot is queued durably. */
+  alertDeliveryConcurrency: number;
+  /** How long an alert queue waits for the API to deliver its alerts before delivering them itself. */
+  alertQueueRecoveryMs: number;
   /** Deadline for the API's other Temporal calls (queries, lists, health). */
   temporalRpcTimeoutMs: number;
   /** History events after which an incident continues as new. */
@@ -140,6 +146,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: values.LOG_LEVEL,
     alertAckTimeoutMs: values.ALERT_ACK_TIMEOUT_MS,
     temporalRpcTimeoutMs: values.TEMPORAL_RPC_TIMEOUT_MS,
+    alertDeliveryConcurrency: values.ALERT_DELIVERY_CONCURRENCY,
+    alertQueueRecoveryMs: values.ALERT_QUEUE_RECOVERY_MS,
     incidentMaxHistoryEvents: values.INCIDENT_MAX_HISTORY_EVENTS,
     incidentEventsPollMs: values.INCIDENT_EVENTS_POLL_MS,
     grafanaWebhookSecret: values.GRAFANA_WEBHOOK_SECRET,

@@ -27,6 +27,28 @@ export interface OpenIncidentInput {
   carried?: CarriedIncidentState;
 }
 
+/** How to open an alert's incident if the alert is its first: everything but the id. */
+export type IncidentTemplate = Omit<OpenIncidentInput, 'incidentId'>;
+
+/** An acknowledged alert on its way to its incident, with what opens the incident if needed. */
+export interface QueuedAlert {
+  alert: ReceivedAlert;
+  template: IncidentTemplate;
+}
+
+/**
+ * Alerts the API acknowledged before their incidents recorded them (during a storm): the
+ * API delivers them itself and then signals `alertQueueDelivered`; if that signal does not
+ * come within `recoverAfterMs` (the API process died), the queue delivers them.
+ */
+export interface AlertQueueInput {
+  alerts: QueuedAlert[];
+  recoverAfterMs: number;
+}
+
+/** `delivered`: the API reported delivery; `recovered`: the queue delivered the alerts itself. */
+export type AlertQueueResult = { outcome: 'delivered' } | { outcome: 'recovered'; recorded: number; ignored: number };
+
 /** One alert as the incident holds it. */
 export interface IncidentAlert extends Alert {
   receiptId: string;

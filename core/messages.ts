@@ -16,6 +16,9 @@ import type { ApprovalDecision } from './runbook';
 /** Records a batch of alerts on the incident. Rejected with `IncidentNotOpen` once resolved. */
 export const ingestAlertsUpdate = defineUpdate<IngestAlertsResult, [IngestAlertsInput]>('ingestAlerts');
 
+/** The API delivered every alert of an alert queue to its incident; the queue ends. */
+export const alertQueueDeliveredSignal = defineSignal('alertQueueDelivered');
+
 /** Runs one command (acknowledge, resolve, ...). Rejected with the reason when not allowed now. */
 export const incidentActionUpdate = defineUpdate<IncidentActionResult, [IncidentCommand]>('incidentAction');
 

@@ -84,6 +84,12 @@ export class TestFirebreak {
     await connection.close();
   }
 
+  /** Starts the worker again after {@link stopWorker}, on the same task queue. */
+  async startWorker(): Promise<void> {
+    if (this.worker) throw new Error('the worker is running');
+    this.worker = await TestFirebreak.startWorker(this.config);
+  }
+
   async stop(): Promise<void> {
     await this.app.close();
     await this.stopWorker();

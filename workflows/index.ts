@@ -4,3 +4,4 @@ export { heartbeatWorkflow } from './heartbeat';
 export { runbookWorkflow } from './runbook';
 export { runbookGuardWorkflow } from './runbook-guard';
 export { statusPageWorkflow } from './status-page';
+export { alertQueueWorkflow } from './alert-queue';

@@ -128,19 +128,27 @@ export async function runbookWorkflow(input: RunbookExecutionInput): Promise<Exe
   const tellIncident = async (entry: Omit<TimelineEntry, 'at'>) => {
     if (!input.incidentId) return;
     try {
-      await getExternalWorkflowHandle(input.incidentId).signal(recordEventSignal, { entry });
+      const incident = getExternalWorkflowHandle(input.incidentId);
+      // What the run did reaches the incident even when the run is being cancelled.
+      await CancellationScope.nonCancellable(() => incident.signal(recordEventSignal, { entry }));
     } catch {
       // The incident has closed; the execution keeps its own log.
     }
   };
+  // Runs from before this change waited for each signal to reach the incident before going on.
+  const tellsInBackground = patched('runbook-tells-incident-in-background');
+  /** The signals to the incident still on their way, one after the other (so in order). */
+  let told: Promise<void> = Promise.resolve();
   const note = async (message: string) => {
     execution.log.push({ at: new Date().toISOString(), message });
-    await tellIncident({
+    const entry: Omit<TimelineEntry, 'at'> = {
       kind: 'runbook',
       actor: `runbook:${runbook.id}`,
       summary: `${runbook.title}${dryRun ? ' (dry run)' : ''}: ${message}`,
       details: { executionId: workflowId },
-    });
+    };
+    if (tellsInBackground) told = told.then(() => tellIncident(entry));
+    else await tellIncident(entry);
   };
 
   const step = <A extends keyof CapabilityActivities>(activity: A, name: string): Step<A> =>
@@ -339,6 +347,7 @@ export async function runbookWorkflow(input: RunbookExecutionInput): Promise<Exe
     if (guard.role === 'follower') {
       await note(`joined the run already going for ${target}: ${guard.leader}`);
       await finish(ExecutionStatus.Joined, { joined: guard.leader, undone: [] });
+      await told;
       return execution;
     }
   }
@@ -377,6 +386,10 @@ export async function runbookWorkflow(input: RunbookExecutionInput): Promise<Exe
         platform.guardRelease({ runbookId: runbook.id, target, executionId: workflowId }),
       );
     }
-    await CancellationScope.nonCancellable(() => condition(allHandlersFinished));
+    // A signal still on its way when the run ends might not be sent: wait for them all.
+    await CancellationScope.nonCancellable(async () => {
+      await told;
+      await condition(allHandlersFinished);
+    });
   }
 }

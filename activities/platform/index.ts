@@ -1,7 +1,8 @@
 /**
  * Activities that talk to Firebreak itself through Temporal: reading an incident for a
- * runbook, and the runbook guardrails' entity workflow.
+ * runbook, the runbook guardrails' entity workflow, and an alert queue's recovery.
  */
+import { createHash } from 'node:crypto';
 import { type Client, WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
 import {
   guardWorkflowId,
@@ -9,9 +10,13 @@ import {
   type GuardDecision,
   type GuardReleaseInput,
 } from '../../core/execution';
-import type { IncidentSnapshot } from '../../core/incident';
+import type { IncidentSnapshot, QueuedAlert } from '../../core/incident';
 import { guardAcquireUpdate, guardQuery, guardReleaseSignal, incidentQuery } from '../../core/messages';
 import type { runbookGuardWorkflow } from '../../workflows/runbook-guard';
+import { byDedupKey, deliverAlerts } from './alert-delivery';
+
+/** Dedup keys an alert queue's recovery delivers to at once. */
+const RECOVERY_CONCURRENCY = 8;
 
 export function createPlatformActivities(client: Client, taskQueue: string) {
   return {
@@ -53,6 +58,26 @@ export function createPlatformActivities(client: Client, taskQueue: string) {
           workflowIdConflictPolicy: 'USE_EXISTING',
         }),
       });
+    },
+
+    /**
+     * Delivers an alert queue whose API process did not: each dedup key's alerts in one
+     * call. A retry reuses each key's update id, and incidents record a receipt once.
+     */
+    async deliverQueuedAlerts({ queueId, alerts }: { queueId: string; alerts: QueuedAlert[] }): Promise<{ recorded: number; ignored: number }> {
+      const keys = [...byDedupKey(alerts)];
+      const tally = { recorded: 0, ignored: 0 };
+      let next = 0;
+      const deliverNext = async (): Promise<void> => {
+        for (let index = next++; index < keys.length; index = next++) {
+          const [key, queued] = keys[index];
+          const updateId = `${queueId}:${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
+          const outcome = await deliverAlerts(key, queued, { client, taskQueue, updateId });
+          tally[outcome.status] += queued.length;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(RECOVERY_CONCURRENCY, keys.length) }, deliverNext));
+      return tally;
     },
 
     async guardRelease(input: GuardReleaseInput): Promise<void> {

@@ -1,10 +1,12 @@
 /** The bench's API process: Firebreak's API as `createApiApp` builds it, on a free loopback port. */
 import { createApiApp } from '../../apps/api/src/app';
 import { loadConfig } from '../../core/config';
+import { apiSettingsFromEnv } from '../lib/api-settings';
 import { send, serve } from './child';
 
 async function main(): Promise<void> {
   const config = loadConfig({
+    ...apiSettingsFromEnv(),
     API_KEYS: process.env.BENCH_API_KEYS,
     TEMPORAL_ADDRESS: process.env.BENCH_TEMPORAL_ADDRESS,
     TEMPORAL_TASK_QUEUE: process.env.BENCH_TASK_QUEUE,

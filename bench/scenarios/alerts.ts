@@ -23,6 +23,6 @@ export function firingAlert(dedupKey: string, summary: string, service?: string)
 
 export interface AlertAnswer {
   incidentId: string | null;
-  status: 'recorded' | 'ignored';
+  status: 'recorded' | 'queued' | 'ignored';
   receiptId: string;
 }

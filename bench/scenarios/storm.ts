@@ -5,9 +5,12 @@
  * the alerts recorded (sum of `alertCount`) must equal the alerts acknowledged.
  * Baseline: one raw update-with-start per alert (same keys, same concurrency) on a minimal
  * workflow. Rounds alternate Firebreak and baseline (A, B, A, B), each on fresh keys.
+ * Firebreak may answer `queued` (durable in an alert queue, delivered right after), so
+ * "settled" means every acknowledged alert is on its incident; each system's figures from
+ * the first alert sent to the last one recorded are reported beside the acceptance rate.
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { incidentIdFor } from '../../apps/api/src/incidents/incident-ids';
+import { incidentIdFor } from '../../activities/platform/incident-ids';
 import type { IncidentSnapshot } from '../../core/incident';
 import { baselineCountQuery } from '../baseline/messages';
 import { now } from '../lib/clock';
@@ -53,6 +56,12 @@ export interface StormRound extends Tally {
   /** Incidents counted through visibility (the `FirebreakService` search attribute). */
   visible_incidents?: number;
   settle_seconds: number;
+  /** Alerts recorded per second from the first sent to the last recorded (acceptance and settling). */
+  end_to_end_per_s: number;
+  /** Firebreak only: answers `queued`, the alert queues written, and those that had to deliver their alerts themselves. */
+  queued?: number;
+  alert_queues?: number;
+  alert_queues_recovered?: number;
   /**
    * From the histories of up to 100 of the round's workflows: per alert recorded, the
    * Temporal updates (calls that reached a workflow), workflow tasks and history events.
@@ -60,6 +69,8 @@ export interface StormRound extends Tally {
   history_per_alert: HistoryCounts;
   /** CPU milliseconds per accepted alert in each process while the storm ran (not while it settled). */
   cpu_ms_per_alert: CpuSeconds;
+  /** The same from the first alert sent until the system settled. */
+  cpu_ms_per_alert_settled: CpuSeconds;
   ack_quantiles_ms: number[];
 }
 
@@ -81,8 +92,18 @@ export interface StormResult {
   duplicated: number;
   baseline_lost: number;
   baseline_duplicated: number;
-  /** Means over each system's rounds: where the CPU went, and what Temporal did, per alert. */
+  /**
+   * Alerts recorded per second from the first sent to the last recorded, per system, and
+   * their ratio: what the storm costs once every alert is on its incident.
+   */
+  end_to_end: { firebreak_per_s: number; baseline_per_s: number; ratio: number };
+  /** Firebreak's `queued` answers, the alert queues they were written to, and queues that had to recover their alerts themselves. */
+  queued: number;
+  alert_queues: number;
+  alert_queues_recovered: number;
+  /** Means over each system's rounds: where the CPU went (while accepting, and until settled), and what Temporal did, per alert. */
   cpu_ms_per_alert: { firebreak: CpuSeconds; baseline: CpuSeconds };
+  cpu_ms_per_alert_settled: { firebreak: CpuSeconds; baseline: CpuSeconds };
   history_per_alert: { firebreak: HistoryCounts; baseline: HistoryCounts };
   rounds: StormRound[];
 }
@@ -168,7 +189,7 @@ async function drive(
     }
   });
   const cpu = cpuMsPer(cpuBefore, system.cpuSeconds(), tally.accepted);
-  return { tally, acked, failed, latencies, seconds: (end - start) / 1000, cpu };
+  return { tally, acked, failed, latencies, seconds: (end - start) / 1000, cpu, cpuBefore };
 }
 
 /** Compares what each key's workflow holds with what was acknowledged. */
@@ -194,30 +215,43 @@ async function firebreakRound(system: System, options: StormOptions, repetition:
   const service = `bench-storm-${run}-${repetition}`;
   const keyName = (key: number) => `storm-${run}-${repetition}-${key}`;
   const order = sequence(options, repetition);
+  const roundStart = new Date();
+  let queued = 0;
   const driven = await drive(system, order, options.concurrency, async (key, index) => {
     const answer = await system.http.post<AlertAnswer>('/v1/alerts', firingAlert(keyName(key), `Storm alert ${index}`, service));
     if (answer.status >= 200 && answer.status < 300) {
-      if (answer.body.incidentId !== incidentIdFor(keyName(key), 1)) throw new Error(`unexpected incident ${answer.body.incidentId}`);
+      if (answer.body.status === 'queued') queued += 1;
+      else if (answer.body.incidentId !== incidentIdFor(keyName(key), 1)) throw new Error(`unexpected answer ${JSON.stringify(answer.body)}`);
       return 'accepted';
     }
     return answer.status === 503 ? '503' : 'other';
   });
 
-  // Settled: every key's incident has opened and paged its first level.
+  // Settled: every key's incident has opened and paged its first level, and holds every
+  // alert acknowledged for it (a queued alert may still be on its way).
   const settleStart = now();
   const ids = Array.from({ length: options.keys }, (_, key) => incidentIdFor(keyName(key), 1));
   await Promise.all(ids.filter((_, key) => (driven.acked.get(key) ?? 0) > 0).map((id) => system.marks.wait(`page:${id}`, 120_000)));
   const counts = new Map<number, number>();
-  let incidents = 0;
-  await pool(ids.length, 16, async (key) => {
-    const answer = await readSettled(() => system.http.get<IncidentSnapshot>(`/v1/incidents/${ids[key]}`));
-    if (answer.status === 404) return;
-    if (answer.status !== 200) throw new Error(`GET /v1/incidents/${ids[key]} answered ${answer.status}`);
-    incidents += 1;
-    counts.set(key, answer.body.alertCount);
-  });
-  const visible = await visibleIncidents(system, service, incidents);
+  let pending = ids.map((_, key) => key);
+  for (const until = now() + 300_000; pending.length > 0 && now() < until; ) {
+    const reading = pending;
+    pending = [];
+    await pool(reading.length, 16, async (index) => {
+      const key = reading[index];
+      const answer = await readSettled(() => system.http.get<IncidentSnapshot>(`/v1/incidents/${ids[key]}`));
+      if (answer.status === 404) return;
+      if (answer.status !== 200) throw new Error(`GET /v1/incidents/${ids[key]} answered ${answer.status}`);
+      counts.set(key, answer.body.alertCount);
+      if (answer.body.alertCount < (driven.acked.get(key) ?? 0)) pending.push(key);
+    });
+    if (pending.length > 0) await new Promise((done) => setTimeout(done, 200));
+  }
   const settleSeconds = (now() - settleStart) / 1000;
+  const cpuSettled = cpuMsPer(driven.cpuBefore, system.cpuSeconds(), driven.tally.accepted);
+  const incidents = counts.size;
+  const visible = await visibleIncidents(system, service, incidents);
+  const queues = await alertQueues(system, roundStart);
   const history = await historyPerAlert(system, ids, (key) => counts.get(key) ?? 0);
   await system.terminate(ids);
   return {
@@ -232,10 +266,31 @@ async function firebreakRound(system: System, options: StormOptions, repetition:
     ...account(options.keys, driven.acked, driven.failed, (key) => counts.get(key) ?? 0),
     visible_incidents: visible,
     settle_seconds: round(settleSeconds, 2),
+    end_to_end_per_s: round(driven.tally.accepted / (driven.seconds + settleSeconds), 1),
+    queued,
+    alert_queues: queues.total,
+    alert_queues_recovered: queues.recovered,
     history_per_alert: history,
     cpu_ms_per_alert: driven.cpu,
+    cpu_ms_per_alert_settled: cpuSettled,
     ack_quantiles_ms: quantiles(driven.latencies),
   };
+}
+
+/**
+ * The round's alert queues, once each has ended (the API tells a queue when its alerts are
+ * delivered): how many, and how many delivered their alerts themselves (none should).
+ */
+async function alertQueues(system: System, since: Date): Promise<{ total: number; recovered: number }> {
+  const ids: string[] = [];
+  const query = `WorkflowType = 'alertQueueWorkflow' AND StartTime >= '${since.toISOString()}'`;
+  for await (const execution of system.client.workflow.list({ query })) ids.push(execution.workflowId);
+  let recovered = 0;
+  await pool(ids.length, 16, async (index) => {
+    const result = (await system.client.workflow.getHandle(ids[index]).result()) as { outcome: string };
+    if (result.outcome === 'recovered') recovered += 1;
+  });
+  return { total: ids.length, recovered };
 }
 
 /**
@@ -290,6 +345,7 @@ async function baselineRound(system: System, options: StormOptions, repetition: 
     }
   });
   const settleSeconds = (now() - settleStart) / 1000;
+  const cpuSettled = cpuMsPer(driven.cpuBefore, system.cpuSeconds(), driven.tally.accepted);
   const workflowIds = Array.from({ length: options.keys }, (_, key) => workflowId(key));
   const history = await historyPerAlert(system, workflowIds, (key) => counts.get(key) ?? 0);
   await system.terminate(workflowIds);
@@ -304,8 +360,10 @@ async function baselineRound(system: System, options: StormOptions, repetition: 
     incidents: workflows,
     ...account(options.keys, driven.acked, driven.failed, (key) => counts.get(key) ?? 0),
     settle_seconds: round(settleSeconds, 2),
+    end_to_end_per_s: round(driven.tally.accepted / (driven.seconds + settleSeconds), 1),
     history_per_alert: history,
     cpu_ms_per_alert: driven.cpu,
+    cpu_ms_per_alert_settled: cpuSettled,
     ack_quantiles_ms: quantiles(driven.latencies),
   };
 }
@@ -323,6 +381,8 @@ export async function stormScenario(system: System, options: StormOptions, log: 
         `  storm ${which} #${repetition + 1}: ${result.accepted}/${result.sent} accepted in ${result.seconds}s ` +
           `(${result.accepted_per_s}/s), 503 ${result.status_503}, other ${result.other}, ` +
           `incidents ${result.incidents}/${result.keys}, lost ${result.lost}, duplicated ${result.duplicated}; ` +
+          (result.system === 'firebreak' ? `queued ${result.queued} in ${result.alert_queues} queues (${result.alert_queues_recovered} recovered); ` : '') +
+          `settled after ${result.settle_seconds}s (${result.end_to_end_per_s}/s end to end); ` +
           `CPU ms/alert: server ${result.cpu_ms_per_alert.temporal}, worker ${result.cpu_ms_per_alert.worker}, ` +
           `API ${result.cpu_ms_per_alert.api}, driver ${result.cpu_ms_per_alert.driver}; per alert: ` +
           `${result.history_per_alert.updates} updates, ${result.history_per_alert.workflow_tasks} workflow tasks, ` +
@@ -335,6 +395,9 @@ export async function stormScenario(system: System, options: StormOptions, log: 
   const total = (list: StormRound[], field: 'accepted' | 'status_503' | 'other' | 'lost' | 'duplicated' | 'incidents' | 'keys') =>
     list.reduce((sum, round) => sum + round[field], 0);
   const throughput = (list: StormRound[]) => total(list, 'accepted') / list.reduce((sum, round) => sum + round.seconds, 0);
+  const endToEnd = (list: StormRound[]) =>
+    total(list, 'accepted') / list.reduce((sum, round) => sum + round.seconds + round.settle_seconds, 0);
+  const sum = (list: StormRound[], pick: (round: StormRound) => number | undefined) => list.reduce((acc, round) => acc + (pick(round) ?? 0), 0);
   const mergedAck = (list: StormRound[]) => {
     // Summaries of the rounds' p50/p99 are not mergeable; keep the worst round's figures.
     return list.reduce((worst, round) => (round.ack_ms.p99 > worst.p99 ? round.ack_ms : worst), list[0].ack_ms);
@@ -376,7 +439,19 @@ export async function stormScenario(system: System, options: StormOptions, log: 
     duplicated: total(firebreak, 'duplicated'),
     baseline_lost: total(baseline, 'lost'),
     baseline_duplicated: total(baseline, 'duplicated'),
+    end_to_end: {
+      firebreak_per_s: round(endToEnd(firebreak), 1),
+      baseline_per_s: round(endToEnd(baseline), 1),
+      ratio: ratio(endToEnd(firebreak), endToEnd(baseline)),
+    },
+    queued: sum(firebreak, (r) => r.queued),
+    alert_queues: sum(firebreak, (r) => r.alert_queues),
+    alert_queues_recovered: sum(firebreak, (r) => r.alert_queues_recovered),
     cpu_ms_per_alert: { firebreak: mean(firebreak, (r) => r.cpu_ms_per_alert), baseline: mean(baseline, (r) => r.cpu_ms_per_alert) },
+    cpu_ms_per_alert_settled: {
+      firebreak: mean(firebreak, (r) => r.cpu_ms_per_alert_settled),
+      baseline: mean(baseline, (r) => r.cpu_ms_per_alert_settled),
+    },
     history_per_alert: { firebreak: mean(firebreak, (r) => r.history_per_alert), baseline: mean(baseline, (r) => r.history_per_alert) },
     rounds,
   };

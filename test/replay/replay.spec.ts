@@ -11,6 +11,8 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { NormalModuleReplacementPlugin } from 'webpack';
+import type { ReceivedAlert } from '../../core/alert';
+import type { AlertQueueInput } from '../../core/incident';
 import { TestFirebreak } from '../firebreak';
 import { testOperatorConfig } from '../operator';
 import { sharedTemporalAddress, TEST_ENV, workflowBundle } from '../temporal';
@@ -19,7 +21,12 @@ import { waitFor } from '../wait';
 const HISTORIES = join(__dirname, '..', 'histories');
 const RECORD = process.env.RECORD_HISTORIES === '1';
 
-/** Runs every shipped runbook on an incident (local adapters) and saves each workflow's history. */
+/**
+ * Runs every shipped runbook on an incident (local adapters), the incident's life and an
+ * alert queue's recovery, and saves each workflow's history. A history already recorded is
+ * kept (it stands for runs that may be in flight) and the new one is saved beside it, as
+ * `<name>@<time>.json`.
+ */
 async function recordHistories(): Promise<void> {
   const firebreak = await TestFirebreak.start({ operator: testOperatorConfig() });
   const temporal = new Client({ connection: await Connection.connect({ address: sharedTemporalAddress() }) });
@@ -45,7 +52,23 @@ async function recordHistories(): Promise<void> {
     }
     await waitFor('the incident to complete', async () => (await temporal.workflow.getHandle(incident).describe()).status.name === 'COMPLETED');
     ids.push(['incident', incident]);
+
+    // An alert queue whose API never reported delivery: it waits, then delivers the alerts itself.
+    const received: ReceivedAlert = {
+      receiptId: `recorded-${Date.now()}`,
+      receivedAt: new Date().toISOString(),
+      receivedBy: 'alertmanager',
+      alert: { source: 'recorded', summary: 'Queued alert', status: 'firing', severity: 'SEV3', dedupKey: `recorded-queue-${Date.now()}`, labels: {}, annotations: {} },
+    };
+    const queueId = `alert-queue-recorded-${Date.now()}`;
+    await temporal.workflow.execute('alertQueueWorkflow', {
+      workflowId: queueId,
+      taskQueue: firebreak.taskQueue,
+      args: [{ alerts: [{ alert: received, template: { title: 'Queued alert', severity: 'SEV3', dedupKey: received.alert.dedupKey, openedBy: 'recorded' } }], recoverAfterMs: 10 } satisfies AlertQueueInput],
+    });
+    ids.push(['alert-queue', queueId]);
     mkdirSync(HISTORIES, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     // The Temporal CLI writes the canonical proto3 JSON that replays read back.
     for (const [name, id] of ids) {
       const json = execFileSync(
@@ -53,7 +76,8 @@ async function recordHistories(): Promise<void> {
         ['workflow', 'show', '--workflow-id', id, '--address', sharedTemporalAddress(), '--output', 'json'],
         { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
       );
-      writeFileSync(join(HISTORIES, `${name}.json`), `${JSON.stringify(JSON.parse(json), null, 1)}\n`);
+      const file = existsSync(join(HISTORIES, `${name}.json`)) ? `${name}@${stamp}.json` : `${name}.json`;
+      writeFileSync(join(HISTORIES, file), `${JSON.stringify(JSON.parse(json), null, 1)}\n`);
     }
   } finally {
     await temporal.connection.close();
@@ -83,7 +107,7 @@ describe('replaying recorded histories', () => {
   it('replays every recorded run of the shipped workflows and runbooks on the current code', async () => {
     const names = recorded().map(({ workflowId }) => workflowId);
     expect(names).toEqual(
-      expect.arrayContaining(['incident', 'major-incident-kickoff', 'rollback-bad-deploy', 'scale-out-on-high-cpu', 'service-health-check', 'status-page-update']),
+      expect.arrayContaining(['incident', 'alert-queue', 'major-incident-kickoff', 'rollback-bad-deploy', 'scale-out-on-high-cpu', 'service-health-check', 'status-page-update']),
     );
     expect(await replay(workflowBundle())).toEqual([]);
   });
@@ -103,7 +127,9 @@ describe('replaying recorded histories', () => {
       }),
     });
     const failures = await replay({ code: changed.code });
-    expect(failures.map(({ workflowId }) => workflowId)).toEqual(['major-incident-kickoff']);
-    expect(failures[0].error).toBeInstanceOf(DeterminismViolationError);
+    // Every recorded run of the kickoff (not its dry runs, which call no activity) and nothing else.
+    const kickoffRuns = recorded().map(({ workflowId }) => workflowId).filter((id) => /^major-incident-kickoff(@|$)/.test(id));
+    expect(failures.map(({ workflowId }) => workflowId).sort()).toEqual(kickoffRuns.sort());
+    for (const { error } of failures) expect(error).toBeInstanceOf(DeterminismViolationError);
   });
 });

@@ -1,61 +1,75 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import {
-  ApplicationFailure,
-  WithStartWorkflowOperation,
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
+import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import type { ReceivedAlert } from '../../../../core/alert';
 import type { Config } from '../../../../core/config';
-import { IncidentFailure, type OpenIncidentInput } from '../../../../core/incident';
-import { IncidentStatus } from '../../../../core/incident-model';
-import { ingestAlertsUpdate } from '../../../../core/messages';
-import {
-  IncidentServiceAttribute,
-  IncidentSeverityAttribute,
-  IncidentStatusAttribute,
-} from '../../../../core/search-attributes';
-import type { incidentWorkflow } from '../../../../workflows/incident';
-import { incidentIdFor } from '../incidents/incident-ids';
+import type { IncidentTemplate, QueuedAlert } from '../../../../core/incident';
+import { alertQueueDeliveredSignal } from '../../../../core/messages';
+import { deliverAlerts, type DeliveryOutcome } from '../../../../activities/platform/alert-delivery';
+import type { alertQueueWorkflow } from '../../../../workflows/alert-queue';
 import { TemporalService } from '../temporal/temporal.service';
 import { CONFIG } from '../tokens';
 
-export interface IngestOutcome {
-  /** The incident that recorded the alert; null when a resolved alert found no open incident. */
-  incidentId: string | null;
-  recorded: boolean;
-}
+export type IngestOutcome =
+  /** Recorded on its incident. */
+  | { status: 'recorded'; incidentId: string }
+  /** A resolved alert with no open incident for its key: nothing to resolve. */
+  | { status: 'ignored' }
+  /** Durably queued during a storm; it reaches its incident as soon as a delivery slot frees. */
+  | { status: 'queued' };
 
-/** Alerts sent in one Temporal call at the most; keeps an update well under payload limits. */
+/** Alerts in one Temporal call at the most; keeps a call well under payload limits. */
 const MAX_BATCH = 100;
-/** Resolved incidents of one key the API walks past before giving up (a guard, not a limit users meet). */
-const MAX_GENERATION_HOPS = 50;
 /** Keys whose latest generation is remembered; a miss costs a few extra calls, never correctness. */
 const GENERATION_HINTS = 10_000;
 
-/** How to open the incident if this alert is the first: everything but the id. */
-export type IncidentTemplate = Omit<OpenIncidentInput, 'incidentId'>;
+/** Alerts written to one alert queue, and how many of them still wait for delivery. */
+interface QueueWrite {
+  workflowId: string;
+  undelivered: number;
+}
 
-interface Waiter {
-  alert: ReceivedAlert;
-  template: IncidentTemplate;
+/** One acknowledged-or-about-to-be alert, from its arrival until its incident records it. */
+interface Entry {
+  queued: QueuedAlert;
   resolve: (outcome: IngestOutcome) => void;
   reject: (error: unknown) => void;
+  answered: boolean;
+  delivered: boolean;
+  /** Its queue write failed and its sender heard 503: it is not delivered. */
+  withdrawn: boolean;
+  /** The alert queue that holds it durably, once written. */
+  write?: QueueWrite;
 }
 
 /**
- * Takes acknowledged alerts to their incident workflows. Per dedup key, alerts that arrive
- * while a call is in flight wait and go together in the next one (a group commit): an
- * alert storm becomes one Temporal call per key per round trip, and each caller hears back
- * only once Temporal has recorded its alert.
+ * Takes alerts to their incident workflows, answering each sender only once its alert is
+ * durable in Temporal.
+ *
+ * - Per dedup key, alerts that arrive while a call is in flight go together in the key's
+ *   next call (a group commit): one Temporal call per key per round trip.
+ * - At most `ALERT_DELIVERY_CONCURRENCY` keys have a call in flight. In a storm, an alert
+ *   that would wait for a free slot is written instead, with every other such alert of the
+ *   moment, to one alert queue workflow (one Temporal call for many keys), and answered
+ *   `queued`. The API still delivers it, in key order and coalesced with the key's other
+ *   waiting alerts; once a queue's alerts are all delivered, the queue is told and ends.
+ *   If this process dies first, the queue delivers them itself after
+ *   `ALERT_QUEUE_RECOVERY_MS`.
  */
 @Injectable()
-export class AlertIngestor {
+export class AlertIngestor implements BeforeApplicationShutdown {
   private readonly logger = new Logger(AlertIngestor.name);
-  private readonly queues = new Map<string, Waiter[]>();
+  /** Keys with alerts in flight or waiting, and their waiting alerts in arrival order. */
+  private readonly queues = new Map<string, Entry[]>();
+  /** Keys holding a delivery slot (their drain loop runs). */
+  private readonly slotted = new Set<string>();
+  /** Keys waiting for a slot, first come first served. */
+  private readonly ready: string[] = [];
   private readonly generations = new Map<string, number>();
+  /** Alerts to write to the next alert queue. */
+  private toQueue: Entry[] = [];
+  private writing = false;
+  /** Called once nothing is in flight or waiting (see {@link beforeApplicationShutdown}). */
+  private onIdle: Array<() => void> = [];
 
   constructor(
     private readonly temporal: TemporalService,
@@ -64,121 +78,171 @@ export class AlertIngestor {
 
   ingest(alert: ReceivedAlert, template: IncidentTemplate): Promise<IngestOutcome> {
     return new Promise((resolve, reject) => {
+      const entry: Entry = { queued: { alert, template }, resolve, reject, answered: false, delivered: false, withdrawn: false };
       const key = alert.alert.dedupKey;
       const queue = this.queues.get(key);
       if (queue) {
-        queue.push({ alert, template, resolve, reject });
+        queue.push(entry);
+        // Waiting for a slot, or more than the key's next call carries: queue it durably now.
+        if (!this.slotted.has(key) || queue.length > MAX_BATCH) this.queueDurably(entry);
         return;
       }
-      this.queues.set(key, [{ alert, template, resolve, reject }]);
-      void this.drain(key);
+      this.queues.set(key, [entry]);
+      if (this.slotted.size < this.config.alertDeliveryConcurrency) {
+        this.slotted.add(key);
+        void this.drain(key);
+      } else {
+        this.ready.push(key);
+        this.queueDurably(entry);
+      }
     });
   }
 
-  /** Sends the key's waiting alerts, batch after batch, until none wait. */
+  /** Delivers the key's waiting alerts, call after call, until none wait; then passes its slot on. */
   private async drain(key: string): Promise<void> {
     const queue = this.queues.get(key)!;
     while (queue.length > 0) {
-      const batch = queue.splice(0, MAX_BATCH);
-      try {
-        const outcome = await this.deliver(key, batch);
-        for (const waiter of batch) waiter.resolve(outcome);
-      } catch (error) {
-        for (const waiter of batch) waiter.reject(error);
-      }
+      const batch = queue.splice(0, MAX_BATCH).filter((entry) => !entry.withdrawn);
+      if (batch.length > 0) await this.deliver(key, batch);
     }
     this.queues.delete(key);
-  }
-
-  private async deliver(key: string, batch: Waiter[]): Promise<IngestOutcome> {
-    const deadline = Date.now() + this.config.alertAckTimeoutMs;
-    const batchId = randomUUID();
-    const alerts = batch.map((waiter) => waiter.alert);
-    const firing = batch.find((waiter) => waiter.alert.alert.status === 'firing')?.template;
-    let generation = this.generations.get(key) ?? 1;
-    for (let hop = 0; hop < MAX_GENERATION_HOPS; hop++, generation++) {
-      const incidentId = incidentIdFor(key, generation);
-      const outcome = firing
-        ? await this.recordOrOpen(incidentId, alerts, firing, batchId, deadline)
-        : await this.recordIfOpen(incidentId, alerts, batchId, deadline);
-      if (outcome === 'next-generation') continue;
-      this.rememberGeneration(key, generation);
-      return outcome;
+    this.slotted.delete(key);
+    while (this.ready.length > 0 && this.slotted.size < this.config.alertDeliveryConcurrency) {
+      const next = this.ready.shift()!;
+      if (!this.queues.has(next) || this.slotted.has(next)) continue;
+      this.slotted.add(next);
+      void this.drain(next);
     }
-    throw new Error(`dedup key has more than ${MAX_GENERATION_HOPS} resolved incidents in a row`);
+    this.checkIdle();
   }
 
-  /** Records the batch on the incident, opening it if it does not exist yet. */
-  private async recordOrOpen(
-    incidentId: string,
-    alerts: ReceivedAlert[],
-    template: IncidentTemplate,
-    batchId: string,
-    deadline: number,
-  ): Promise<IngestOutcome | 'next-generation'> {
-    const open: OpenIncidentInput = { ...template, incidentId };
+  /**
+   * A stopping API (a deploy, a restart) first delivers what it holds, so its queued alerts
+   * reach their incidents now rather than after their queues' recovery delay. Bounded by
+   * `ALERT_ACK_TIMEOUT_MS`; whatever is left, the queues deliver.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.isIdle()) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise<void>((resolve) => this.onIdle.push(resolve)),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, this.config.alertAckTimeoutMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (!this.isIdle()) this.logger.warn(`stopping with alerts of ${this.queues.size} dedup key(s) undelivered; their alert queues will deliver them`);
+  }
+
+  private isIdle(): boolean {
+    return this.queues.size === 0 && !this.writing && this.toQueue.length === 0;
+  }
+
+  private checkIdle(): void {
+    if (!this.isIdle()) return;
+    for (const resolve of this.onIdle.splice(0)) resolve();
+  }
+
+  private async deliver(key: string, batch: Entry[]): Promise<void> {
+    let outcome: DeliveryOutcome;
     try {
-      await this.temporal.call(
-        'recording an alert',
-        (client) =>
-          client.workflow.executeUpdateWithStart(ingestAlertsUpdate, {
-            args: [{ alerts }],
-            updateId: batchId,
-            startWorkflowOperation: new WithStartWorkflowOperation<typeof incidentWorkflow>('incidentWorkflow', {
-              workflowId: incidentId,
-              taskQueue: this.temporal.taskQueue,
-              args: [open],
-              workflowIdConflictPolicy: 'USE_EXISTING',
-              workflowIdReusePolicy: 'REJECT_DUPLICATE',
-              memo: { title: open.title },
-              typedSearchAttributes: [
-                { key: IncidentStatusAttribute, value: IncidentStatus.Triggered },
-                { key: IncidentSeverityAttribute, value: open.severity },
-                ...(open.service ? [{ key: IncidentServiceAttribute, value: open.service }] : []),
-              ],
-            }),
-          }),
-        Math.max(1, deadline - Date.now()),
+      const deadline = Date.now() + this.config.alertAckTimeoutMs;
+      outcome = await deliverAlerts(
+        key,
+        batch.map((entry) => entry.queued),
+        {
+          client: this.temporal.client,
+          taskQueue: this.temporal.taskQueue,
+          updateId: randomUUID(),
+          firstGeneration: this.generations.get(key),
+          call: (operation, fn) => this.temporal.call(operation, fn, Math.max(1, deadline - Date.now())),
+        },
       );
-      return { incidentId, recorded: true };
     } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError || isNotOpen(error)) return 'next-generation';
-      throw error;
-    }
-  }
-
-  /** Records resolved alerts on the key's running incident; with none, there is nothing to resolve. */
-  private async recordIfOpen(
-    incidentId: string,
-    alerts: ReceivedAlert[],
-    batchId: string,
-    deadline: number,
-  ): Promise<IngestOutcome | 'next-generation'> {
-    const remaining = () => Math.max(1, deadline - Date.now());
-    const handle = this.temporal.client.workflow.getHandle(incidentId);
-    let running: boolean;
-    try {
-      const description = await this.temporal.call('finding an incident', () => handle.describe(), remaining());
-      running = description.status.name === 'RUNNING';
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return { incidentId: null, recorded: false };
-      throw error;
-    }
-    if (!running) return 'next-generation';
-    try {
-      await this.temporal.call(
-        'recording an alert',
-        () => handle.executeUpdate(ingestAlertsUpdate, { args: [{ alerts }], updateId: batchId }),
-        remaining(),
-      );
-      return { incidentId, recorded: true };
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) {
-        this.logger.debug(`incident ${incidentId} closed while a resolved alert was on its way`);
-        return { incidentId: null, recorded: false };
+      for (const entry of batch) {
+        if (!entry.answered) this.fail(entry, error);
+        // Already answered `queued`: its alert queue delivers it once the recovery delay has passed.
       }
-      throw error;
+      const queued = batch.filter((entry) => entry.write).length;
+      if (queued > 0) this.logger.warn(`${queued} queued alert(s) will be delivered by their alert queue's recovery: ${String(error)}`);
+      return;
     }
+    if (outcome.status === 'recorded') this.rememberGeneration(key, outcome.generation);
+    for (const entry of batch) {
+      entry.delivered = true;
+      if (!entry.answered) {
+        this.settle(entry, outcome.status === 'recorded' ? { status: 'recorded', incidentId: outcome.incidentId } : { status: 'ignored' });
+      }
+      if (entry.write) this.deliveredFrom(entry.write);
+    }
+  }
+
+  private queueDurably(entry: Entry): void {
+    this.toQueue.push(entry);
+    if (!this.writing) void this.writeQueues();
+  }
+
+  /** Writes the alerts waiting to be queued, many keys in one call, until none wait. */
+  private async writeQueues(): Promise<void> {
+    this.writing = true;
+    while (this.toQueue.length > 0) {
+      // An alert recorded meanwhile needs no queue: it has its answer.
+      const batch = this.toQueue.splice(0, MAX_BATCH).filter((entry) => !entry.answered);
+      if (batch.length === 0) continue;
+      const write: QueueWrite = { workflowId: `alert-queue-${randomUUID()}`, undelivered: 0 };
+      try {
+        await this.temporal.call(
+          'queueing alerts',
+          (client) =>
+            client.workflow.start<typeof alertQueueWorkflow>('alertQueueWorkflow', {
+              workflowId: write.workflowId,
+              taskQueue: this.temporal.taskQueue,
+              args: [{ alerts: batch.map((entry) => entry.queued), recoverAfterMs: this.config.alertQueueRecoveryMs }],
+            }),
+          this.config.alertAckTimeoutMs,
+        );
+      } catch (error) {
+        for (const entry of batch) {
+          if (entry.answered) continue;
+          // Not acknowledged, so not delivered either: the sender retries.
+          entry.withdrawn = true;
+          this.fail(entry, error);
+        }
+        continue;
+      }
+      for (const entry of batch) {
+        if (entry.delivered) continue;
+        entry.write = write;
+        write.undelivered += 1;
+        if (!entry.answered) this.settle(entry, { status: 'queued' });
+      }
+      if (write.undelivered === 0) this.release(write);
+    }
+    this.writing = false;
+    this.checkIdle();
+  }
+
+  private deliveredFrom(write: QueueWrite): void {
+    write.undelivered -= 1;
+    if (write.undelivered === 0) this.release(write);
+  }
+
+  /** Tells a queue its alerts are delivered. If this is lost, its recovery redelivers them: harmless. */
+  private release(write: QueueWrite): void {
+    this.temporal.client.workflow
+      .getHandle(write.workflowId)
+      .signal(alertQueueDeliveredSignal)
+      .catch((error: unknown) => this.logger.debug(`alert queue ${write.workflowId} not told of its delivery: ${String(error)}`));
+  }
+
+  private settle(entry: Entry, outcome: IngestOutcome): void {
+    entry.answered = true;
+    entry.resolve(outcome);
+  }
+
+  private fail(entry: Entry, error: unknown): void {
+    entry.answered = true;
+    entry.reject(error);
   }
 
   private rememberGeneration(key: string, generation: number): void {
@@ -188,12 +252,4 @@ export class AlertIngestor {
       this.generations.delete(this.generations.keys().next().value as string);
     }
   }
-}
-
-function isNotOpen(error: unknown): boolean {
-  return (
-    error instanceof WorkflowUpdateFailedError &&
-    error.cause instanceof ApplicationFailure &&
-    error.cause.type === IncidentFailure.NotOpen
-  );
 }

@@ -15,7 +15,7 @@ export class AlertsController {
   @Post()
   @HttpCode(202)
   @RequireRole('responder')
-  @ApiResponse({ status: 202, type: AlertAcceptedDto, description: 'Recorded durably on an incident.' })
+  @ApiResponse({ status: 202, type: AlertAcceptedDto, description: 'Durable: recorded on its incident, or queued durably during an alert storm (see `status`).' })
   @ApiResponse({ status: 400, description: 'The body broke a rule; `issues` names each field.' })
   @ApiResponse({ status: 503, description: 'Temporal did not confirm the alert in time; retry after `Retry-After` (with the same Idempotency-Key, it is recorded once).' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A redelivery with the same key is recorded once.' })

@@ -5,7 +5,7 @@ import type { Config } from '../../../../core/config';
 import type { OperatorConfig } from '../../../../core/operator-config';
 import { routeAlert } from '../../../../core/routing';
 import type { Principal } from '../auth/principal';
-import { hashedDedupKey } from '../incidents/incident-ids';
+import { hashedDedupKey } from '../../../../activities/platform/incident-ids';
 import { MetricsService } from '../metrics/metrics.service';
 import type { RunbookDefinition } from '../../../../core/runbook';
 import { launchesForAlert } from '../runbooks/runbook-launches';
@@ -32,9 +32,14 @@ export class AlertsService {
     const dedupKey = body.dedupKey ?? hashedDedupKey(canonicalAlertIdentity(body.source, body.labels));
     const receiptId = idempotencyKey ? `key:${digest(`${principal.name}\n${idempotencyKey}`)}` : randomUUID();
     const outcome = await this.receive(normalizeGenericAlert(body, dedupKey), principal, receiptId);
-    return outcome.recorded
-      ? { incidentId: outcome.incidentId, status: 'recorded', receiptId }
-      : { incidentId: null, status: 'ignored', receiptId, reason: 'resolved alert with no open incident for its dedup key' };
+    switch (outcome.status) {
+      case 'recorded':
+        return { incidentId: outcome.incidentId, status: 'recorded', receiptId };
+      case 'queued':
+        return { incidentId: null, status: 'queued', receiptId };
+      case 'ignored':
+        return { incidentId: null, status: 'ignored', receiptId, reason: 'resolved alert with no open incident for its dedup key' };
+    }
   }
 
   /**
@@ -44,13 +49,9 @@ export class AlertsService {
    */
   async receiveBatch(alerts: Alert[], principal: Principal): Promise<AlertBatchAccepted> {
     const outcomes = await Promise.all(alerts.map((alert) => this.receive(alert, principal, stateReceipt(alert))));
-    const incidentIds = [...new Set(outcomes.map((outcome) => outcome.incidentId).filter((id): id is string => id !== null))];
-    return {
-      incidentId: incidentIds[0] ?? null,
-      incidentIds,
-      recorded: outcomes.filter((outcome) => outcome.recorded).length,
-      ignored: outcomes.filter((outcome) => !outcome.recorded).length,
-    };
+    const incidentIds = [...new Set(outcomes.flatMap((outcome) => (outcome.status === 'recorded' ? [outcome.incidentId] : [])))];
+    const count = (status: IngestOutcome['status']) => outcomes.filter((outcome) => outcome.status === status).length;
+    return { incidentId: incidentIds[0] ?? null, incidentIds, recorded: count('recorded'), queued: count('queued'), ignored: count('ignored') };
   }
 
   private async receive(alert: Alert, principal: Principal, receiptId: string): Promise<IngestOutcome> {
@@ -76,7 +77,7 @@ export class AlertsService {
         maxHistoryEvents: this.config.incidentMaxHistoryEvents,
       },
     );
-    this.metrics.alertReceived(alert.source, outcome.recorded ? 'recorded' : 'ignored');
+    this.metrics.alertReceived(alert.source, outcome.status);
     return outcome;
   }
 }

@@ -136,7 +136,7 @@ export class VendorAlertsController {
         const alarm = parseCloudWatchAlarm(envelope.Message);
         if (!alarm.success) throw new ZodValidationException(alarm.error);
         const alert = normalizeCloudWatchAlarm(alarm.data, envelope);
-        if (!alert) return { incidentId: null, incidentIds: [], recorded: 0, ignored: 1 };
+        if (!alert) return { incidentId: null, incidentIds: [], recorded: 0, queued: 0, ignored: 1 };
         return this.alerts.receiveBatch([alert], principal);
       }
     }

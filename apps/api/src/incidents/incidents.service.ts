@@ -22,6 +22,7 @@ import {
   IncidentServiceAttribute,
   IncidentSeverityAttribute,
   IncidentStatusAttribute,
+  openingSearchAttributes,
 } from '../../../../core/search-attributes';
 import type { incidentWorkflow } from '../../../../workflows/incident';
 import type { Principal } from '../auth/principal';
@@ -30,7 +31,7 @@ import { TemporalService } from '../temporal/temporal.service';
 import type { RunbookDefinition } from '../../../../core/runbook';
 import { launchesForAlert } from '../runbooks/runbook-launches';
 import { CONFIG, OPERATOR_CONFIG, RUNBOOK_CATALOG } from '../tokens';
-import { INCIDENT_ID_PATTERN } from './incident-ids';
+import { INCIDENT_ID_PATTERN } from '../../../../activities/platform/incident-ids';
 import type { DeclareIncident, IncidentPage, ListIncidentsQueryDto } from './incidents.dto';
 
 const RUNNING = 1; // WORKFLOW_EXECUTION_STATUS_RUNNING
@@ -98,12 +99,7 @@ export class IncidentsService {
         args: [open],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         memo: { title: body.title },
-        typedSearchAttributes: [
-          { key: IncidentStatusAttribute, value: IncidentStatus.Triggered },
-          { key: IncidentSeverityAttribute, value: body.severity },
-          ...(body.service ? [{ key: IncidentServiceAttribute, value: body.service }] : []),
-          ...(body.commander ? [{ key: IncidentCommanderAttribute, value: body.commander }] : []),
-        ],
+        typedSearchAttributes: openingSearchAttributes(body),
       }),
     );
     return { id };

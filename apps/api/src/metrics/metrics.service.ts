@@ -35,7 +35,7 @@ export class MetricsService {
     return new Histogram({ name, help, labelNames: ['severity'] as const, buckets: RESPONSE_BUCKETS, registers: [this.registry] });
   }
 
-  alertReceived(source: string, outcome: 'recorded' | 'ignored'): void {
+  alertReceived(source: string, outcome: 'recorded' | 'queued' | 'ignored'): void {
     this.alerts.inc({ source, outcome });
   }
 

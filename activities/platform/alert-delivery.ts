@@ -1,0 +1,131 @@
+/**
+ * Delivers a dedup key's alerts to its incident workflow in one Temporal call: the API does
+ * it for the alerts it receives, and an alert queue's recovery does it for alerts whose
+ * API process died before delivering them. Redelivery is harmless: the incident records
+ * each receipt id once, and a retried call reuses its update id.
+ */
+import {
+  ApplicationFailure,
+  type Client,
+  WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import type { ReceivedAlert } from '../../core/alert';
+import { IncidentFailure, type IncidentTemplate, type OpenIncidentInput, type QueuedAlert } from '../../core/incident';
+import { ingestAlertsUpdate } from '../../core/messages';
+import { openingSearchAttributes } from '../../core/search-attributes';
+import type { incidentWorkflow } from '../../workflows/incident';
+import { incidentIdFor } from './incident-ids';
+
+/** Resolved incidents of one key walked past before giving up (a guard, not a limit users meet). */
+const MAX_GENERATION_HOPS = 50;
+
+export type DeliveryOutcome =
+  | { status: 'recorded'; incidentId: string; generation: number }
+  /** Resolved alerts with no open incident: nothing to resolve. */
+  | { status: 'ignored' };
+
+export interface DeliveryOptions {
+  client: Client;
+  taskQueue: string;
+  /** The id of this delivery's update: the same delivery retried is recorded once. */
+  updateId: string;
+  /** The key's generation to try first (a hint; later ones are found by walking). */
+  firstGeneration?: number;
+  /** Runs each Temporal call; the API puts its deadline here. */
+  call?: <T>(operation: string, fn: () => Promise<T>) => Promise<T>;
+}
+
+const direct = <T>(_operation: string, fn: () => Promise<T>) => fn();
+
+/**
+ * Records `alerts` (one dedup key, in order) on the key's open incident, opening the next
+ * incident when the latest one is resolved and an alert fires.
+ */
+export async function deliverAlerts(dedupKey: string, alerts: QueuedAlert[], options: DeliveryOptions): Promise<DeliveryOutcome> {
+  const received = alerts.map((queued) => queued.alert);
+  const firing = alerts.find((queued) => queued.alert.alert.status === 'firing')?.template;
+  let generation = options.firstGeneration ?? 1;
+  for (let hop = 0; hop < MAX_GENERATION_HOPS; hop++, generation++) {
+    const incidentId = incidentIdFor(dedupKey, generation);
+    const outcome = firing
+      ? await recordOrOpen(incidentId, received, firing, options)
+      : await recordIfOpen(incidentId, received, options);
+    if (outcome === 'next-generation') continue;
+    return outcome === 'ignored' ? { status: 'ignored' } : { status: 'recorded', incidentId, generation };
+  }
+  throw new Error(`dedup key has more than ${MAX_GENERATION_HOPS} resolved incidents in a row`);
+}
+
+type Attempt = 'recorded' | 'ignored' | 'next-generation';
+
+/** Records the alerts on the incident, opening it if it does not exist yet. */
+async function recordOrOpen(incidentId: string, alerts: ReceivedAlert[], template: IncidentTemplate, options: DeliveryOptions): Promise<Attempt> {
+  const open: OpenIncidentInput = { ...template, incidentId };
+  const call = options.call ?? direct;
+  try {
+    await call('recording an alert', () =>
+      options.client.workflow.executeUpdateWithStart(ingestAlertsUpdate, {
+        args: [{ alerts }],
+        updateId: options.updateId,
+        startWorkflowOperation: new WithStartWorkflowOperation<typeof incidentWorkflow>('incidentWorkflow', {
+          workflowId: incidentId,
+          taskQueue: options.taskQueue,
+          args: [open],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          memo: { title: open.title },
+          typedSearchAttributes: openingSearchAttributes(open),
+        }),
+      }),
+    );
+    return 'recorded';
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError || isNotOpen(error)) return 'next-generation';
+    throw error;
+  }
+}
+
+/** Records resolved alerts on the key's running incident; with none, there is nothing to resolve. */
+async function recordIfOpen(incidentId: string, alerts: ReceivedAlert[], options: DeliveryOptions): Promise<Attempt> {
+  const call = options.call ?? direct;
+  const handle = options.client.workflow.getHandle(incidentId);
+  let running: boolean;
+  try {
+    running = (await call('finding an incident', () => handle.describe())).status.name === 'RUNNING';
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return 'ignored';
+    throw error;
+  }
+  if (!running) return 'next-generation';
+  try {
+    await call('recording an alert', () => handle.executeUpdate(ingestAlertsUpdate, { args: [{ alerts }], updateId: options.updateId }));
+    return 'recorded';
+  } catch (error) {
+    // Closed while the resolved alert was on its way: nothing left to resolve.
+    if (error instanceof WorkflowNotFoundError) return 'ignored';
+    throw error;
+  }
+}
+
+function isNotOpen(error: unknown): boolean {
+  return (
+    error instanceof WorkflowUpdateFailedError &&
+    error.cause instanceof ApplicationFailure &&
+    error.cause.type === IncidentFailure.NotOpen
+  );
+}
+
+/** A queue's alerts by dedup key, each key's in the order they were received. */
+export function byDedupKey(alerts: QueuedAlert[]): Map<string, QueuedAlert[]> {
+  const keys = new Map<string, QueuedAlert[]>();
+  for (const queued of alerts) {
+    const key = queued.alert.alert.dedupKey;
+    const list = keys.get(key);
+    if (list) list.push(queued);
+    else keys.set(key, [queued]);
+  }
+  return keys;
+}

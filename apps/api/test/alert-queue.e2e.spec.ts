@@ -1,0 +1,120 @@
+/**
+ * Alerts that would wait for a delivery slot are queued durably (one alert queue workflow
+ * for many keys) and answered `queued`; each is still recorded exactly once, by the API or,
+ * if the API process is gone, by its queue.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { incidentIdFor } from '../../../activities/platform/incident-ids';
+import type { AlertQueueInput, AlertQueueResult } from '../../../core/incident';
+import { TestFirebreak } from '../../../test/firebreak';
+import type { HttpClient } from '../../../test/http';
+import { sharedTemporalAddress } from '../../../test/temporal';
+import { waitFor } from '../../../test/wait';
+
+const alert = (dedupKey: string, summary: string) => ({ source: 'e2e', summary, status: 'firing', severity: 'warning', dedupKey, labels: {} });
+
+describe('alerts queued during a storm', () => {
+  let temporal: Client;
+  beforeAll(async () => {
+    temporal = new Client({ connection: await Connection.connect({ address: sharedTemporalAddress() }) });
+  });
+  afterAll(() => temporal.connection.close());
+
+  const queuesOf = async (taskQueue: string) => {
+    const ids: string[] = [];
+    const query = `WorkflowType = 'alertQueueWorkflow' AND TaskQueue = '${taskQueue}'`;
+    for await (const execution of temporal.workflow.list({ query })) ids.push(execution.workflowId);
+    return ids;
+  };
+
+  const alertCount = async (api: HttpClient, incidentId: string) => {
+    const answer = await api.get(`/v1/incidents/${incidentId}`);
+    return answer.status === 200 ? (answer.body.alertCount as number) : undefined;
+  };
+
+  /** With the worker stopped, the one delivery slot stays taken by one key's alert: every other key's alert is queued. */
+  async function takeTheOnlySlot(firebreak: TestFirebreak) {
+    await firebreak.stopWorker();
+    const api = firebreak.as('responder');
+    // Incident ids come from dedup keys: each test has its own.
+    const run = firebreak.taskQueue;
+    const holder = api.post('/v1/alerts', alert(`${run}-slot`, 'holds the slot'));
+    const keys = [1, 2, 3, 4, 5].map((n) => `${run}-q${n}`);
+    const answers = await Promise.all(keys.flatMap((key) => [1, 2].map((n) => api.post('/v1/alerts', alert(key, `${key} alert ${n}`)))));
+    return { holder, keys, answers, slotKey: `${run}-slot` };
+  }
+
+  it('answers queued when every slot is taken, then records each alert once and tells the queue', async () => {
+    const firebreak = await TestFirebreak.start({ env: { ALERT_DELIVERY_CONCURRENCY: '1', ALERT_ACK_TIMEOUT_MS: '60000' } });
+    try {
+      const { holder, keys, answers, slotKey } = await takeTheOnlySlot(firebreak);
+      for (const answer of answers) {
+        expect(answer.status).toBe(202);
+        expect(answer.body).toMatchObject({ status: 'queued', incidentId: null, receiptId: expect.any(String) });
+      }
+
+      await firebreak.startWorker();
+      expect((await holder).body).toMatchObject({ status: 'recorded', incidentId: incidentIdFor(slotKey, 1) });
+      const viewer = firebreak.as('viewer');
+      for (const key of keys) {
+        await waitFor(`both alerts of ${key} recorded`, async () => (await alertCount(viewer, incidentIdFor(key, 1))) === 2);
+      }
+
+      // Each queue heard that the API delivered its alerts, so none delivered them again.
+      const queues = await waitFor('the alert queues to be listed', async () => {
+        const ids = await queuesOf(firebreak.taskQueue);
+        return ids.length > 0 && ids;
+      });
+      for (const id of queues) {
+        expect(await temporal.workflow.getHandle(id).result()).toEqual({ outcome: 'delivered' });
+      }
+
+      // A queue delivering alerts already recorded (its API died after delivering) records nothing twice.
+      const history = await temporal.workflow.getHandle(queues[0]).fetchHistory();
+      const input = defaultPayloadConverter.fromPayload<AlertQueueInput>(
+        history.events![0].workflowExecutionStartedEventAttributes!.input!.payloads![0],
+      );
+      const again = await temporal.workflow.execute('alertQueueWorkflow', {
+        workflowId: `${queues[0]}-again`,
+        taskQueue: firebreak.taskQueue,
+        args: [{ alerts: input.alerts, recoverAfterMs: 1 } satisfies AlertQueueInput],
+      });
+      expect(again).toEqual({ outcome: 'recovered', recorded: input.alerts.length, ignored: 0 } satisfies AlertQueueResult);
+      for (const key of keys) expect(await alertCount(viewer, incidentIdFor(key, 1))).toBe(2);
+    } finally {
+      await firebreak.stop();
+    }
+  });
+
+  it('delivers what a dead API acknowledged: the queue recovers it, once', async () => {
+    const first = await TestFirebreak.start({
+      env: { ALERT_DELIVERY_CONCURRENCY: '1', ALERT_ACK_TIMEOUT_MS: '3000', ALERT_QUEUE_RECOVERY_MS: '1000' },
+    });
+    const { holder, keys, answers } = await takeTheOnlySlot(first);
+    expect(answers.map((answer) => answer.body.status)).toEqual(keys.flatMap(() => ['queued', 'queued']));
+    // The holder was never acknowledged (503 once its deadline passed); the API goes away
+    // with the queued alerts still undelivered in its memory.
+    expect((await holder).status).toBe(503);
+    await first.stop();
+
+    const second = await TestFirebreak.start({ taskQueue: first.taskQueue });
+    try {
+      const viewer = second.as('viewer');
+      for (const key of keys) {
+        await waitFor(`both alerts of ${key} recovered`, async () => (await alertCount(viewer, incidentIdFor(key, 1))) === 2, {
+          timeoutMs: 30_000,
+        });
+      }
+      const queues = await waitFor('the alert queues to be listed', async () => {
+        const ids = await queuesOf(first.taskQueue);
+        return ids.length > 0 && ids;
+      });
+      const results = await Promise.all(queues.map((id) => temporal.workflow.getHandle(id).result() as Promise<AlertQueueResult>));
+      expect(results.every((result) => result.outcome === 'recovered')).toBe(true);
+      expect(results.reduce((sum, result) => sum + (result.outcome === 'recovered' ? result.recorded : 0), 0)).toBe(answers.length);
+    } finally {
+      await second.stop();
+    }
+  });
+});
