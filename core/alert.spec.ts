@@ -28,4 +28,11 @@ describe('alert normalization', () => {
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues[0]).toMatchObject({ code: 'unrecognized_keys', keys: ['dedup_key'] });
   });
+
+  it('bounds the labels and annotations an alert may carry, so it fits in a Temporal call', () => {
+    const entries = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, 'v']));
+    expect(GenericAlertSchema.safeParse({ source: 's', summary: 'down', status: 'firing', labels: entries(128) }).success).toBe(true);
+    const parsed = GenericAlertSchema.safeParse({ source: 's', summary: 'down', status: 'firing', annotations: entries(129) });
+    expect(parsed.error?.issues[0]).toMatchObject({ path: ['annotations'], message: 'at most 128 entries' });
+  });
 });

@@ -21,7 +21,12 @@ export type SeverityAlias = keyof typeof SEVERITY_ALIASES;
 
 const SEVERITY_INPUTS = [...SEVERITIES, ...(Object.keys(SEVERITY_ALIASES) as SeverityAlias[])] as const;
 
-const LabelMapSchema = z.record(z.string().min(1).max(256), z.string().max(4096));
+/** Entries a label or annotation map may hold: with the length limits, an alert stays well under Temporal's payload limit. */
+const MAX_MAP_ENTRIES = 128;
+
+const LabelMapSchema = z
+  .record(z.string().min(1).max(256), z.string().max(4096))
+  .refine((map) => Object.keys(map).length <= MAX_MAP_ENTRIES, { message: `at most ${MAX_MAP_ENTRIES} entries` });
 
 export const AlertStatusSchema = z.enum(['firing', 'resolved']);
 export type AlertStatus = z.infer<typeof AlertStatusSchema>;

@@ -7,6 +7,7 @@ import { alertQueueDeliveredSignal } from '../../../../core/messages';
 import { deliverAlerts, type DeliveryOutcome } from '../../../../activities/platform/alert-delivery';
 import type { alertQueueWorkflow } from '../../../../workflows/alert-queue';
 import { TemporalService } from '../temporal/temporal.service';
+import { MAX_BATCH, takeBatch } from './batches';
 import { CONFIG } from '../tokens';
 
 export type IngestOutcome =
@@ -17,8 +18,6 @@ export type IngestOutcome =
   /** Durably queued during a storm; it reaches its incident as soon as a delivery slot frees. */
   | { status: 'queued' };
 
-/** Alerts in one Temporal call at the most; keeps a call well under payload limits. */
-const MAX_BATCH = 100;
 /** Keys whose latest generation is remembered; a miss costs a few extra calls, never correctness. */
 const GENERATION_HINTS = 10_000;
 
@@ -31,6 +30,8 @@ interface QueueWrite {
 /** One acknowledged-or-about-to-be alert, from its arrival until its incident records it. */
 interface Entry {
   queued: QueuedAlert;
+  /** Its size in JSON, roughly what it adds to a Temporal call. */
+  bytes: number;
   resolve: (outcome: IngestOutcome) => void;
   reject: (error: unknown) => void;
   answered: boolean;
@@ -78,7 +79,9 @@ export class AlertIngestor implements BeforeApplicationShutdown {
 
   ingest(alert: ReceivedAlert, template: IncidentTemplate): Promise<IngestOutcome> {
     return new Promise((resolve, reject) => {
-      const entry: Entry = { queued: { alert, template }, resolve, reject, answered: false, delivered: false, withdrawn: false };
+      const queued: QueuedAlert = { alert, template };
+      const bytes = JSON.stringify(queued).length;
+      const entry: Entry = { queued, bytes, resolve, reject, answered: false, delivered: false, withdrawn: false };
       const key = alert.alert.dedupKey;
       const queue = this.queues.get(key);
       if (queue) {
@@ -102,7 +105,7 @@ export class AlertIngestor implements BeforeApplicationShutdown {
   private async drain(key: string): Promise<void> {
     const queue = this.queues.get(key)!;
     while (queue.length > 0) {
-      const batch = queue.splice(0, MAX_BATCH).filter((entry) => !entry.withdrawn);
+      const batch = takeBatch(queue).filter((entry) => !entry.withdrawn);
       if (batch.length > 0) await this.deliver(key, batch);
     }
     this.queues.delete(key);
@@ -187,7 +190,7 @@ export class AlertIngestor implements BeforeApplicationShutdown {
     this.writing = true;
     while (this.toQueue.length > 0) {
       // An alert recorded meanwhile needs no queue: it has its answer.
-      const batch = this.toQueue.splice(0, MAX_BATCH).filter((entry) => !entry.answered);
+      const batch = takeBatch(this.toQueue).filter((entry) => !entry.answered);
       if (batch.length === 0) continue;
       const write: QueueWrite = { workflowId: `alert-queue-${randomUUID()}`, undelivered: 0 };
       try {
@@ -253,3 +256,4 @@ export class AlertIngestor implements BeforeApplicationShutdown {
     }
   }
 }
+
