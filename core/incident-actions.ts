@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ComponentStatusSchema, StatusPageIncidentStatusSchema } from './capabilities/status-page';
+import { ComponentStatusSchema, StatusPageIncidentStatusSchema } from './capabilities/statuses';
 import { SEVERITIES } from './incident-model';
 
 export const INCIDENT_ROLES = ['commander', 'communications', 'scribe', 'investigator'] as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ComponentStatusSchema } from '../core/capabilities/status-page';
+import { ComponentStatusSchema } from '../core/capabilities/statuses';
 import { SEVERITIES } from '../core/incident-model';
 import { defineRunbook } from '../core/runbook';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ComponentStatusSchema, StatusPageIncidentStatusSchema } from '../core/capabilities/status-page';
+import { ComponentStatusSchema, StatusPageIncidentStatusSchema } from '../core/capabilities/statuses';
 import { defineRunbook } from '../core/runbook';
 
 const TEMPLATES = {

@@ -8,7 +8,8 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Client, Connection, WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
+import { workflowBundlerOptions } from '../../apps/worker/src/workflow-bundle';
 import { BASELINE_TASK_QUEUE, baselineIngestUpdate, type BaselineInput } from '../baseline/messages';
 import type { baselineWorkflow } from '../baseline/workflows';
 import { calibrate, now, sleep } from './clock';
@@ -17,6 +18,8 @@ import { Http } from './http';
 import type { ProcessStats } from './ipc';
 import { Marks } from './marks';
 import { pool } from './pool';
+
+type BundlerOptions = NonNullable<WorkerOptions['bundlerOptions']>;
 
 /** What scripts/bench.mjs hands over: the dev server to start and where its data lives. */
 export interface TemporalLaunch {
@@ -126,14 +129,15 @@ export class System {
   /** Bundles Firebreak's workflows and the baseline's once, for every worker host of the run. */
   private async bundle(): Promise<{ firebreak: string; baseline: string }> {
     const logger = { trace() {}, debug() {}, info() {}, log() {}, warn: console.warn, error: console.error };
-    const write = async (name: string, workflowsPath: string) => {
-      const { code } = await bundleWorkflowCode({ workflowsPath, logger });
+    const write = async (name: string, workflowsPath: string, options: BundlerOptions = {}) => {
+      const { code } = await bundleWorkflowCode({ workflowsPath, logger, ...options });
       const path = join(this.temporal.dataDir, `${name}-workflows.js`);
       writeFileSync(path, code);
       return path;
     };
     return {
-      firebreak: await write('firebreak', require.resolve('../../workflows')),
+      // As Firebreak's worker bundles them; the baseline gets the SDK's defaults.
+      firebreak: await write('firebreak', require.resolve('../../workflows'), workflowBundlerOptions),
       baseline: await write('baseline', require.resolve('../baseline/workflows')),
     };
   }

@@ -1,17 +1,8 @@
 import { z } from 'zod';
 import { StepInputBase } from './common';
+import { ComponentStatusSchema, StatusPageIncidentStatusSchema } from './statuses';
 
-export const StatusPageIncidentStatusSchema = z.enum(['investigating', 'identified', 'monitoring', 'resolved']);
-export type StatusPageIncidentStatus = z.infer<typeof StatusPageIncidentStatusSchema>;
-
-export const ComponentStatusSchema = z.enum([
-  'operational',
-  'degraded_performance',
-  'partial_outage',
-  'major_outage',
-  'under_maintenance',
-]);
-export type ComponentStatus = z.infer<typeof ComponentStatusSchema>;
+export { ComponentStatusSchema, StatusPageIncidentStatusSchema, type ComponentStatus, type StatusPageIncidentStatus } from './statuses';
 
 export const OpenStatusIncidentInputSchema = StepInputBase.extend({
   incidentId: z.string().min(1),

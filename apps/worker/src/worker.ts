@@ -4,6 +4,7 @@ import { createActivities } from '../../../activities';
 import { createPlatformActivities } from '../../../activities/platform';
 import type { Config } from '../../../core/config';
 import { type IntegrationsConfig, localIntegrations } from '../../../core/integrations-config';
+import { workflowBundlerOptions } from './workflow-bundle';
 
 export interface FirebreakWorkerOptions {
   config: Config;
@@ -34,7 +35,7 @@ export async function createFirebreakWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../../../workflows') }),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../../../workflows'), bundlerOptions: workflowBundlerOptions }),
     activities: {
       ...createActivities({ config: integrations, temporal: temporalClient }),
       ...createPlatformActivities(temporalClient, config.temporal.taskQueue),
