@@ -12,6 +12,7 @@ describe('loadConfig', () => {
       alertAckTimeoutMs: 10_000,
       alertDeliveryConcurrency: 2,
       alertQueueRecoveryMs: 120_000,
+      alertMaxPending: 50_000,
       temporalRpcTimeoutMs: 5_000,
       incidentMaxHistoryEvents: 10_000,
       incidentEventsPollMs: 1_000,

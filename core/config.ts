@@ -72,6 +72,7 @@ export const ConfigSchema = z.object({
   TEMPORAL_RPC_TIMEOUT_MS: positiveMs(5_000),
   ALERT_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(2),
   ALERT_QUEUE_RECOVERY_MS: positiveMs(120_000),
+  ALERT_MAX_PENDING: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
   INCIDENT_MAX_HISTORY_EVENTS: z.coerce.number().int().min(100).max(50_000).default(10_000),
   INCIDENT_EVENTS_POLL_MS: positiveMs(1_000),
   GRAFANA_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -95,6 +96,8 @@ export interface Config {
   alertDeliveryConcurrency: number;
   /** How long an alert queue waits for the API to deliver its alerts before delivering them itself. */
   alertQueueRecoveryMs: number;
+  /** Queued alerts an API process holds for delivery; past it, their alert queues deliver them at once. */
+  alertMaxPending: number;
   /** Deadline for the API's other Temporal calls (queries, lists, health). */
   temporalRpcTimeoutMs: number;
   /** History events after which an incident continues as new. */
@@ -148,6 +151,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     temporalRpcTimeoutMs: values.TEMPORAL_RPC_TIMEOUT_MS,
     alertDeliveryConcurrency: values.ALERT_DELIVERY_CONCURRENCY,
     alertQueueRecoveryMs: values.ALERT_QUEUE_RECOVERY_MS,
+    alertMaxPending: values.ALERT_MAX_PENDING,
     incidentMaxHistoryEvents: values.INCIDENT_MAX_HISTORY_EVENTS,
     incidentEventsPollMs: values.INCIDENT_EVENTS_POLL_MS,
     grafanaWebhookSecret: values.GRAFANA_WEBHOOK_SECRET,

@@ -39,15 +39,20 @@ export interface QueuedAlert {
 /**
  * Alerts the API acknowledged before their incidents recorded them (during a storm): the
  * API delivers them itself and then signals `alertQueueDelivered`; if that signal does not
- * come within `recoverAfterMs` (the API process died), the queue delivers them.
+ * come within `recoverAfterMs` (the API process died), the queue delivers them. With
+ * `recoverAfterMs` 0 the API has handed them off (it held too many): the queue delivers
+ * them at once.
  */
 export interface AlertQueueInput {
   alerts: QueuedAlert[];
   recoverAfterMs: number;
 }
 
-/** `delivered`: the API reported delivery; `recovered`: the queue delivered the alerts itself. */
-export type AlertQueueResult = { outcome: 'delivered' } | { outcome: 'recovered'; recorded: number; ignored: number };
+/**
+ * `delivered`: the API reported delivery; `recovered`: the queue delivered the alerts
+ * itself after waiting; `handed-off`: the queue delivered them at once.
+ */
+export type AlertQueueResult = { outcome: 'delivered' } | { outcome: 'recovered' | 'handed-off'; recorded: number; ignored: number };
 
 /** One alert as the incident holds it. */
 export interface IncidentAlert extends Alert {

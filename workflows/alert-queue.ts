@@ -13,14 +13,16 @@ const { deliverQueuedAlerts } = proxyActivities<PlatformActivities>({
  * Holds alerts the API acknowledged during a storm before their incidents recorded them.
  * Its start is the durable write that lets the API answer 202. The API then delivers the
  * alerts and signals; if the signal never comes (the API process died), the queue
- * delivers them after `recoverAfterMs`.
+ * delivers them after `recoverAfterMs`; a queue the API handed off (`recoverAfterMs` 0)
+ * delivers them at once.
  */
 export async function alertQueueWorkflow({ alerts, recoverAfterMs }: AlertQueueInput): Promise<AlertQueueResult> {
   let delivered = false;
   setHandler(alertQueueDeliveredSignal, () => {
     delivered = true;
   });
-  if (await condition(() => delivered, recoverAfterMs)) return { outcome: 'delivered' };
+  const handedOff = recoverAfterMs <= 0;
+  if (!handedOff && (await condition(() => delivered, recoverAfterMs))) return { outcome: 'delivered' };
   const tally = await deliverQueuedAlerts({ queueId: workflowInfo().workflowId, alerts });
-  return { outcome: 'recovered', ...tally };
+  return { outcome: handedOff ? 'handed-off' : 'recovered', ...tally };
 }

@@ -40,6 +40,8 @@ describe('alerts queued during a storm', () => {
     // Incident ids come from dedup keys: each test has its own.
     const run = firebreak.taskQueue;
     const holder = api.post('/v1/alerts', alert(`${run}-slot`, 'holds the slot'));
+    // Its incident exists (started, its update waiting for a worker) once it holds the slot.
+    await waitFor('the first alert to take the slot', async () => Boolean(await temporal.workflow.getHandle(incidentIdFor(`${run}-slot`, 1)).describe()));
     const keys = [1, 2, 3, 4, 5].map((n) => `${run}-q${n}`);
     const answers = await Promise.all(keys.flatMap((key) => [1, 2].map((n) => api.post('/v1/alerts', alert(key, `${key} alert ${n}`)))));
     return { holder, keys, answers, slotKey: `${run}-slot` };
@@ -115,6 +117,31 @@ describe('alerts queued during a storm', () => {
       expect(results.reduce((sum, result) => sum + (result.outcome === 'recovered' ? result.recorded : 0), 0)).toBe(answers.length);
     } finally {
       await second.stop();
+    }
+  });
+
+  it('hands alerts off to queues that deliver them at once when the API holds ALERT_MAX_PENDING', async () => {
+    const firebreak = await TestFirebreak.start({
+      env: { ALERT_DELIVERY_CONCURRENCY: '1', ALERT_MAX_PENDING: '1', ALERT_ACK_TIMEOUT_MS: '60000' },
+    });
+    try {
+      // The holder's alert is the one alert held; every other is handed off.
+      const { holder, keys, answers } = await takeTheOnlySlot(firebreak);
+      for (const answer of answers) expect(answer.body).toMatchObject({ status: 'queued', incidentId: null });
+      await firebreak.startWorker();
+      expect((await holder).body.status).toBe('recorded');
+      const viewer = firebreak.as('viewer');
+      for (const key of keys) {
+        await waitFor(`both alerts of ${key} delivered by their queue`, async () => (await alertCount(viewer, incidentIdFor(key, 1))) === 2);
+      }
+      const queues = await waitFor('the alert queues to be listed', async () => {
+        const ids = await queuesOf(firebreak.taskQueue);
+        return ids.length > 0 && ids;
+      });
+      const results = await Promise.all(queues.map((id) => temporal.workflow.getHandle(id).result() as Promise<AlertQueueResult>));
+      expect(results.map((result) => result.outcome)).toEqual(results.map(() => 'handed-off'));
+    } finally {
+      await firebreak.stop();
     }
   });
 });

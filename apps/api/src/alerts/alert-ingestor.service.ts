@@ -55,6 +55,10 @@ interface Entry {
  *   waiting alerts; once a queue's alerts are all delivered, the queue is told and ends.
  *   If this process dies first, the queue delivers them itself after
  *   `ALERT_QUEUE_RECOVERY_MS`.
+ * - A process holding `ALERT_MAX_PENDING` alerts for delivery holds no more: it hands new
+ *   ones off in queues that deliver them at once, through the worker. Memory stays bounded
+ *   in a storm that outlasts what Temporal can take; order within a key is then no longer
+ *   kept between the alerts it holds and those it handed off.
  */
 @Injectable()
 export class AlertIngestor implements BeforeApplicationShutdown {
@@ -66,8 +70,11 @@ export class AlertIngestor implements BeforeApplicationShutdown {
   /** Keys waiting for a slot, first come first served. */
   private readonly ready: string[] = [];
   private readonly generations = new Map<string, number>();
-  /** Alerts to write to the next alert queue. */
+  /** Alerts this process holds: in `queues`, or in a delivery call not yet answered. */
+  private pending = 0;
+  /** Alerts to write to the next alert queue this process delivers, and to the next it hands off. */
   private toQueue: Entry[] = [];
+  private toHandOff: Entry[] = [];
   private writing = false;
   /** Called once nothing is in flight or waiting (see {@link beforeApplicationShutdown}). */
   private onIdle: Array<() => void> = [];
@@ -83,11 +90,17 @@ export class AlertIngestor implements BeforeApplicationShutdown {
       const bytes = JSON.stringify(queued).length;
       const entry: Entry = { queued, bytes, resolve, reject, answered: false, delivered: false, withdrawn: false };
       const key = alert.alert.dedupKey;
+      if (this.pending >= this.config.alertMaxPending) {
+        // Holding too many already (a storm beyond what Temporal takes): its queue delivers it.
+        this.queueDurably(entry, this.toHandOff);
+        return;
+      }
+      this.pending += 1;
       const queue = this.queues.get(key);
       if (queue) {
         queue.push(entry);
         // Waiting for a slot, or more than the key's next call carries: queue it durably now.
-        if (!this.slotted.has(key) || queue.length > MAX_BATCH) this.queueDurably(entry);
+        if (!this.slotted.has(key) || queue.length > MAX_BATCH) this.queueDurably(entry, this.toQueue);
         return;
       }
       this.queues.set(key, [entry]);
@@ -96,7 +109,7 @@ export class AlertIngestor implements BeforeApplicationShutdown {
         void this.drain(key);
       } else {
         this.ready.push(key);
-        this.queueDurably(entry);
+        this.queueDurably(entry, this.toQueue);
       }
     });
   }
@@ -105,8 +118,11 @@ export class AlertIngestor implements BeforeApplicationShutdown {
   private async drain(key: string): Promise<void> {
     const queue = this.queues.get(key)!;
     while (queue.length > 0) {
-      const batch = takeBatch(queue).filter((entry) => !entry.withdrawn);
+      const taken = takeBatch(queue);
+      const batch = taken.filter((entry) => !entry.withdrawn);
       if (batch.length > 0) await this.deliver(key, batch);
+      // Held until delivered (or until its delivery failed and its queue took over).
+      this.pending -= taken.length;
     }
     this.queues.delete(key);
     this.slotted.delete(key);
@@ -138,7 +154,7 @@ export class AlertIngestor implements BeforeApplicationShutdown {
   }
 
   private isIdle(): boolean {
-    return this.queues.size === 0 && !this.writing && this.toQueue.length === 0;
+    return this.queues.size === 0 && !this.writing && this.toQueue.length === 0 && this.toHandOff.length === 0;
   }
 
   private checkIdle(): void {
@@ -180,17 +196,22 @@ export class AlertIngestor implements BeforeApplicationShutdown {
     }
   }
 
-  private queueDurably(entry: Entry): void {
-    this.toQueue.push(entry);
+  private queueDurably(entry: Entry, list: Entry[]): void {
+    list.push(entry);
     if (!this.writing) void this.writeQueues();
   }
 
-  /** Writes the alerts waiting to be queued, many keys in one call, until none wait. */
+  /**
+   * Writes the alerts waiting to be queued, many keys in one call, until none wait: those
+   * this process delivers (the queue waits `ALERT_QUEUE_RECOVERY_MS` to hear so), and those
+   * it hands off (the queue delivers them at once).
+   */
   private async writeQueues(): Promise<void> {
     this.writing = true;
-    while (this.toQueue.length > 0) {
+    while (this.toQueue.length > 0 || this.toHandOff.length > 0) {
+      const handOff = this.toQueue.length === 0;
       // An alert recorded meanwhile needs no queue: it has its answer.
-      const batch = takeBatch(this.toQueue).filter((entry) => !entry.answered);
+      const batch = takeBatch(handOff ? this.toHandOff : this.toQueue).filter((entry) => !entry.answered);
       if (batch.length === 0) continue;
       const write: QueueWrite = { workflowId: `alert-queue-${randomUUID()}`, undelivered: 0 };
       try {
@@ -200,7 +221,7 @@ export class AlertIngestor implements BeforeApplicationShutdown {
             client.workflow.start<typeof alertQueueWorkflow>('alertQueueWorkflow', {
               workflowId: write.workflowId,
               taskQueue: this.temporal.taskQueue,
-              args: [{ alerts: batch.map((entry) => entry.queued), recoverAfterMs: this.config.alertQueueRecoveryMs }],
+              args: [{ alerts: batch.map((entry) => entry.queued), recoverAfterMs: handOff ? 0 : this.config.alertQueueRecoveryMs }],
             }),
           this.config.alertAckTimeoutMs,
         );
@@ -211,6 +232,10 @@ export class AlertIngestor implements BeforeApplicationShutdown {
           entry.withdrawn = true;
           this.fail(entry, error);
         }
+        continue;
+      }
+      if (handOff) {
+        for (const entry of batch) this.settle(entry, { status: 'queued' });
         continue;
       }
       for (const entry of batch) {
