@@ -103,6 +103,12 @@ export interface GuardAcquireInput {
   executionId: string;
   singleFlight: boolean;
   budget?: { max: number; windowMinutes: number };
+  /**
+   * A leader the caller found no longer running (terminated, or ended before its release
+   * reached the guard): the guard lets it go and decides in the same update, whatever the
+   * order in which it sees this and the leader's own release.
+   */
+  replacing?: string;
 }
 
 export type GuardDecision =

@@ -14,7 +14,8 @@ export async function runbookGuardWorkflow(initial: GuardState): Promise<void> {
   setHandler(guardReleaseSignal, ({ executionId }: GuardReleaseInput) => {
     if (state.active === executionId) state.active = undefined;
   });
-  setHandler(guardAcquireUpdate, ({ executionId, singleFlight, budget }: GuardAcquireInput): GuardDecision => {
+  setHandler(guardAcquireUpdate, ({ executionId, singleFlight, budget, replacing }: GuardAcquireInput): GuardDecision => {
+    if (replacing !== undefined && state.active === replacing) state.active = undefined;
     if (singleFlight && state.active && state.active !== executionId) return { role: 'follower', leader: state.active };
     const now = Date.now();
     if (budget) {

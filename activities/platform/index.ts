@@ -31,8 +31,9 @@ export function createPlatformActivities(client: Client, taskQueue: string) {
     },
 
     /**
-     * Leads or joins the guardrail of a runbook and target. A leader whose run ended
-     * without releasing (terminated by an operator) is released first.
+     * Leads or joins the guardrail of a runbook and target. A leader whose run is no
+     * longer running (terminated by an operator, or ended before its release reached the
+     * guard) is let go in the same update that decides.
      */
     async guardAcquire(input: GuardAcquireInput): Promise<GuardDecision> {
       const workflowId = guardWorkflowId(input.runbookId, input.target);
@@ -41,14 +42,13 @@ export function createPlatformActivities(client: Client, taskQueue: string) {
         if (error instanceof WorkflowNotFoundError) return undefined;
         throw error;
       });
+      let replacing: string | undefined;
       if (state?.active && state.active !== input.executionId) {
         const leader = await client.workflow.getHandle(state.active).describe().catch(() => undefined);
-        if (!leader || leader.status.name !== 'RUNNING') {
-          await guard.signal(guardReleaseSignal, { runbookId: input.runbookId, target: input.target, executionId: state.active });
-        }
+        if (!leader || leader.status.name !== 'RUNNING') replacing = state.active;
       }
       return client.workflow.executeUpdateWithStart(guardAcquireUpdate, {
-        args: [input],
+        args: [{ ...input, replacing }],
         // The same execution asking again (a retried activity) gets the same answer.
         updateId: `acquire:${input.executionId}`,
         startWorkflowOperation: new WithStartWorkflowOperation<typeof runbookGuardWorkflow>('runbookGuardWorkflow', {
