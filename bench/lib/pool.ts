@@ -7,6 +7,27 @@ export async function pool(count: number, concurrency: number, work: (index: num
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, lane));
 }
 
+/**
+ * Runs `a` then `b` for each of `warmup + samples` indexes, one at a time (A, B, A, B), so
+ * machine noise hits both alike; answers the results after the warm-up.
+ */
+export async function alternate<A, B>(
+  warmup: number,
+  samples: number,
+  a: (index: number) => Promise<A>,
+  b: (index: number) => Promise<B>,
+): Promise<{ a: A[]; b: B[] }> {
+  const results = { a: [] as A[], b: [] as B[] };
+  for (let index = 0; index < warmup + samples; index++) {
+    const ofA = await a(index);
+    const ofB = await b(index);
+    if (index < warmup) continue;
+    results.a.push(ofA);
+    results.b.push(ofB);
+  }
+  return results;
+}
+
 /** A small seeded PRNG (mulberry32): the same storm order on every run. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;

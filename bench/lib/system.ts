@@ -5,7 +5,6 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Client, Connection, WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
 import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
@@ -72,23 +71,19 @@ export class System {
   ) {}
 
   get client(): Client {
-    if (!this.temporalClient) throw new Error('not started');
-    return this.temporalClient;
+    return started(this.temporalClient);
   }
 
   get http(): Http {
-    if (!this.httpClient) throw new Error('not started');
-    return this.httpClient;
+    return started(this.httpClient);
   }
 
   get worker(): Host {
-    if (!this.workerHost) throw new Error('not started');
-    return this.workerHost;
+    return started(this.workerHost);
   }
 
   get api(): Host {
-    if (!this.apiHost) throw new Error('not started');
-    return this.apiHost;
+    return started(this.apiHost);
   }
 
   async start(): Promise<void> {
@@ -105,14 +100,17 @@ export class System {
     const errors: string[] = [];
     server.stderr?.on('data', (chunk: Buffer) => errors.push(chunk.toString()));
     this.serverExit = new Promise((done) => server.once('exit', () => done()));
-    const [host, port] = address.split(':');
     const until = Date.now() + 60_000;
-    while (!(await portOpen(host, Number(port)))) {
-      if (server.exitCode !== null) throw new Error(`the Temporal dev server exited: ${errors.join('').slice(-2000)}`);
-      if (Date.now() > until) throw new Error('the Temporal dev server did not listen within 60s');
-      await sleep(200);
+    for (;;) {
+      try {
+        this.connection = await Connection.connect({ address, connectTimeout: 1000 });
+        break;
+      } catch {
+        if (server.exitCode !== null) throw new Error(`the Temporal dev server exited: ${errors.join('').slice(-2000)}`);
+        if (Date.now() > until) throw new Error('the Temporal dev server did not listen within 60s');
+        await sleep(200);
+      }
     }
-    this.connection = await Connection.connect({ address });
     this.temporalClient = new Client({ connection: this.connection });
     // The frontend listens before the default namespace is ready; wait for it.
     for (;;) {
@@ -257,12 +255,8 @@ export class System {
 
 export const elapsedSince = (start: number) => now() - start;
 
-function portOpen(host: string, port: number): Promise<boolean> {
-  return new Promise((done) => {
-    const socket = connect({ host, port });
-    socket.setTimeout(1000);
-    socket.once('connect', () => (socket.destroy(), done(true)));
-    socket.once('timeout', () => (socket.destroy(), done(false)));
-    socket.once('error', () => done(false));
-  });
+/** What the system holds once `start` has made it; an error before. */
+function started<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('not started');
+  return value;
 }

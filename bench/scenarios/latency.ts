@@ -6,6 +6,7 @@
  * activity's first line. Firebreak and baseline alternate (A, B, A, B).
  */
 import { now } from '../lib/clock';
+import { alternate } from '../lib/pool';
 import { quantiles, ratio, type Summary, summarize } from '../lib/stats';
 import type { System } from '../lib/system';
 import { type AlertAnswer, firingAlert } from './alerts';
@@ -29,10 +30,6 @@ export interface LatencyResult {
 
 export async function latencyScenario(system: System, { samples, warmup }: { samples: number; warmup: number }): Promise<LatencyResult> {
   const run = Date.now().toString(36);
-  const firebreak: number[] = [];
-  const baseline: number[] = [];
-  const firebreakAck: number[] = [];
-  const baselineAck: number[] = [];
   const incidents: string[] = [];
   const baselines: string[] = [];
 
@@ -60,15 +57,11 @@ export async function latencyScenario(system: System, { samples, warmup }: { sam
     return { first: at - start, ack };
   };
 
-  for (let index = 0; index < warmup + samples; index++) {
-    const a = await viaFirebreak(index);
-    const b = await viaBaseline(index);
-    if (index < warmup) continue;
-    firebreak.push(a.first);
-    firebreakAck.push(a.ack);
-    baseline.push(b.first);
-    baselineAck.push(b.ack);
-  }
+  const runs = await alternate(warmup, samples, viaFirebreak, viaBaseline);
+  const firebreak = runs.a.map((run) => run.first);
+  const firebreakAck = runs.a.map((run) => run.ack);
+  const baseline = runs.b.map((run) => run.first);
+  const baselineAck = runs.b.map((run) => run.ack);
   await system.terminate([...incidents, ...baselines]);
 
   const f = summarize(firebreak);

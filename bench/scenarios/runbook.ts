@@ -8,6 +8,7 @@
 import { BASELINE_TASK_QUEUE } from '../baseline/messages';
 import type { baselineWorkflow } from '../baseline/workflows';
 import { now } from '../lib/clock';
+import { alternate } from '../lib/pool';
 import { quantiles, ratio, type Summary, summarize } from '../lib/stats';
 import type { System } from '../lib/system';
 
@@ -45,9 +46,6 @@ interface ExecutionView {
 
 export async function runbookScenario(system: System, { samples, warmup }: { samples: number; warmup: number }): Promise<RunbookResult> {
   const run = Date.now().toString(36);
-  const firebreak: number[] = [];
-  const launchAck: number[] = [];
-  const baseline: number[] = [];
   let activities = 0;
 
   const viaFirebreak = async (index: number) => {
@@ -83,14 +81,10 @@ export async function runbookScenario(system: System, { samples, warmup }: { sam
     return now() - start;
   };
 
-  for (let index = 0; index < warmup + samples; index++) {
-    const a = await viaFirebreak(index);
-    const b = await viaBaseline(index);
-    if (index < warmup) continue;
-    firebreak.push(a.done);
-    launchAck.push(a.ack);
-    baseline.push(b);
-  }
+  const runs = await alternate(warmup, samples, viaFirebreak, viaBaseline);
+  const firebreak = runs.a.map((run) => run.done);
+  const launchAck = runs.a.map((run) => run.ack);
+  const baseline = runs.b;
   const f = summarize(firebreak);
   const b = summarize(baseline);
   const ratioP50 = ratio(f.p50, b.p50);

@@ -211,6 +211,35 @@ function account(keys: number, acked: Map<number, number>, failed: Map<number, n
   return { recorded, lost, duplicated, recorded_unacknowledged: unacknowledged };
 }
 
+type Driven = Awaited<ReturnType<typeof drive>>;
+
+/**
+ * What every round reports, Firebreak's and the baseline's alike: the storm as driven, the
+ * accounting against `counts` (what each key's workflow holds), settling, CPU and history.
+ */
+function roundFigures(
+  options: StormOptions,
+  driven: Driven,
+  settled: { counts: Map<number, number>; incidents: number; settleSeconds: number; cpuAtSettle: CpuSeconds; history: HistoryCounts },
+) {
+  const { counts, incidents, settleSeconds, cpuAtSettle, history } = settled;
+  return {
+    ...driven.tally,
+    seconds: round(driven.seconds, 3),
+    accepted_per_s: round(driven.tally.accepted / driven.seconds, 1),
+    ack_ms: summarize(driven.latencies),
+    keys: options.keys,
+    incidents,
+    ...account(options.keys, driven.acked, driven.failed, (key) => counts.get(key) ?? 0),
+    settle_seconds: round(settleSeconds, 2),
+    end_to_end_per_s: round(driven.tally.accepted / (driven.seconds + settleSeconds), 1),
+    history_per_alert: history,
+    cpu_ms_per_alert: driven.cpu,
+    cpu_ms_per_alert_settled: cpuMsPer(driven.cpuBefore, cpuAtSettle, driven.tally.accepted),
+    ack_quantiles_ms: quantiles(driven.latencies),
+  };
+}
+
 async function firebreakRound(system: System, options: StormOptions, repetition: number, run: string): Promise<StormRound> {
   const service = `bench-storm-${run}-${repetition}`;
   const keyName = (key: number) => `storm-${run}-${repetition}-${key}`;
@@ -248,32 +277,26 @@ async function firebreakRound(system: System, options: StormOptions, repetition:
     if (pending.length > 0) await new Promise((done) => setTimeout(done, 200));
   }
   const settleSeconds = (now() - settleStart) / 1000;
-  const cpuSettled = cpuMsPer(driven.cpuBefore, system.cpuSeconds(), driven.tally.accepted);
+  const cpuAtSettle = system.cpuSeconds();
   const incidents = counts.size;
+  const figures = roundFigures(options, driven, {
+    counts,
+    incidents,
+    settleSeconds,
+    cpuAtSettle,
+    history: await historyPerAlert(system, ids, (key) => counts.get(key) ?? 0),
+  });
   const visible = await visibleIncidents(system, service, incidents);
   const queues = await alertQueues(system, roundStart);
-  const history = await historyPerAlert(system, ids, (key) => counts.get(key) ?? 0);
   await system.terminate(ids);
   return {
     system: 'firebreak',
     repetition,
-    ...driven.tally,
-    seconds: round(driven.seconds, 3),
-    accepted_per_s: round(driven.tally.accepted / driven.seconds, 1),
-    ack_ms: summarize(driven.latencies),
-    keys: options.keys,
-    incidents,
-    ...account(options.keys, driven.acked, driven.failed, (key) => counts.get(key) ?? 0),
+    ...figures,
     visible_incidents: visible,
-    settle_seconds: round(settleSeconds, 2),
-    end_to_end_per_s: round(driven.tally.accepted / (driven.seconds + settleSeconds), 1),
     queued,
     alert_queues: queues.total,
     alert_queues_recovered: queues.recovered,
-    history_per_alert: history,
-    cpu_ms_per_alert: driven.cpu,
-    cpu_ms_per_alert_settled: cpuSettled,
-    ack_quantiles_ms: quantiles(driven.latencies),
   };
 }
 
@@ -345,27 +368,17 @@ async function baselineRound(system: System, options: StormOptions, repetition: 
     }
   });
   const settleSeconds = (now() - settleStart) / 1000;
-  const cpuSettled = cpuMsPer(driven.cpuBefore, system.cpuSeconds(), driven.tally.accepted);
+  const cpuAtSettle = system.cpuSeconds();
   const workflowIds = Array.from({ length: options.keys }, (_, key) => workflowId(key));
-  const history = await historyPerAlert(system, workflowIds, (key) => counts.get(key) ?? 0);
-  await system.terminate(workflowIds);
-  return {
-    system: 'baseline',
-    repetition,
-    ...driven.tally,
-    seconds: round(driven.seconds, 3),
-    accepted_per_s: round(driven.tally.accepted / driven.seconds, 1),
-    ack_ms: summarize(driven.latencies),
-    keys: options.keys,
+  const figures = roundFigures(options, driven, {
+    counts,
     incidents: workflows,
-    ...account(options.keys, driven.acked, driven.failed, (key) => counts.get(key) ?? 0),
-    settle_seconds: round(settleSeconds, 2),
-    end_to_end_per_s: round(driven.tally.accepted / (driven.seconds + settleSeconds), 1),
-    history_per_alert: history,
-    cpu_ms_per_alert: driven.cpu,
-    cpu_ms_per_alert_settled: cpuSettled,
-    ack_quantiles_ms: quantiles(driven.latencies),
-  };
+    settleSeconds,
+    cpuAtSettle,
+    history: await historyPerAlert(system, workflowIds, (key) => counts.get(key) ?? 0),
+  });
+  await system.terminate(workflowIds);
+  return { system: 'baseline', repetition, ...figures };
 }
 
 export async function stormScenario(system: System, options: StormOptions, log: (line: string) => void): Promise<StormResult> {
