@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { NormalModuleReplacementPlugin } from 'webpack';
-import { firebreakWebpackConfig } from '../apps/worker/src/workflow-bundle';
+import { workflowBundlerOptions } from '../apps/worker/src/workflow-bundle';
 import { SEARCH_ATTRIBUTES } from '../core/search-attributes';
 import { TEST_ENV } from './temporal';
 
@@ -37,13 +37,12 @@ export default async function globalSetup(): Promise<void> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
     // Tests run the shipped runbooks plus a few that exercise the engine (test/runbooks/).
-    webpackConfigHook: (config) =>
-      firebreakWebpackConfig(config, [
-        new NormalModuleReplacementPlugin(/[\\/]runbooks[\\/]catalog$/, (resource: { context: string; request: string }) => {
-          // The test catalog itself imports the shipped one: leave that import alone.
-          if (!resource.context.startsWith(testRunbooks)) resource.request = join(testRunbooks, 'catalog.ts');
-        }),
-      ]),
+    ...workflowBundlerOptions([
+      new NormalModuleReplacementPlugin(/[\\/]runbooks[\\/]catalog$/, (resource: { context: string; request: string }) => {
+        // The test catalog itself imports the shipped one: leave that import alone.
+        if (!resource.context.startsWith(testRunbooks)) resource.request = join(testRunbooks, 'catalog.ts');
+      }),
+    ]),
     logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
   });
   const bundlePath = join(mkdtempSync(join(tmpdir(), 'firebreak-test-')), 'workflow-bundle.js');

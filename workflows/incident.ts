@@ -42,9 +42,9 @@ import {
 } from '../core/search-attributes';
 
 /**
- * The command schema, loaded when the first command arrives. Loading zod statically would
- * cost every incident its evaluation (reused V8 contexts give each workflow its own module
- * cache): most incidents take alerts only.
+ * The command schema, built when the first command arrives (most incidents take alerts
+ * only). Not imported at the top: this module is shared by every workflow of a worker
+ * thread, and zod schemas, which memoise into themselves, cannot be (workflow-bundle.ts).
  */
 const incidentActionSchema = (): typeof IncidentActions.IncidentActionSchema =>
   // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -68,7 +68,8 @@ const messageOf = (error: unknown): string => {
  * no activity is called: steps are recorded and return placeholders.
  */
 export async function runbookWorkflow(input: RunbookExecutionInput): Promise<ExecutionSnapshot> {
-  // Loaded here, not at the top: the catalog brings zod, which other workflows need not evaluate.
+  // Loaded here, for this execution alone: runbooks hold zod schemas, which memoise into
+  // themselves and so cannot be part of the modules workflows share (workflow-bundle.ts).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { runbookCatalog } = require('../runbooks/catalog') as typeof Catalog;
   const runbook: RunbookDefinition | undefined = runbookCatalog().get(input.runbookId);

@@ -135,7 +135,7 @@ export class System {
     };
     return {
       // As Firebreak's worker bundles them; the baseline gets the SDK's defaults.
-      firebreak: await write('firebreak', require.resolve('../../workflows'), workflowBundlerOptions),
+      firebreak: await write('firebreak', require.resolve('../../workflows'), workflowBundlerOptions()),
       baseline: await write('baseline', require.resolve('../baseline/workflows')),
     };
   }

@@ -13,7 +13,7 @@ import { DeterminismViolationError } from '@temporalio/workflow';
 import { NormalModuleReplacementPlugin } from 'webpack';
 import type { ReceivedAlert } from '../../core/alert';
 import type { AlertQueueInput } from '../../core/incident';
-import { firebreakWebpackConfig } from '../../apps/worker/src/workflow-bundle';
+import { workflowBundlerOptions } from '../../apps/worker/src/workflow-bundle';
 import { TestFirebreak } from '../firebreak';
 import { testOperatorConfig } from '../operator';
 import { sharedTemporalAddress, TEST_ENV, workflowBundle } from '../temporal';
@@ -117,12 +117,11 @@ describe('replaying recorded histories', () => {
     const changed = await bundleWorkflowCode({
       workflowsPath: require.resolve('../../workflows'),
       logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
-      webpackConfigHook: (config) =>
-        firebreakWebpackConfig(config, [
-          new NormalModuleReplacementPlugin(/\.[\\/]major-incident-kickoff\.runbook$/, (resource: { context: string; request: string }) => {
-            if (!resource.context.startsWith(__dirname)) resource.request = join(__dirname, 'kickoff-reordered.runbook.ts');
-          }),
-        ]),
+      ...workflowBundlerOptions([
+        new NormalModuleReplacementPlugin(/\.[\\/]major-incident-kickoff\.runbook$/, (resource: { context: string; request: string }) => {
+          if (!resource.context.startsWith(__dirname)) resource.request = join(__dirname, 'kickoff-reordered.runbook.ts');
+        }),
+      ]),
     });
     const failures = await replay({ code: changed.code });
     // Every recorded run of the kickoff (not its dry runs, which call no activity) and nothing else.

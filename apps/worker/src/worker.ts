@@ -35,7 +35,7 @@ export async function createFirebreakWorker({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
-    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../../../workflows'), bundlerOptions: workflowBundlerOptions }),
+    ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../../../workflows'), bundlerOptions: workflowBundlerOptions() }),
     activities: {
       ...createActivities({ config: integrations, temporal: temporalClient }),
       ...createPlatformActivities(temporalClient, config.temporal.taskQueue),

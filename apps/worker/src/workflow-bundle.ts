@@ -3,21 +3,27 @@
  * start), the tests (once per run), the bench, the replay test.
  */
 import type { WorkerOptions } from '@temporalio/worker';
-import { NormalModuleReplacementPlugin } from 'webpack';
 
-type WebpackConfigHook = NonNullable<NonNullable<WorkerOptions['bundlerOptions']>['webpackConfigHook']>;
-type WebpackConfig = Parameters<WebpackConfigHook>[0];
+type BundlerOptions = NonNullable<WorkerOptions['bundlerOptions']>;
+type WebpackConfig = Parameters<NonNullable<BundlerOptions['webpackConfigHook']>>[0];
 
-/** zod's locales, evaluated on first use instead of with zod in every workflow (lazy-zod-locales.ts). */
-const lazyZodLocales = new NormalModuleReplacementPlugin(/^\.\.\/locales\/index\.cjs$/, (resource: { context: string; request: string }) => {
-  if (/[\\/]zod[\\/]v4[\\/](classic|core)$/.test(resource.context)) resource.request = require.resolve('./lazy-zod-locales');
-});
+/**
+ * Evaluated once per worker thread, before any workflow, and then shared by all of its
+ * workflows (the SDK's `preloadModules`). Without this, a reused V8 context evaluates every
+ * module a workflow loads again for each workflow: zod, and every workflow module with
+ * its imports, on each incident's and each runbook's first task.
+ *
+ * The SDK freezes shared modules, and their module-level variables are common to every
+ * workflow, so a shared module keeps no state of its own. Workflow modules keep theirs
+ * inside the workflow function. Runbooks and command schemas are not shared: zod schemas
+ * memoise into themselves, so they are built per workflow, loaded on first use.
+ */
+export const SHARED_WORKFLOW_MODULES = [require.resolve('../../../workflows/shared-zod'), require.resolve('../../../workflows')];
 
-/** Firebreak's additions to the SDK's webpack configuration, then `extra`'s (tests add their runbooks). */
-export function firebreakWebpackConfig(config: WebpackConfig, extra: WebpackConfig['plugins'] = []): WebpackConfig {
-  return { ...config, plugins: [...(config.plugins ?? []), lazyZodLocales, ...extra] };
+/** The bundler options every bundling site uses; `plugins` go after the SDK's (tests swap runbooks in). */
+export function workflowBundlerOptions(plugins: NonNullable<WebpackConfig['plugins']> = []): BundlerOptions {
+  return {
+    preloadModules: SHARED_WORKFLOW_MODULES,
+    ...(plugins.length > 0 ? { webpackConfigHook: (config: WebpackConfig) => ({ ...config, plugins: [...(config.plugins ?? []), ...plugins] }) } : {}),
+  };
 }
-
-export const workflowBundlerOptions: NonNullable<WorkerOptions['bundlerOptions']> = {
-  webpackConfigHook: (config) => firebreakWebpackConfig(config),
-};
