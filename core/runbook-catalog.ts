@@ -3,7 +3,11 @@ import type { RunbookDefinition } from './runbook';
 export interface RunbookFile {
   /** Path from the project root, e.g. `runbooks/rollback-bad-deploy.runbook.ts`. */
   file: string;
-  definition: RunbookDefinition;
+  /**
+   * Evaluates the file: `() => require('./<id>.runbook')`. A runbook execution loads only
+   * the runbook it runs, so a catalog's size costs nothing per execution.
+   */
+  load: () => { default?: unknown };
 }
 
 export class RunbookCatalogError extends Error {
@@ -22,39 +26,62 @@ const ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 export function loadRunbookCatalog(files: RunbookFile[]): Map<string, RunbookDefinition> {
   const problems: string[] = [];
   const catalog = new Map<string, RunbookDefinition>();
-  for (const { file, definition: runbook } of files) {
-    const say = (field: string, message: string) => problems.push(`${file}: ${field}: ${message}`);
-    if (!runbook || typeof runbook !== 'object') {
-      problems.push(`${file}: the default export must be defineRunbook({...})`);
-      continue;
-    }
-    if (typeof runbook.id !== 'string' || !ID.test(runbook.id)) say('id', 'lowercase letters, digits and dashes');
-    else if (!file.endsWith(`/${runbook.id}.runbook.ts`)) say('id', `"${runbook.id}" must match the file name (${runbook.id}.runbook.ts)`);
-    else if (catalog.has(runbook.id)) say('id', `"${runbook.id}" is used by another runbook`);
-    if (typeof runbook.title !== 'string' || runbook.title.length === 0) say('title', 'required');
-    if (typeof runbook.description !== 'string' || runbook.description.length === 0) say('description', 'required');
-    if (runbook.version !== undefined && (!Number.isInteger(runbook.version) || runbook.version < 1)) say('version', 'a whole number from 1');
-    if (!runbook.input || typeof (runbook.input as { safeParse?: unknown }).safeParse !== 'function') say('input', 'must be a zod schema');
-    if (typeof runbook.run !== 'function') say('run', 'must be a function (ctx, input) => Promise');
-    if (runbook.fromAlert !== undefined && typeof runbook.fromAlert !== 'function') say('fromAlert', 'must be a function (alert) => input');
-    runbook.triggers?.forEach((trigger, index) => {
-      if (!trigger.match || Object.keys(trigger.match).length === 0) say(`triggers.${index}.match`, 'a trigger matches at least one label');
-      if (!runbook.fromAlert) say(`triggers.${index}`, 'a runbook with triggers needs fromAlert to build its input');
-    });
-    const guardrails = runbook.guardrails;
-    if (guardrails) {
-      if (typeof guardrails.target !== 'function') say('guardrails.target', 'must be a function (input) => string');
-      const budget = guardrails.budget;
-      if (budget && (!Number.isInteger(budget.max) || budget.max < 0)) say('guardrails.budget.max', 'a whole number from 0');
-      if (budget && (!Number.isInteger(budget.windowMinutes) || budget.windowMinutes < 1)) say('guardrails.budget.windowMinutes', 'a whole number from 1');
-    }
-    if (typeof runbook.id === 'string') catalog.set(runbook.id, runbook);
+  for (const { file, load } of files) {
+    const runbook = checkRunbook(file, load().default, problems);
+    if (!runbook) continue;
+    if (catalog.has(runbook.id)) problems.push(`${file}: id: "${runbook.id}" is used by another runbook`);
+    else catalog.set(runbook.id, runbook);
   }
   if (problems.length) throw new RunbookCatalogError(problems);
   return catalog;
 }
 
-/** A catalog loaded (and checked) on first use, then kept: one per process or workflow isolate. */
+/**
+ * The runbook with this id, evaluating its file alone (the file is named after the id), or
+ * undefined when the catalog lists no such file. For a runbook execution: the worker has
+ * checked the whole catalog at start.
+ */
+export function loadRunbook(files: RunbookFile[], id: string): RunbookDefinition | undefined {
+  const entry = files.find(({ file }) => file.endsWith(`/${id}.runbook.ts`));
+  if (!entry) return undefined;
+  const problems: string[] = [];
+  const runbook = checkRunbook(entry.file, entry.load().default, problems);
+  if (problems.length) throw new RunbookCatalogError(problems);
+  return runbook;
+}
+
+/** Checks one runbook file's default export, adding each mistake to `problems`. */
+function checkRunbook(file: string, exported: unknown, problems: string[]): RunbookDefinition | undefined {
+  const say = (field: string, message: string) => problems.push(`${file}: ${field}: ${message}`);
+  if (!exported || typeof exported !== 'object') {
+    problems.push(`${file}: the default export must be defineRunbook({...})`);
+    return undefined;
+  }
+  const runbook = exported as RunbookDefinition;
+  const before = problems.length;
+  if (typeof runbook.id !== 'string' || !ID.test(runbook.id)) say('id', 'lowercase letters, digits and dashes');
+  else if (!file.endsWith(`/${runbook.id}.runbook.ts`)) say('id', `"${runbook.id}" must match the file name (${runbook.id}.runbook.ts)`);
+  if (typeof runbook.title !== 'string' || runbook.title.length === 0) say('title', 'required');
+  if (typeof runbook.description !== 'string' || runbook.description.length === 0) say('description', 'required');
+  if (runbook.version !== undefined && (!Number.isInteger(runbook.version) || runbook.version < 1)) say('version', 'a whole number from 1');
+  if (!runbook.input || typeof (runbook.input as { safeParse?: unknown }).safeParse !== 'function') say('input', 'must be a zod schema');
+  if (typeof runbook.run !== 'function') say('run', 'must be a function (ctx, input) => Promise');
+  if (runbook.fromAlert !== undefined && typeof runbook.fromAlert !== 'function') say('fromAlert', 'must be a function (alert) => input');
+  runbook.triggers?.forEach((trigger, index) => {
+    if (!trigger.match || Object.keys(trigger.match).length === 0) say(`triggers.${index}.match`, 'a trigger matches at least one label');
+    if (!runbook.fromAlert) say(`triggers.${index}`, 'a runbook with triggers needs fromAlert to build its input');
+  });
+  const guardrails = runbook.guardrails;
+  if (guardrails) {
+    if (typeof guardrails.target !== 'function') say('guardrails.target', 'must be a function (input) => string');
+    const budget = guardrails.budget;
+    if (budget && (!Number.isInteger(budget.max) || budget.max < 0)) say('guardrails.budget.max', 'a whole number from 0');
+    if (budget && (!Number.isInteger(budget.windowMinutes) || budget.windowMinutes < 1)) say('guardrails.budget.windowMinutes', 'a whole number from 1');
+  }
+  return problems.length === before ? runbook : undefined;
+}
+
+/** A catalog loaded (and checked) on first use, then kept: one per process. */
 export function lazyCatalog(files: RunbookFile[]): () => Map<string, RunbookDefinition> {
   let catalog: Map<string, RunbookDefinition> | undefined;
   return () => (catalog ??= loadRunbookCatalog(files));

@@ -1,22 +1,18 @@
 /**
  * Every runbook, by file. Add a runbook by writing `runbooks/<id>.runbook.ts` and listing
- * it here; the API and the worker check the whole catalog at start.
+ * it here; the API and the worker check the whole catalog at start. Each file is loaded
+ * through `require` so that a runbook execution evaluates its own runbook only.
  */
-import type { RunbookDefinition } from '../core/runbook';
+/* eslint-disable @typescript-eslint/no-require-imports */
 import { lazyCatalog, type RunbookFile } from '../core/runbook-catalog';
-import majorIncidentKickoff from './major-incident-kickoff.runbook';
-import rollbackBadDeploy from './rollback-bad-deploy.runbook';
-import scaleOutOnHighCpu from './scale-out-on-high-cpu.runbook';
-import serviceHealthCheck from './service-health-check.runbook';
-import statusPageUpdate from './status-page-update.runbook';
 
 export const RUNBOOK_FILES: RunbookFile[] = [
-  { file: 'runbooks/major-incident-kickoff.runbook.ts', definition: majorIncidentKickoff as RunbookDefinition },
-  { file: 'runbooks/rollback-bad-deploy.runbook.ts', definition: rollbackBadDeploy as RunbookDefinition },
-  { file: 'runbooks/scale-out-on-high-cpu.runbook.ts', definition: scaleOutOnHighCpu as RunbookDefinition },
-  { file: 'runbooks/service-health-check.runbook.ts', definition: serviceHealthCheck as RunbookDefinition },
-  { file: 'runbooks/status-page-update.runbook.ts', definition: statusPageUpdate as RunbookDefinition },
+  { file: 'runbooks/major-incident-kickoff.runbook.ts', load: () => require('./major-incident-kickoff.runbook') },
+  { file: 'runbooks/rollback-bad-deploy.runbook.ts', load: () => require('./rollback-bad-deploy.runbook') },
+  { file: 'runbooks/scale-out-on-high-cpu.runbook.ts', load: () => require('./scale-out-on-high-cpu.runbook') },
+  { file: 'runbooks/service-health-check.runbook.ts', load: () => require('./service-health-check.runbook') },
+  { file: 'runbooks/status-page-update.runbook.ts', load: () => require('./status-page-update.runbook') },
 ];
 
-/** The checked catalog, by id (loaded once per process or workflow isolate). */
+/** The checked catalog, by id (loaded once per process). */
 export const runbookCatalog = lazyCatalog(RUNBOOK_FILES);

@@ -6,11 +6,11 @@ import type { OperatorFiles } from '../core/operator-config';
 import escalationPolicies from './escalation-policies';
 import heartbeats from './heartbeats';
 import routes from './routes';
-import { RUNBOOK_FILES } from './catalog';
+import { runbookCatalog } from './catalog';
 
 export const operatorFiles: OperatorFiles = {
   routes: { file: 'runbooks/routes.ts', value: routes },
   escalationPolicies: { file: 'runbooks/escalation-policies.ts', value: escalationPolicies },
   heartbeats: { file: 'runbooks/heartbeats.ts', value: heartbeats },
-  runbookIds: RUNBOOK_FILES.map(({ definition }) => definition.id),
+  runbookIds: [...runbookCatalog().keys()],
 };

@@ -32,11 +32,11 @@ import type {
   ApprovalRequest,
   Duration,
   RunbookContext,
-  RunbookDefinition,
   Step,
   StepOptions,
 } from '../core/runbook';
 import type { PlatformActivities } from '../activities/platform';
+import { loadRunbook } from '../core/runbook-catalog';
 import type * as Catalog from '../runbooks/catalog';
 
 /** Activities whose steps may run for long (rollouts, scaling until stable). */
@@ -68,11 +68,12 @@ const messageOf = (error: unknown): string => {
  * no activity is called: steps are recorded and return placeholders.
  */
 export async function runbookWorkflow(input: RunbookExecutionInput): Promise<ExecutionSnapshot> {
-  // Loaded here, for this execution alone: runbooks hold zod schemas, which memoise into
-  // themselves and so cannot be part of the modules workflows share (workflow-bundle.ts).
+  // Loaded here, for this execution alone, and only the runbook it runs: runbooks hold zod
+  // schemas, which memoise into themselves and so cannot be part of the modules workflows
+  // share (workflow-bundle.ts).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { runbookCatalog } = require('../runbooks/catalog') as typeof Catalog;
-  const runbook: RunbookDefinition | undefined = runbookCatalog().get(input.runbookId);
+  const { RUNBOOK_FILES } = require('../runbooks/catalog') as typeof Catalog;
+  const runbook = loadRunbook(RUNBOOK_FILES, input.runbookId);
   if (!runbook) throw ApplicationFailure.nonRetryable(`no runbook "${input.runbookId}"`, ExecutionFailure.UnknownRunbook);
   const parsed = runbook.input.safeParse(input.input);
   if (!parsed.success) {
