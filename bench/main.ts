@@ -313,18 +313,19 @@ async function main(): Promise<void> {
   mkdirSync(RESULTS, { recursive: true });
   const stamp = startedAt.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
   const json = `${JSON.stringify(output, null, 2)}\n`;
-  // latest.json and the chart hold complete, successful runs only.
   const complete = args.only.length === SCENARIOS.length && Object.keys(failures).length === 0;
   const dated = join(RESULTS, `${stamp}${args.quick ? '-quick' : ''}${complete ? '' : '-partial'}.json`);
   writeFileSync(dated, json);
   const written = [dated];
-  if (complete) {
+  // latest.json and the chart hold complete, successful full runs only: a quick run is a check, not a record.
+  const record = complete && !args.quick;
+  if (record) {
     writeFileSync(join(RESULTS, 'latest.json'), json);
     written.push(join(RESULTS, 'latest.json'));
   }
   const panels = chart(results.latency, results.storm, results.runbook);
-  if (complete && panels.length) {
-    const caption = `npm run bench${args.quick ? ' -- --quick' : ''} · ${startedAt.toISOString()} · ${output.machine.cores} cores · Node ${output.machine.node}`;
+  if (record && panels.length) {
+    const caption = `npm run bench · ${startedAt.toISOString()} · ${output.machine.cores} cores · Node ${output.machine.node}`;
     writeFileSync(join(RESULTS, 'latency.svg'), renderChart(panels, caption));
     written.push(join(RESULTS, 'latency.svg'));
   }
