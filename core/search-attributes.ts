@@ -5,7 +5,7 @@
  */
 import { defineSearchAttributeKey, type SearchAttributePair, SearchAttributeType } from '@temporalio/common';
 import type { OpenIncidentInput } from './incident';
-import { IncidentStatus } from './incident-model';
+import { IncidentStatus, type Severity } from './incident-model';
 
 export const IncidentStatusAttribute = defineSearchAttributeKey('FirebreakStatus', SearchAttributeType.KEYWORD);
 export const IncidentSeverityAttribute = defineSearchAttributeKey('FirebreakSeverity', SearchAttributeType.KEYWORD);
@@ -19,12 +19,22 @@ export const SEARCH_ATTRIBUTES = [
   IncidentCommanderAttribute,
 ] as const;
 
+/** What an incident publishes for listing: the incident workflow as it changes, and the start before it runs. */
+export function incidentSearchAttributes(incident: {
+  status: IncidentStatus;
+  severity: Severity;
+  service?: string;
+  commander?: string;
+}): SearchAttributePair[] {
+  return [
+    { key: IncidentStatusAttribute, value: incident.status },
+    { key: IncidentSeverityAttribute, value: incident.severity },
+    ...(incident.service ? [{ key: IncidentServiceAttribute, value: incident.service }] : []),
+    ...(incident.commander ? [{ key: IncidentCommanderAttribute, value: incident.commander }] : []),
+  ];
+}
+
 /** The search attributes an incident starts with, so it is listed from its first moment. */
 export function openingSearchAttributes(open: Pick<OpenIncidentInput, 'severity' | 'service' | 'commander'>): SearchAttributePair[] {
-  return [
-    { key: IncidentStatusAttribute, value: IncidentStatus.Triggered },
-    { key: IncidentSeverityAttribute, value: open.severity },
-    ...(open.service ? [{ key: IncidentServiceAttribute, value: open.service }] : []),
-    ...(open.commander ? [{ key: IncidentCommanderAttribute, value: open.commander }] : []),
-  ];
+  return incidentSearchAttributes({ ...open, status: IncidentStatus.Triggered });
 }

@@ -34,12 +34,7 @@ import { incidentActionUpdate, incidentQuery, ingestAlertsUpdate, recordEventSig
 import { renderPostmortem } from '../core/postmortem';
 import type { RunbookLaunch } from '../core/runbook';
 import type { runbookWorkflow } from './runbook';
-import {
-  IncidentCommanderAttribute,
-  IncidentServiceAttribute,
-  IncidentSeverityAttribute,
-  IncidentStatusAttribute,
-} from '../core/search-attributes';
+import { incidentSearchAttributes } from '../core/search-attributes';
 
 /**
  * The command schema, built when the first command arrives (most incidents take alerts
@@ -158,12 +153,9 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
     if (hasReached(incident.status, IncidentStatus.Resolved)) incident.postmortem = renderPostmortem(incident);
   };
   const publishSearchAttributes = () => {
-    upsertSearchAttributes([
-      { key: IncidentStatusAttribute, value: incident.status },
-      { key: IncidentSeverityAttribute, value: incident.severity },
-      ...(incident.service ? [{ key: IncidentServiceAttribute, value: incident.service }] : []),
-      ...(incident.roles.commander ? [{ key: IncidentCommanderAttribute, value: incident.roles.commander }] : []),
-    ]);
+    upsertSearchAttributes(
+      incidentSearchAttributes({ status: incident.status, severity: incident.severity, service: incident.service, commander: incident.roles.commander }),
+    );
   };
 
   /** Runs an activity, counting it as in flight so continue-as-new waits for it. */
