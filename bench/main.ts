@@ -109,6 +109,15 @@ function report(results: Results): string {
         ['ratio (target p50 ≤ 1.10, p99 ≤ 1.25)', String(latency.ratio_p50), String(latency.ratio_p90), String(latency.ratio_p99), ''],
       ]),
     );
+    const { firebreak, baseline } = latency.phases;
+    lines.push('   where it went, p50 ms (start: send → start recorded; dispatch: → task picked up; task: on the worker; action: → first line)');
+    lines.push(
+      table([
+        ['', 'start', 'dispatch', 'task', 'action'],
+        ['Firebreak', ...[firebreak.start.p50, firebreak.dispatch.p50, firebreak.task.p50, firebreak.action.p50].map(String)],
+        ['baseline', ...[baseline.start.p50, baseline.dispatch.p50, baseline.task.p50, baseline.action.p50].map(String)],
+      ]),
+    );
   }
   if (storm) {
     lines.push(`\n2. Alert storm (${storm.alerts} alerts over ${storm.keys} keys, ${storm.concurrency} clients, ${storm.order} order, ×${storm.repetitions})`);

@@ -6,6 +6,7 @@
  * activity's first line. Firebreak and baseline alternate (A, B, A, B).
  */
 import { now } from '../lib/clock';
+import { type Phases, phasesOf, type PhaseSummaries, summarizePhases } from '../lib/phases';
 import { alternate } from '../lib/pool';
 import { quantiles, ratio, type Summary, summarize } from '../lib/stats';
 import type { System } from '../lib/system';
@@ -21,6 +22,8 @@ export interface LatencyResult {
   ratio_p99: number;
   targets: { ratio_p50: number; ratio_p99: number };
   met: { ratio_p50: boolean; ratio_p99: boolean };
+  /** Where the time went, per phase, read back from each sample's workflow history (ms). */
+  phases: { firebreak: PhaseSummaries; baseline: PhaseSummaries };
   /** The driver's and the worker's clocks agree to within this (half the best IPC round trip). */
   clock_error_ms: number;
   /** Raw first-action latencies in send order (ms), for the chart and for re-analysis. */
@@ -42,7 +45,7 @@ export async function latencyScenario(system: System, { samples, warmup }: { sam
     if (answer.status !== 202 || !answer.body.incidentId) throw new Error(`POST /v1/alerts answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     incidents.push(answer.body.incidentId);
     const at = await system.marks.wait(`page:${answer.body.incidentId}`);
-    return { first: at - start, ack };
+    return { first: at - start, ack, workflowId: answer.body.incidentId, start, at };
   };
 
   const viaBaseline = async (index: number) => {
@@ -54,7 +57,7 @@ export async function latencyScenario(system: System, { samples, warmup }: { sam
     const ack = now() - start;
     baselines.push(workflowId);
     const at = await system.marks.wait(`baseline:${key}`);
-    return { first: at - start, ack };
+    return { first: at - start, ack, workflowId, start, at };
   };
 
   const runs = await alternate(warmup, samples, viaFirebreak, viaBaseline);
@@ -62,6 +65,12 @@ export async function latencyScenario(system: System, { samples, warmup }: { sam
   const firebreakAck = runs.a.map((run) => run.ack);
   const baseline = runs.b.map((run) => run.first);
   const baselineAck = runs.b.map((run) => run.ack);
+  const phases = async (sampled: Array<{ workflowId: string; start: number; at: number }>) => {
+    const of: Phases[] = [];
+    for (const sample of sampled) of.push(await phasesOf(system.client, sample.workflowId, sample.start, sample.at));
+    return summarizePhases(of);
+  };
+  const phaseSummaries = { firebreak: await phases(runs.a), baseline: await phases(runs.b) };
   await system.terminate([...incidents, ...baselines]);
 
   const f = summarize(firebreak);
@@ -74,6 +83,7 @@ export async function latencyScenario(system: System, { samples, warmup }: { sam
     ratio_p50: ratio(f.p50, b.p50),
     ratio_p90: ratio(f.p90, b.p90),
     ratio_p99: ratio(f.p99, b.p99),
+    phases: phaseSummaries,
     targets: { ratio_p50: 1.1, ratio_p99: 1.25 },
     met: { ratio_p50: false, ratio_p99: false },
     clock_error_ms: Math.round(system.clockErrorMs * 1000) / 1000,
