@@ -25,6 +25,11 @@ export interface OpenIncidentInput {
   maxHistoryEvents?: number;
   /** State carried across continue-as-new; absent on the first run. */
   carried?: CarriedIncidentState;
+  /**
+   * The start set the incident's search attributes and title ({@link listedStart}), so the
+   * workflow publishes only what changes. Absent in runs started before it was.
+   */
+  listed?: boolean;
 }
 
 /** How to open an alert's incident if the alert is its first: everything but the id. */

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { SEARCH_ATTRIBUTES } from '../core/search-attributes';
 
@@ -33,4 +35,22 @@ export function startPrivateTemporal(): Promise<TestWorkflowEnvironment> {
       searchAttributes: [...SEARCH_ATTRIBUTES],
     },
   });
+}
+
+/**
+ * The listing writes in a run's history: each search-attribute upsert of Firebreak's
+ * attributes, decoded (the SDK's own `TemporalChangeVersion` upserts for patches left out).
+ */
+export async function listingUpserts(client: Client, workflowId: string, runId?: string): Promise<Array<Record<string, unknown>>> {
+  const { events } = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+  const upserts: Array<Record<string, unknown>> = [];
+  for (const event of events ?? []) {
+    if (event.eventType !== temporal.api.enums.v1.EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES) continue;
+    const fields = Object.entries(event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields ?? {}).filter(([name]) =>
+      name.startsWith('Firebreak'),
+    );
+    if (fields.length === 0) continue;
+    upserts.push(Object.fromEntries(fields.map(([name, payload]) => [name, JSON.parse(Buffer.from(payload.data ?? []).toString('utf8'))])));
+  }
+  return upserts;
 }

@@ -34,7 +34,7 @@ import { incidentActionUpdate, incidentQuery, ingestAlertsUpdate, recordEventSig
 import { renderPostmortem } from '../core/postmortem';
 import type { RunbookLaunch } from '../core/runbook';
 import type { runbookWorkflow } from './runbook';
-import { incidentSearchAttributes } from '../core/search-attributes';
+import { heldListingKey, incidentSearchAttributes, listingKey } from '../core/search-attributes';
 
 /**
  * The command schema, built when the first command arrives (most incidents take alerts
@@ -142,13 +142,31 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
     if (incident.roles.commander) record({ kind: 'role', actor: input.openedBy, summary: `${incident.roles.commander} is the incident commander` });
   }
 
-  /** The search attribute values last published; re-publishing equal values costs history and visibility writes. */
+  /**
+   * How this run publishes its search attributes, decided at its first publish:
+   * - `held`: it starts from what its search attributes hold (a listed start sets them,
+   *   continue-as-new carries them) and publishes only changes.
+   * - `on-change`: runs whose first task recorded the patch marker; the first publish upserted.
+   * - `always`: runs from before that, which upserted on every publish.
+   */
+  const publishingOf = (): 'held' | 'on-change' | 'always' => {
+    // A listed start needs no marker (each costs a history event and a visibility write on
+    // the alert's path). A replay still looks for one: a worker from before `listed` may
+    // have run the first task, upserting as it knew.
+    if (input.listed && !workflowInfo().unsafe.isReplaying) return 'held';
+    if (patched('publish-search-attributes-on-change')) return 'on-change';
+    return input.listed ? 'held' : 'always';
+  };
+  let publishing: ReturnType<typeof publishingOf> | undefined;
+  /** The listing last published; re-publishing an equal one costs history and visibility writes. */
   let published: string | undefined;
   const publish = () => {
-    const values = JSON.stringify([incident.status, incident.severity, incident.service, incident.roles.commander]);
-    // Runs recorded before this change upserted on every publish; they replay that way.
-    const skipUnchanged = patched('publish-search-attributes-on-change');
-    if (!skipUnchanged || values !== published) publishSearchAttributes();
+    if (publishing === undefined) {
+      publishing = publishingOf();
+      if (publishing === 'held') published = heldListingKey(workflowInfo().typedSearchAttributes);
+    }
+    const values = listingKey({ status: incident.status, severity: incident.severity, service: incident.service, commander: incident.roles.commander });
+    if (publishing === 'always' || values !== published) publishSearchAttributes();
     published = values;
     if (hasReached(incident.status, IncidentStatus.Resolved)) incident.postmortem = renderPostmortem(incident);
   };

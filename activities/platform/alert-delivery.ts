@@ -15,7 +15,7 @@ import {
 import type { ReceivedAlert } from '../../core/alert';
 import { IncidentFailure, type IncidentTemplate, type OpenIncidentInput, type QueuedAlert } from '../../core/incident';
 import { ingestAlertsUpdate } from '../../core/messages';
-import { openingSearchAttributes } from '../../core/search-attributes';
+import { listedStart } from '../../core/search-attributes';
 import type { incidentWorkflow } from '../../workflows/incident';
 import { incidentIdFor } from './incident-ids';
 
@@ -73,11 +73,9 @@ async function recordOrOpen(incidentId: string, alerts: ReceivedAlert[], templat
         startWorkflowOperation: new WithStartWorkflowOperation<typeof incidentWorkflow>('incidentWorkflow', {
           workflowId: incidentId,
           taskQueue: options.taskQueue,
-          args: [open],
           workflowIdConflictPolicy: 'USE_EXISTING',
           workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          memo: { title: open.title },
-          typedSearchAttributes: openingSearchAttributes(open),
+          ...listedStart(open),
         }),
       }),
     );

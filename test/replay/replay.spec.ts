@@ -113,6 +113,22 @@ describe('replaying recorded histories', () => {
     expect(await replay(workflowBundle())).toEqual([]);
   });
 
+  it('replays a listed start whose first task a worker from before `listed` ran', async () => {
+    // Such a worker ignored `listed`: it recorded the patch marker and upserted the listing.
+    const json = readdirSync(HISTORIES)
+      .filter((name) => /^incident(@.*)?\.json$/.test(name))
+      .map((name) => JSON.parse(readFileSync(join(HISTORIES, name), 'utf8')))
+      .find((history) => history.events.some((event: Record<string, any>) => event.markerRecordedEventAttributes?.markerName === 'core_patch'));
+    const events: Array<Record<string, any>> = json.events;
+    const payload = events[0].workflowExecutionStartedEventAttributes.input.payloads[0];
+    payload.data = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8')), listed: true })).toString('base64');
+    const results = [];
+    for await (const result of Worker.runReplayHistories({ workflowBundle: workflowBundle() }, [{ workflowId: 'listed-before', history: historyFromJSON(json) }])) {
+      results.push(result);
+    }
+    expect(results.map(({ error }) => error)).toEqual([undefined]);
+  });
+
   it('fails the replay when a shipped runbook changes non-deterministically', async () => {
     const changed = await bundleWorkflowCode({
       workflowsPath: require.resolve('../../workflows'),

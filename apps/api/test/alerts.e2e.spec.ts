@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { TestFirebreak } from '../../../test/firebreak';
-import { sharedTemporalAddress } from '../../../test/temporal';
+import { listingUpserts, sharedTemporalAddress } from '../../../test/temporal';
 import { waitFor } from '../../../test/wait';
 
 const alert = (overrides: Record<string, unknown> = {}) => ({
@@ -91,6 +91,17 @@ describe('POST /v1/alerts', () => {
     });
     const none = await firebreak.as('viewer').get(`/v1/incidents?service=${service}&severity=SEV0`);
     expect(none.body.incidents).toEqual([]);
+
+    // Listed from its start: the workflow writes its search attributes only when they change.
+    const id = opened.body.incidentId;
+    expect(await listingUpserts(temporal, id)).toEqual([]);
+    await api.post(`/v1/incidents/${id}/actions`, { action: 'acknowledge' });
+    await waitFor('the acknowledged incident in the list', async () => {
+      const answer = await firebreak.as('viewer').get(`/v1/incidents?service=${service}&status=acknowledged`);
+      return answer.body.incidents?.length === 1;
+    });
+    await api.post(`/v1/incidents/${id}/actions`, { action: 'add-note', text: 'nothing listed changes' });
+    expect(await listingUpserts(temporal, id)).toEqual([{ FirebreakStatus: 'acknowledged', FirebreakSeverity: 'SEV2', FirebreakService: service }]);
   });
 
   it('refuses bad input, bad keys and too-small roles without starting a workflow', async () => {

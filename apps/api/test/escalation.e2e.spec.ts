@@ -1,7 +1,8 @@
 import { Client, Connection } from '@temporalio/client';
 import { TestFirebreak } from '../../../test/firebreak';
 import { testOperatorConfig } from '../../../test/operator';
-import { sharedTemporalAddress } from '../../../test/temporal';
+import { listingUpserts, sharedTemporalAddress } from '../../../test/temporal';
+import { IncidentStatusAttribute } from '../../../core/search-attributes';
 import { waitFor } from '../../../test/wait';
 
 type Entry = { kind: string; summary: string };
@@ -151,6 +152,9 @@ describe('escalation, heartbeats and long incidents', () => {
       for (let i = 0; i < 30; i++) expect(summaries).toContain(`Alert firing: alert ${i}`);
       for (let i = 0; i < 10; i++) expect(summaries).toContain(`note ${i}`);
       expect(summaries[0]).toMatch(/^Incident opened/);
+      // The new run holds the listing continue-as-new carried, and does not write it again.
+      expect((await temporal.workflow.getHandle(id).describe()).typedSearchAttributes.get(IncidentStatusAttribute)).toBe('triggered');
+      expect(await listingUpserts(temporal, id)).toEqual([]);
     } finally {
       await firebreak.stop();
     }

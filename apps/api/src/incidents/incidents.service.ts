@@ -22,7 +22,7 @@ import {
   IncidentServiceAttribute,
   IncidentSeverityAttribute,
   IncidentStatusAttribute,
-  openingSearchAttributes,
+  listedStart,
 } from '../../../../core/search-attributes';
 import type { incidentWorkflow } from '../../../../workflows/incident';
 import type { Principal } from '../auth/principal';
@@ -96,10 +96,8 @@ export class IncidentsService {
       client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
         workflowId: id,
         taskQueue: this.temporal.taskQueue,
-        args: [open],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        memo: { title: body.title },
-        typedSearchAttributes: openingSearchAttributes(body),
+        ...listedStart(open),
       }),
     );
     return { id };
