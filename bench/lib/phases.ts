@@ -23,11 +23,23 @@ export interface Phases {
 
 export type PhaseSummaries = Record<keyof Phases, Summary>;
 
-/** The phases of one sample: `sentAt` and `actedAt` in the driver's clock ({@link now}). */
-export async function phasesOf(client: Client, workflowId: string, sentAt: number, actedAt: number): Promise<Phases> {
+/**
+ * How far the wall clock (`Date.now()`, what the server stamps events with) runs ahead of
+ * {@link now}, to a few microseconds: read at the instant `Date.now()` ticks over.
+ */
+export function wallClockSkew(): number {
+  const before = Date.now();
+  let tick = Date.now();
+  while (tick === before) tick = Date.now();
+  return tick - now();
+}
+
+/**
+ * The phases of one sample: `sentAt` and `actedAt` in the driver's clock ({@link now}),
+ * `skew` from {@link wallClockSkew}.
+ */
+export async function phasesOf(client: Client, workflowId: string, sentAt: number, actedAt: number, skew: number): Promise<Phases> {
   const { events } = await client.workflow.getHandle(workflowId).fetchHistory();
-  // The server's stamps are wall-clock (Date.now()); the driver's are timeOrigin-based.
-  const skew = Date.now() - now();
   const at = (type: temporal.api.enums.v1.EventType) => {
     const event = events?.find((candidate) => candidate.eventType === type);
     if (!event?.eventTime) throw new Error(`${workflowId} has no ${EventType[type]} event`);

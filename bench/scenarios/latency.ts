@@ -6,7 +6,7 @@
  * activity's first line. Firebreak and baseline alternate (A, B, A, B).
  */
 import { now } from '../lib/clock';
-import { type Phases, phasesOf, type PhaseSummaries, summarizePhases } from '../lib/phases';
+import { type Phases, phasesOf, type PhaseSummaries, summarizePhases, wallClockSkew } from '../lib/phases';
 import { alternate } from '../lib/pool';
 import { quantiles, ratio, type Summary, summarize } from '../lib/stats';
 import type { System } from '../lib/system';
@@ -66,8 +66,9 @@ export async function latencyScenario(system: System, { samples, warmup }: { sam
   const baseline = runs.b.map((run) => run.first);
   const baselineAck = runs.b.map((run) => run.ack);
   const phases = async (sampled: Array<{ workflowId: string; start: number; at: number }>) => {
+    const skew = wallClockSkew();
     const of: Phases[] = [];
-    for (const sample of sampled) of.push(await phasesOf(system.client, sample.workflowId, sample.start, sample.at));
+    for (const sample of sampled) of.push(await phasesOf(system.client, sample.workflowId, sample.start, sample.at, skew));
     return summarizePhases(of);
   };
   const phaseSummaries = { firebreak: await phases(runs.a), baseline: await phases(runs.b) };
