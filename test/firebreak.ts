@@ -95,3 +95,18 @@ export class TestFirebreak {
     await this.stopWorker();
   }
 }
+
+/**
+ * One Firebreak for a whole describe block: started before its tests, stopped after them.
+ * Its fields are set once it has started, so read them in tests and hooks.
+ */
+export function useTestFirebreak(options: FirebreakOptions = {}): { firebreak: TestFirebreak; responder: HttpClient; viewer: HttpClient } {
+  const started = {} as { firebreak: TestFirebreak; responder: HttpClient; viewer: HttpClient };
+  beforeAll(async () => {
+    started.firebreak = await TestFirebreak.start(options);
+    started.responder = started.firebreak.as('responder');
+    started.viewer = started.firebreak.as('viewer');
+  });
+  afterAll(() => started.firebreak?.stop());
+  return started;
+}

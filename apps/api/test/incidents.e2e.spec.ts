@@ -1,24 +1,14 @@
-import { TestFirebreak } from '../../../test/firebreak';
-import type { HttpClient } from '../../../test/http';
+import { useTestFirebreak } from '../../../test/firebreak';
 import { testOperatorConfig } from '../../../test/operator';
 import { waitFor } from '../../../test/wait';
 
 describe('the incident lifecycle over HTTP', () => {
-  let firebreak: TestFirebreak;
-  let responder: HttpClient;
-  let viewer: HttpClient;
+  const e2e = useTestFirebreak({ operator: testOperatorConfig() });
 
-  beforeAll(async () => {
-    firebreak = await TestFirebreak.start({ operator: testOperatorConfig() });
-    responder = firebreak.as('responder');
-    viewer = firebreak.as('viewer');
-  });
-  afterAll(() => firebreak.stop());
-
-  const act = (id: string, body: Record<string, unknown>, client = responder) => client.post(`/v1/incidents/${id}/actions`, body);
+  const act = (id: string, body: Record<string, unknown>, client = e2e.responder) => client.post(`/v1/incidents/${id}/actions`, body);
 
   it('runs declare → acknowledge → roles → notes → status update → mitigate → resolve → postmortem → reopen → close', async () => {
-    const declared = await responder.post('/v1/incidents', {
+    const declared = await e2e.responder.post('/v1/incidents', {
       title: 'Checkout failing in eu-west-1',
       severity: 'SEV1',
       service: 'checkout',
@@ -60,7 +50,7 @@ describe('the incident lifecycle over HTTP', () => {
     expect(resolved.body).toMatchObject({ status: 'resolved', severity: 'SEV0' });
     expect(resolved.body.metrics.timeToResolveSeconds).toBeGreaterThanOrEqual(0);
 
-    const incident = (await viewer.get(`/v1/incidents/${id}`)).body;
+    const incident = (await e2e.viewer.get(`/v1/incidents/${id}`)).body;
     expect(incident).toMatchObject({
       status: 'resolved',
       severity: 'SEV0',
@@ -71,13 +61,13 @@ describe('the incident lifecycle over HTTP', () => {
     const actors = new Set(incident.timeline.map((entry: { actor: string }) => entry.actor));
     expect(actors).toEqual(new Set(['alertmanager'])); // every command by the responder key's name
 
-    const timeline = await viewer.get(`/v1/incidents/${id}/timeline?after=2`);
+    const timeline = await e2e.viewer.get(`/v1/incidents/${id}/timeline?after=2`);
     expect(timeline.body.entries[0].index).toBe(3);
     expect(timeline.body.entries.map((entry: { kind: string }) => entry.kind)).toEqual(
       expect.arrayContaining(['role', 'note', 'severity', 'status-update', 'status']),
     );
 
-    const postmortem = await viewer.get(`/v1/incidents/${id}/postmortem`);
+    const postmortem = await e2e.viewer.get(`/v1/incidents/${id}/postmortem`);
     expect(postmortem.status).toBe(200);
     expect(postmortem.headers.get('content-type')).toMatch(/^text\/markdown/);
     const markdown = postmortem.text;
@@ -97,7 +87,7 @@ describe('the incident lifecycle over HTTP', () => {
     expect(closed.status).toBe(200);
     // Closing files the action item as a ticket, then the workflow completes.
     const final = await waitFor('the action item ticket', async () => {
-      const body = (await viewer.get(`/v1/incidents/${id}`)).body;
+      const body = (await e2e.viewer.get(`/v1/incidents/${id}`)).body;
       return body.actionItems[0].ticket ? body : undefined;
     });
     expect(final.actionItems[0].ticket.key).toEqual(expect.any(String));
@@ -109,7 +99,7 @@ describe('the incident lifecycle over HTTP', () => {
   });
 
   it('refuses bad commands with 400 naming the field, unknown incidents with 404, viewers with 403', async () => {
-    const { body } = await responder.post('/v1/incidents', { title: 'x', severity: 'SEV3' });
+    const { body } = await e2e.responder.post('/v1/incidents', { title: 'x', severity: 'SEV3' });
     const unknownAction = await act(body.id, { action: 'explode' });
     expect(unknownAction.status).toBe(400);
     expect(unknownAction.body.issues[0]).toMatchObject({ path: 'action' });
@@ -117,26 +107,26 @@ describe('the incident lifecycle over HTTP', () => {
     expect(badParam.status).toBe(400);
     expect(badParam.body.issues[0]).toMatchObject({ path: 'severity', rule: 'invalid_value' });
     expect((await act('inc-ffffffffffff', { action: 'acknowledge' })).status).toBe(404);
-    expect((await act(body.id, { action: 'acknowledge' }, viewer)).status).toBe(403);
-    const badDeclare = await responder.post('/v1/incidents', { title: '', severity: 'SEV3' });
+    expect((await act(body.id, { action: 'acknowledge' }, e2e.viewer)).status).toBe(403);
+    const badDeclare = await e2e.responder.post('/v1/incidents', { title: '', severity: 'SEV3' });
     expect(badDeclare.status).toBe(400);
     expect(badDeclare.body.issues[0]).toMatchObject({ path: 'title', rule: 'too_small' });
   });
 
   it('applies a retried command with the same Idempotency-Key once', async () => {
-    const { body } = await responder.post('/v1/incidents', { title: 'retry me', severity: 'SEV3' });
+    const { body } = await e2e.responder.post('/v1/incidents', { title: 'retry me', severity: 'SEV3' });
     const headers = { 'idempotency-key': 'note-1' };
-    const first = await responder.post(`/v1/incidents/${body.id}/actions`, { action: 'add-note', text: 'once' }, headers);
-    const again = await responder.post(`/v1/incidents/${body.id}/actions`, { action: 'add-note', text: 'once' }, headers);
+    const first = await e2e.responder.post(`/v1/incidents/${body.id}/actions`, { action: 'add-note', text: 'once' }, headers);
+    const again = await e2e.responder.post(`/v1/incidents/${body.id}/actions`, { action: 'add-note', text: 'once' }, headers);
     expect([first.status, again.status]).toEqual([200, 200]);
-    const notes = (await viewer.get(`/v1/incidents/${body.id}`)).body.timeline.filter((entry: { kind: string }) => entry.kind === 'note');
+    const notes = (await e2e.viewer.get(`/v1/incidents/${body.id}`)).body.timeline.filter((entry: { kind: string }) => entry.kind === 'note');
     expect(notes).toHaveLength(1);
   });
 
   it('streams new timeline entries as Server-Sent Events and ends when the incident closes', async () => {
-    const { body } = await responder.post('/v1/incidents', { title: 'stream me', severity: 'SEV4' });
+    const { body } = await e2e.responder.post('/v1/incidents', { title: 'stream me', severity: 'SEV4' });
     const controller = new AbortController();
-    const response = await fetch(`${firebreak.http.baseUrl}/v1/incidents/${body.id}/events`, {
+    const response = await fetch(`${e2e.firebreak.http.baseUrl}/v1/incidents/${body.id}/events`, {
       headers: { authorization: `Bearer ${'viewer-key-0123456789'}` },
       signal: controller.signal,
     });
@@ -162,26 +152,26 @@ describe('the incident lifecycle over HTTP', () => {
   });
 
   it('exports time to acknowledge and resolve as Prometheus metrics, once each', async () => {
-    const { body } = await responder.post('/v1/incidents', { title: 'metrics', severity: 'SEV2' });
+    const { body } = await e2e.responder.post('/v1/incidents', { title: 'metrics', severity: 'SEV2' });
     await act(body.id, { action: 'acknowledge' });
     await act(body.id, { action: 'resolve' });
     await act(body.id, { action: 'reopen', reason: 'again' });
-    const metrics = await firebreak.http.get('/metrics');
+    const metrics = await e2e.firebreak.http.get('/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.text).toMatch(/firebreak_incident_time_to_acknowledge_seconds_count\{severity="SEV2"\} 1\n/);
     expect(metrics.text).toMatch(/firebreak_incident_time_to_resolve_seconds_count\{severity="SEV2"\} 1\n/);
   });
 
   it('filters the list by status and commander', async () => {
-    const commander = `cmdr-${firebreak.taskQueue}`;
-    const { body } = await responder.post('/v1/incidents', { title: 'listed', severity: 'SEV3', commander });
+    const commander = `cmdr-${e2e.firebreak.taskQueue}`;
+    const { body } = await e2e.responder.post('/v1/incidents', { title: 'listed', severity: 'SEV3', commander });
     await act(body.id, { action: 'acknowledge' });
     const page = await waitFor('the acknowledged incident in the list', async () => {
-      const answer = await viewer.get(`/v1/incidents?commander=${commander}&status=acknowledged`);
+      const answer = await e2e.viewer.get(`/v1/incidents?commander=${commander}&status=acknowledged`);
       return answer.body.incidents?.length === 1 ? answer.body : undefined;
     });
     expect(page.incidents[0]).toMatchObject({ id: body.id, commander, status: 'acknowledged', title: 'listed' });
-    const bad = await viewer.get('/v1/incidents?status=on-fire');
+    const bad = await e2e.viewer.get('/v1/incidents?status=on-fire');
     expect(bad.status).toBe(400);
     expect(bad.body.issues[0]).toMatchObject({ path: 'status' });
   });

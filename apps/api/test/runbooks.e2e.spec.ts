@@ -1,35 +1,25 @@
 import { Client, Connection } from '@temporalio/client';
-import { TestFirebreak } from '../../../test/firebreak';
-import type { HttpClient } from '../../../test/http';
+import { useTestFirebreak } from '../../../test/firebreak';
 import { testOperatorConfig } from '../../../test/operator';
 import { waitFor } from '../../../test/wait';
 
 type Step = { id: string; name: string; status: string; args: any; result?: any; attempts?: number; compensates?: string };
 
 describe('runbooks over HTTP, on the local adapters', () => {
-  let firebreak: TestFirebreak;
-  let responder: HttpClient;
-  let viewer: HttpClient;
+  const e2e = useTestFirebreak({ operator: testOperatorConfig() });
 
-  beforeAll(async () => {
-    firebreak = await TestFirebreak.start({ operator: testOperatorConfig() });
-    responder = firebreak.as('responder');
-    viewer = firebreak.as('viewer');
-  });
-  afterAll(() => firebreak.stop());
-
-  const launch = (name: string, body: Record<string, unknown>) => responder.post(`/v1/runbooks/${name}/executions`, body);
-  const execution = async (id: string) => (await viewer.get(`/v1/executions/${id}`)).body;
+  const launch = (name: string, body: Record<string, unknown>) => e2e.responder.post(`/v1/runbooks/${name}/executions`, body);
+  const execution = async (id: string) => (await e2e.viewer.get(`/v1/executions/${id}`)).body;
   const finished = (id: string) =>
     waitFor(`execution ${id} to finish`, async () => {
       const body = await execution(id);
       return ['completed', 'failed', 'cancelled', 'joined', 'over-budget'].includes(body.status) ? body : undefined;
     });
   const declare = async (severity = 'SEV2') =>
-    (await responder.post('/v1/incidents', { title: 'runbook test', severity, service: 'checkout' })).body.id as string;
+    (await e2e.responder.post('/v1/incidents', { title: 'runbook test', severity, service: 'checkout' })).body.id as string;
 
   it('lists the catalog with each input as JSON Schema', async () => {
-    const catalog = await viewer.get('/v1/runbooks');
+    const catalog = await e2e.viewer.get('/v1/runbooks');
     expect(catalog.status).toBe(200);
     const ids = catalog.body.runbooks.map((runbook: { id: string }) => runbook.id);
     expect(ids).toEqual(
@@ -52,16 +42,16 @@ describe('runbooks over HTTP, on the local adapters', () => {
     );
     expect((await launch('no-such-runbook', { input: {} })).status).toBe(404);
     expect((await launch('service-health-check', { input: { cluster: 'c', service: 's' }, incidentId: 'inc-000000000000' })).status).toBe(404);
-    const viewerLaunch = await viewer.post('/v1/runbooks/service-health-check/executions', { input: { cluster: 'c', service: 's' } });
+    const viewerLaunch = await e2e.viewer.post('/v1/runbooks/service-health-check/executions', { input: { cluster: 'c', service: 's' } });
     expect(viewerLaunch.status).toBe(403);
 
     // A valid control launch proves visibility is current: it is the only run on the queue.
-    const temporal = new Client({ connection: await Connection.connect({ address: firebreak.config.temporal.address }) });
+    const temporal = new Client({ connection: await Connection.connect({ address: e2e.firebreak.config.temporal.address }) });
     try {
       const control = await launch('service-health-check', { input: { cluster: 'c', service: 's' } });
       const runs = await waitFor('the control run in visibility', async () => {
         const ids: string[] = [];
-        const query = `TaskQueue = '${firebreak.taskQueue}' AND WorkflowType = 'runbookWorkflow'`;
+        const query = `TaskQueue = '${e2e.firebreak.taskQueue}' AND WorkflowType = 'runbookWorkflow'`;
         for await (const run of temporal.workflow.list({ query })) ids.push(run.workflowId);
         return ids.includes(control.body.id) ? ids : undefined;
       });
@@ -96,7 +86,7 @@ describe('runbooks over HTTP, on the local adapters', () => {
 
     // The run sent its last entry before it ended; the incident records it on its next workflow task.
     const runbookEntries = await waitFor('the run\'s last entry on the incident timeline', async () => {
-      const timeline = (await viewer.get(`/v1/incidents/${incidentId}`)).body.timeline as Array<{ kind: string; summary: string }>;
+      const timeline = (await e2e.viewer.get(`/v1/incidents/${incidentId}`)).body.timeline as Array<{ kind: string; summary: string }>;
       const entries = timeline.filter((entry) => entry.kind === 'runbook').map((entry) => entry.summary);
       return entries.at(-1) === 'Major incident kickoff: completed' ? entries : undefined;
     });
