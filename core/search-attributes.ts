@@ -37,11 +37,6 @@ export function incidentSearchAttributes(incident: IncidentListing): SearchAttri
   ];
 }
 
-/** The search attributes an incident starts with, so it is listed from its first moment. */
-function openingSearchAttributes(open: Pick<OpenIncidentInput, 'severity' | 'service' | 'commander'>): SearchAttributePair[] {
-  return incidentSearchAttributes({ ...open, status: IncidentStatus.Triggered });
-}
-
 /**
  * What an incident's start carries to be listed from its first moment: its search attributes,
  * its title in the memo, and `listed` in its input, so the workflow does not publish them again.
@@ -51,7 +46,11 @@ export function listedStart(open: OpenIncidentInput): {
   memo: { title: string };
   typedSearchAttributes: SearchAttributePair[];
 } {
-  return { args: [{ ...open, listed: true }], memo: { title: open.title }, typedSearchAttributes: openingSearchAttributes(open) };
+  return {
+    args: [{ ...open, listed: true }],
+    memo: { title: open.title },
+    typedSearchAttributes: incidentSearchAttributes({ ...open, status: IncidentStatus.Triggered }),
+  };
 }
 
 /** A listing as one comparable value: publishing an equal one again would only cost writes. */

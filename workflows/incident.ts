@@ -34,7 +34,7 @@ import { incidentActionUpdate, incidentQuery, ingestAlertsUpdate, recordEventSig
 import { renderPostmortem } from '../core/postmortem';
 import type { RunbookLaunch } from '../core/runbook';
 import type { runbookWorkflow } from './runbook';
-import { heldListingKey, incidentSearchAttributes, listingKey } from '../core/search-attributes';
+import { heldListingKey, type IncidentListing, incidentSearchAttributes, listingKey } from '../core/search-attributes';
 
 /**
  * The command schema, built when the first command arrives (most incidents take alerts
@@ -158,6 +158,13 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
     return input.listed ? 'held' : 'always';
   };
   let publishing: ReturnType<typeof publishingOf> | undefined;
+  /** What this incident is listed by now. */
+  const listing = (): IncidentListing => ({
+    status: incident.status,
+    severity: incident.severity,
+    service: incident.service,
+    commander: incident.roles.commander,
+  });
   /** The listing last published; re-publishing an equal one costs history and visibility writes. */
   let published: string | undefined;
   const publish = () => {
@@ -165,15 +172,11 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
       publishing = publishingOf();
       if (publishing === 'held') published = heldListingKey(workflowInfo().typedSearchAttributes);
     }
-    const values = listingKey({ status: incident.status, severity: incident.severity, service: incident.service, commander: incident.roles.commander });
-    if (publishing === 'always' || values !== published) publishSearchAttributes();
+    const listed = listing();
+    const values = listingKey(listed);
+    if (publishing === 'always' || values !== published) upsertSearchAttributes(incidentSearchAttributes(listed));
     published = values;
     if (hasReached(incident.status, IncidentStatus.Resolved)) incident.postmortem = renderPostmortem(incident);
-  };
-  const publishSearchAttributes = () => {
-    upsertSearchAttributes(
-      incidentSearchAttributes({ status: incident.status, severity: incident.severity, service: incident.service, commander: incident.roles.commander }),
-    );
   };
 
   /** Runs an activity, counting it as in flight so continue-as-new waits for it. */

@@ -11,5 +11,3 @@
 import { z } from 'zod';
 
 z.object({ shared: z.string() }).parse({ shared: 'before the freeze' });
-
-export { z };
