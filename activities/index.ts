@@ -48,7 +48,7 @@ export function createPorts({ config, temporal }: ActivityDeps) {
   const video: VideoPort =
     config.video.provider === 'zoom'
       ? new ZoomVideo(createZoomApi(config.video, timeoutMs), config.video.userId)
-      : new LocalVideo(config.video.roomUrlTemplate);
+      : new LocalVideo(config.video);
   const statusPage: StatusPagePort =
     config.statusPage.provider === 'statuspage'
       ? new StatuspageStatusPage(createStatuspageApi(config.statusPage, timeoutMs), config.statusPage.pageId)

@@ -44,13 +44,14 @@ describe('the built-in local adapters (the defaults: no credentials needed)', ()
 
   it('builds meeting links from VIDEO_ROOM_URL_TEMPLATE', async () => {
     const meeting = { idempotencyKey: 'inc-1/bridge', incidentId: 'inc 1', topic: 'bridge' };
-    expect(await env.run(local().videoCreateMeeting, meeting)).toEqual({
+    const secret = { VIDEO_ROOM_SECRET: 'local-spec-room-secret' };
+    expect(await env.run(local(secret).videoCreateMeeting, meeting)).toEqual({
       id: expect.stringMatching(/^local-[0-9a-f]{12}$/),
-      joinUrl: 'https://meet.jit.si/firebreak-inc%201',
+      joinUrl: expect.stringMatching(/^https:\/\/meet\.jit\.si\/firebreak-inc%201-[0-9a-f]{32}$/),
       created: true,
     });
-    const custom = local({ VIDEO_ROOM_URL_TEMPLATE: 'https://meet.example.com/{incidentId}-{key}' });
-    expect((await env.run(custom.videoCreateMeeting, meeting)).joinUrl).toMatch(/^https:\/\/meet\.example\.com\/inc%201-[0-9a-f]{12}$/);
+    const custom = local({ ...secret, VIDEO_ROOM_URL_TEMPLATE: 'https://meet.example.com/{incidentId}-{key}/{token}' });
+    expect((await env.run(custom.videoCreateMeeting, meeting)).joinUrl).toMatch(/^https:\/\/meet\.example\.com\/inc%201-[0-9a-f]{12}\/[0-9a-f]{32}$/);
   });
 
   it('pages, deploys and scales as recorded no-ops, still refusing what is out of bounds', async () => {

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=latency,storm,scale,runbook] [-- --storm-order=bursty] [-- --profile]`
+ * `npm run bench [-- --quick] [-- --only=latency,storm,scale,runbook,public-reads] [-- --storm-order=bursty] [-- --profile]`
  *
  * The driver: starts the Temporal dev server scripts/bench.mjs prepared, a worker process
  * (Firebreak's worker, instrumented, and the bench-only baseline worker) and an API process,
@@ -10,6 +10,7 @@ import { cpus, freemem, loadavg, release, totalmem, type as osType } from 'node:
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { latencyScenario, type LatencyResult } from './scenarios/latency';
+import { type FloodRun, publicReadsScenario, type PublicReadsResult } from './scenarios/public-reads';
 import { RUNBOOK, type RunbookResult, runbookScenario, runbookUnavailable } from './scenarios/runbook';
 import { scaleScenario, type ScaleResult } from './scenarios/scale';
 import { type StormOrder, type StormResult, stormScenario } from './scenarios/storm';
@@ -20,7 +21,7 @@ import { System, type TemporalLaunch } from './lib/system';
 /** The repository: this file runs as dist/bench-build/bench/main.js. */
 const ROOT = resolve(__dirname, '..', '..', '..');
 const RESULTS = join(ROOT, 'bench', 'results');
-const SCENARIOS = ['latency', 'storm', 'scale', 'runbook'] as const;
+const SCENARIOS = ['latency', 'storm', 'scale', 'runbook', 'public-reads'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface Args {
@@ -42,7 +43,7 @@ function parseArgs(argv: string[]): Args {
       if (unknown.length) throw new Error(`--only: no scenario ${unknown.join(', ')} (scenarios: ${SCENARIOS.join(', ')})`);
       args.only = wanted as Scenario[];
     } else if (name === '--storm-order' && (value === 'shuffled' || value === 'bursty')) args.stormOrder = value;
-    else throw new Error(`unknown argument ${arg} (try --quick, --only=latency,storm,scale,runbook, --storm-order=shuffled|bursty, --profile)`);
+    else throw new Error(`unknown argument ${arg} (try --quick, --only=${SCENARIOS.join(',')}, --storm-order=shuffled|bursty, --profile)`);
   }
   return args;
 }
@@ -94,11 +95,12 @@ interface Results {
   storm?: StormFigures;
   scale?: ScaleResult;
   runbook?: RunbookResult | { skipped: string };
+  publicReads?: PublicReadsResult;
 }
 
 function report(results: Results): string {
   const lines: string[] = [];
-  const { latency, storm, scale, runbook } = results;
+  const { latency, storm, scale, runbook, publicReads } = results;
   if (latency) {
     lines.push(`\n1. Alert → first action (${latency.samples} alerts, one at a time; ms)`);
     lines.push(
@@ -179,6 +181,29 @@ function report(results: Results): string {
       ]),
     );
   }
+  if (publicReads) {
+    const { options } = publicReads;
+    lines.push(
+      `\n5. Public-read flood (/status, /status.json, /readyz at ${options.rate}/s, ≤ ${options.maxRequests} requests, ≤ ${options.maxSeconds} s; ` +
+        `alert → first action, ${options.samples} alerts per phase; ms)`,
+    );
+    const row = (label: string, run: FloodRun) => [
+      label,
+      String(run.idle.p50),
+      String(run.flood.p50),
+      String(run.ratio_p50),
+      String(run.requests_per_s),
+      String(run.status_page_reads),
+      String(run.readiness_probes),
+    ];
+    lines.push(
+      table([
+        ['', 'idle p50', 'flood p50', `ratio (target ≤ ${publicReads.target_ratio})`, 'reads/s', 'status queries', 'probes'],
+        row('with the caches', publicReads.cached),
+        row('caches off (query per request)', publicReads.uncached),
+      ]),
+    );
+  }
   return lines.join('\n');
 }
 
@@ -225,8 +250,20 @@ async function main(): Promise<void> {
   const startedAt = new Date();
   const machineAtStart = machine(launch);
   const sizes = args.quick
-    ? { latency: { samples: 30, warmup: 5 }, storm: { alerts: 1_000, keys: 100 }, scale: { incidents: 200, reads: 30 }, runbook: { samples: 15, warmup: 3 } }
-    : { latency: { samples: 300, warmup: 20 }, storm: { alerts: 10_000, keys: 1_000 }, scale: { incidents: 2_000, reads: 200 }, runbook: { samples: 100, warmup: 5 } };
+    ? {
+        latency: { samples: 30, warmup: 5 },
+        storm: { alerts: 1_000, keys: 100 },
+        scale: { incidents: 200, reads: 30 },
+        runbook: { samples: 15, warmup: 3 },
+        publicReads: { samples: 20, warmup: 3, rate: 200, concurrency: 32, maxRequests: 20_000, maxSeconds: 60 },
+      }
+    : {
+        latency: { samples: 300, warmup: 20 },
+        storm: { alerts: 10_000, keys: 1_000 },
+        scale: { incidents: 2_000, reads: 200 },
+        runbook: { samples: 100, warmup: 5 },
+        publicReads: { samples: 100, warmup: 5, rate: 200, concurrency: 32, maxRequests: 100_000, maxSeconds: 300 },
+      };
   const childExecArgv = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles')}`] : [];
 
   const system = new System(launch, { childExecArgv, log });
@@ -294,6 +331,12 @@ async function main(): Promise<void> {
       const runbook = await runbookScenario(system, sizes.runbook);
       results.runbook = runbook;
       log(`  p50 ${runbook.firebreak.p50} vs ${runbook.baseline.p50} ms (ratio ${runbook.ratio_p50}) for ${runbook.activities} activities`);
+    });
+    await attempt('public-reads', async () => {
+      const flood = sizes.publicReads;
+      log(`Scenario 5: public-read flood at ${flood.rate}/s (${flood.samples} + ${flood.warmup} alerts idle, then under the flood; caches on, then off)...`);
+      await system.startWorker();
+      results.publicReads = await publicReadsScenario(system, flood, log);
     });
   } finally {
     await system.stop();

@@ -1,6 +1,10 @@
 import { z } from 'zod';
+import { ALERT_LIMITS, boundAlert, GENERIC_ALERT_MAX_BYTES } from './alert-bounds';
 import { SEVERITIES, type Severity } from './incident-model';
+import { ownValue } from './own';
 import type { RunbookLaunch } from './runbook';
+import { jsonBytes } from './text';
+import { bytesRule, freeText, plainLine, utf8String } from './text-schemas';
 
 /**
  * Severity words that alerting systems commonly put in a `severity` field or label,
@@ -21,12 +25,25 @@ export type SeverityAlias = keyof typeof SEVERITY_ALIASES;
 
 const SEVERITY_INPUTS = [...SEVERITIES, ...(Object.keys(SEVERITY_ALIASES) as SeverityAlias[])] as const;
 
-/** Entries a label or annotation map may hold: with the length limits, an alert stays well under Temporal's payload limit. */
-const MAX_MAP_ENTRIES = 128;
+/**
+ * A label or annotation map within `limits`: names are identifiers, values text (labels
+ * one line, annotations may hold newlines), and the whole map is bounded as JSON.
+ */
+function stringMapSchema(what: 'label' | 'annotation', entries: number, valueBytes: number, totalBytes: number) {
+  const value = what === 'label' ? utf8String(valueBytes) : freeText(valueBytes, { min: 0 });
+  return z
+    .record(plainLine(ALERT_LIMITS.labelNameBytes), value)
+    .refine((map) => Object.keys(map).length <= entries, { message: `at most ${entries} entries` })
+    .refine((map) => jsonBytes(map) <= totalBytes, { message: `${bytesRule(totalBytes)} as JSON` });
+}
 
-const LabelMapSchema = z
-  .record(z.string().min(1).max(256), z.string().max(4096))
-  .refine((map) => Object.keys(map).length <= MAX_MAP_ENTRIES, { message: `at most ${MAX_MAP_ENTRIES} entries` });
+const LabelMapSchema = stringMapSchema('label', ALERT_LIMITS.labelEntries, ALERT_LIMITS.labelValueBytes, ALERT_LIMITS.labelsBytes);
+const AnnotationMapSchema = stringMapSchema(
+  'annotation',
+  ALERT_LIMITS.annotationEntries,
+  ALERT_LIMITS.annotationValueBytes,
+  ALERT_LIMITS.annotationsBytes,
+);
 
 export const AlertStatusSchema = z.enum(['firing', 'resolved']);
 export type AlertStatus = z.infer<typeof AlertStatusSchema>;
@@ -34,26 +51,26 @@ export type AlertStatus = z.infer<typeof AlertStatusSchema>;
 /** The body of `POST /v1/alerts`: any system that can POST JSON. */
 export const GenericAlertSchema = z
   .object({
-    source: z.string().min(1).max(100).describe('Name of the sending system, e.g. "datadog" or "cron-checker".'),
-    summary: z.string().min(1).max(1000).describe('One line saying what is wrong.'),
+    source: plainLine(ALERT_LIMITS.sourceBytes).describe('Name of the sending system, e.g. "datadog" or "cron-checker".'),
+    summary: plainLine(ALERT_LIMITS.summaryBytes).describe('One line saying what is wrong.'),
     status: AlertStatusSchema,
     severity: z
       .enum(SEVERITY_INPUTS)
       .optional()
       .describe('SEV0-SEV4, or one of critical, high, error, major, warning, medium, minor, low, info.'),
-    dedupKey: z
-      .string()
-      .min(1)
-      .max(512)
+    dedupKey: plainLine(ALERT_LIMITS.dedupKeyBytes)
       .optional()
       .describe('Alerts with the same key land on the same open incident. Default: a hash of source and labels.'),
-    service: z.string().min(1).max(200).optional(),
+    service: plainLine(ALERT_LIMITS.serviceBytes).optional(),
     labels: LabelMapSchema.default({}).describe('Identifying labels; with source, they make the default dedup key.'),
-    annotations: LabelMapSchema.default({}),
+    annotations: AnnotationMapSchema.default({}).describe('Free text: descriptions, links. Tabs and newlines are allowed.'),
     startsAt: z.iso.datetime({ offset: true }).optional(),
-    externalUrl: z.url().max(2048).optional(),
+    externalUrl: z.url().max(ALERT_LIMITS.externalUrlBytes).optional(),
   })
-  .strict();
+  .strict()
+  .refine((alert) => jsonBytes(alert) <= GENERIC_ALERT_MAX_BYTES, {
+    message: `the whole alert is ${bytesRule(GENERIC_ALERT_MAX_BYTES)} as JSON`,
+  });
 export type GenericAlert = z.infer<typeof GenericAlertSchema>;
 
 /** An alert from any source after normalization: what incidents record. */
@@ -86,8 +103,8 @@ export function normalizeSeverity(value: string | undefined): Severity | undefin
   if (value === undefined) return undefined;
   const upper = value.toUpperCase();
   if ((SEVERITIES as readonly string[]).includes(upper)) return upper as Severity;
-  const alias = value.toLowerCase();
-  return alias in SEVERITY_ALIASES ? SEVERITY_ALIASES[alias as SeverityAlias] : undefined;
+  // Own properties only: `constructor` or `__proto__` is not a severity word.
+  return ownValue<Severity>(SEVERITY_ALIASES, value.toLowerCase());
 }
 
 /**
@@ -101,18 +118,18 @@ export function canonicalAlertIdentity(source: string, labels: Record<string, st
   return `${JSON.stringify(source)}{${pairs.join(',')}}`;
 }
 
-/** Normalizes a generic alert once its dedup key is known. */
+/** Normalizes a generic alert once its dedup key is known (within {@link ALERT_LIMITS}, as every alert). */
 export function normalizeGenericAlert(body: GenericAlert, dedupKey: string): Alert {
-  return {
+  return boundAlert({
     source: body.source,
     status: body.status,
     summary: body.summary,
     severity: normalizeSeverity(body.severity),
     dedupKey,
-    service: body.service ?? body.labels.service,
+    service: body.service ?? ownValue(body.labels, 'service'),
     labels: body.labels,
     annotations: body.annotations,
     startsAt: body.startsAt,
     externalUrl: body.externalUrl,
-  };
+  });
 }

@@ -71,10 +71,17 @@ export const ConfigSchema = z.object({
   ALERT_ACK_TIMEOUT_MS: positiveMs(10_000),
   TEMPORAL_RPC_TIMEOUT_MS: positiveMs(5_000),
   ALERT_DELIVERY_CONCURRENCY: z.coerce.number().int().min(1).max(1_000).default(2),
-  ALERT_QUEUE_RECOVERY_MS: positiveMs(120_000),
+  ALERT_QUEUE_RECOVERY_MS: positiveMs(10_000),
   ALERT_MAX_PENDING: z.coerce.number().int().min(1).max(10_000_000).default(50_000),
   INCIDENT_MAX_HISTORY_EVENTS: z.coerce.number().int().min(100).max(50_000).default(10_000),
   INCIDENT_EVENTS_POLL_MS: positiveMs(1_000),
+  STATUS_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
+  READYZ_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(1_000),
+  INCIDENT_EVENTS_MAX_STREAMS: z.coerce.number().int().min(1).max(100_000).default(500),
+  INCIDENT_EVENTS_MAX_STREAMS_PER_KEY: z.coerce.number().int().min(1).max(100_000).default(20),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(600),
+  RATE_LIMIT_PER_KEY_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(6_000),
+  RATE_LIMIT_ALERTS_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(0),
   GRAFANA_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   SNS_TOPIC_ARNS: z
     .string()
@@ -94,7 +101,10 @@ export interface Config {
   alertAckTimeoutMs: number;
   /** Dedup keys the API delivers alerts to at once; an alert that would wait for a slot is queued durably. */
   alertDeliveryConcurrency: number;
-  /** How long an alert queue waits for the API to deliver its alerts before delivering them itself. */
+  /**
+   * Silence after which an API process counts as gone: its alert queues then deliver their
+   * alerts themselves. The process renews its lease every quarter of it while it holds queues.
+   */
   alertQueueRecoveryMs: number;
   /** Queued alerts an API process holds for delivery; past it, their alert queues deliver them at once. */
   alertMaxPending: number;
@@ -104,6 +114,20 @@ export interface Config {
   incidentMaxHistoryEvents: number;
   /** How often the incident event stream (SSE) looks for new timeline entries. */
   incidentEventsPollMs: number;
+  /** How long one read of the public status page serves `/status` and `/status.json` (0: read on every request). */
+  statusCacheMs: number;
+  /** How long one Temporal probe answers `/readyz` (0: probe on every request). */
+  readyzCacheMs: number;
+  /** Incident event streams (SSE) open at once across all keys; more answer 429. */
+  incidentEventsMaxStreams: number;
+  /** Incident event streams (SSE) one API key may hold open at once; more answer 429. */
+  incidentEventsMaxStreamsPerKey: number;
+  /** Requests per minute per client IP without a valid API key (0: unlimited). */
+  rateLimitPerMinute: number;
+  /** Requests per minute per API key (0: unlimited). */
+  rateLimitPerKeyPerMinute: number;
+  /** Requests per minute per sender on the alert and heartbeat routes (0, the default: unlimited). */
+  rateLimitAlertsPerMinute: number;
   /** When set, Grafana deliveries must carry a valid HMAC-SHA256 signature made with it. */
   grafanaWebhookSecret?: string;
   /** When set, SNS messages from other topics are refused. */
@@ -154,6 +178,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     alertMaxPending: values.ALERT_MAX_PENDING,
     incidentMaxHistoryEvents: values.INCIDENT_MAX_HISTORY_EVENTS,
     incidentEventsPollMs: values.INCIDENT_EVENTS_POLL_MS,
+    statusCacheMs: values.STATUS_CACHE_MS,
+    readyzCacheMs: values.READYZ_CACHE_MS,
+    incidentEventsMaxStreams: values.INCIDENT_EVENTS_MAX_STREAMS,
+    incidentEventsMaxStreamsPerKey: values.INCIDENT_EVENTS_MAX_STREAMS_PER_KEY,
+    rateLimitPerMinute: values.RATE_LIMIT_PER_MINUTE,
+    rateLimitPerKeyPerMinute: values.RATE_LIMIT_PER_KEY_PER_MINUTE,
+    rateLimitAlertsPerMinute: values.RATE_LIMIT_ALERTS_PER_MINUTE,
     grafanaWebhookSecret: values.GRAFANA_WEBHOOK_SECRET,
     snsTopicArns: values.SNS_TOPIC_ARNS?.split(',').map((arn) => arn.trim()),
   };

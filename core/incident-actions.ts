@@ -1,11 +1,21 @@
 import { z } from 'zod';
 import { ComponentStatusSchema, StatusPageIncidentStatusSchema } from './capabilities/statuses';
 import { SEVERITIES } from './incident-model';
+import { freeText, plainLine } from './text-schemas';
 
 export const INCIDENT_ROLES = ['commander', 'communications', 'scribe', 'investigator'] as const;
 export type IncidentRole = (typeof INCIDENT_ROLES)[number];
 
-const note = z.string().min(1).max(10_000);
+/** A note or reason: free text (tabs and newlines allowed), at most 16 KiB. */
+export const NOTE_MAX_BYTES = 16_384;
+/** A person or key named as assignee or owner. */
+export const NAME_MAX_BYTES = 200;
+/** An action item's title. */
+export const ACTION_ITEM_TITLE_MAX_BYTES = 512;
+
+const note = freeText(NOTE_MAX_BYTES);
+/** Names and titles are one line with no control or bidirectional characters. */
+const name = plainLine(NAME_MAX_BYTES);
 
 /**
  * The body of `POST /v1/incidents/:id/actions`: `{ "action": NAME, ...params }`. The same
@@ -20,7 +30,7 @@ export const IncidentActionSchema = z.discriminatedUnion('action', [
     .object({
       action: z.literal('assign-role'),
       role: z.enum(INCIDENT_ROLES),
-      assignee: z.string().min(1).max(200),
+      assignee: name,
       /** Investigators are many: `remove` takes one off; other roles are replaced by assigning. */
       remove: z.boolean().default(false),
     })
@@ -29,16 +39,25 @@ export const IncidentActionSchema = z.discriminatedUnion('action', [
   z
     .object({
       action: z.literal('add-action-item'),
-      title: z.string().min(1).max(255),
-      owner: z.string().min(1).max(200).optional(),
+      title: plainLine(ACTION_ITEM_TITLE_MAX_BYTES),
+      owner: name.optional(),
     })
     .strict(),
   z
     .object({
       action: z.literal('post-status-update'),
-      message: z.string().min(1).max(10_000),
+      /** Public text, written for customers; the status page shows its first 2,000 bytes. */
+      message: freeText(NOTE_MAX_BYTES),
+      /**
+       * The public title of the status incident, written for customers (used when the first
+       * update opens it). Default: a neutral title from the service, never the internal title.
+       */
+      title: plainLine(200).optional(),
       status: StatusPageIncidentStatusSchema.default('investigating'),
-      components: z.record(z.string().min(1), ComponentStatusSchema).default({}),
+      components: z
+        .record(plainLine(100), ComponentStatusSchema)
+        .refine((components) => Object.keys(components).length <= 20, { message: 'at most 20 components per update' })
+        .default({}),
     })
     .strict(),
   z.object({ action: z.literal('mitigate'), note: note.optional() }).strict(),

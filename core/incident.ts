@@ -23,6 +23,11 @@ export interface OpenIncidentInput {
   runbooks?: RunbookLaunch[];
   /** History events after which the incident continues as new (same id, fresh history). */
   maxHistoryEvents?: number;
+  /**
+   * State size (JSON bytes) past which the incident continues as new.
+   * @default INCIDENT_LIMITS.continueAtStateBytes (512 KiB)
+   */
+  maxStateBytes?: number;
   /** State carried across continue-as-new; absent on the first run. */
   carried?: CarriedIncidentState;
   /**
@@ -43,19 +48,23 @@ export interface QueuedAlert {
 
 /**
  * Alerts the API acknowledged before their incidents recorded them (during a storm): the
- * API delivers them itself and then signals `alertQueueDelivered`; if that signal does not
- * come within `recoverAfterMs` (the API process died), the queue delivers them. With
+ * API delivers them itself and then signals `alertQueueDelivered`. A queue held under an
+ * API process's lease (`lease`, the lease workflow's id) delivers them itself once that
+ * lease reports the process gone (`alertQueueRecover`), with `recoverAfterMs` as a last
+ * resort; a queue without a lease, once `recoverAfterMs` passes without the signal. With
  * `recoverAfterMs` 0 the API has handed them off (it held too many): the queue delivers
  * them at once.
  */
 export interface AlertQueueInput {
   alerts: QueuedAlert[];
   recoverAfterMs: number;
+  lease?: string;
 }
 
 /**
  * `delivered`: the API reported delivery; `recovered`: the queue delivered the alerts
- * itself after waiting; `handed-off`: the queue delivered them at once.
+ * itself (its API process gone, or silent past `recoverAfterMs`); `handed-off`: the queue
+ * delivered them at once.
  */
 export type AlertQueueResult = { outcome: 'delivered' } | { outcome: 'recovered' | 'handed-off'; recorded: number; ignored: number };
 
@@ -124,14 +133,25 @@ export interface IncidentSnapshot {
   alertCount: number;
   /** Alerts currently firing, by fingerprint (or labels when the alert has none). */
   firingAlerts: number;
-  /** The most recent alerts (older ones stay on the timeline). */
+  /**
+   * The most recent alerts, at most 50, each with its labels and annotations cut to the
+   * state limits (`STATE_ALERT_LIMITS`); `alertCount` counts them all.
+   */
   alerts: IncidentAlert[];
   actionItems: ActionItem[];
   escalation: EscalationProgress;
   statusPage?: { statusIncidentId: string; url?: string };
   /** Runbook executions this incident started. */
   runbooks: Array<{ runbookId: string; executionId: string; startedAt: string; trigger: 'alert' | 'route' }>;
+  /**
+   * The most recent timeline entries (a window bounded in count and bytes). Entry `i` is
+   * the incident's entry number `timelineStart + i`, stable for its whole life.
+   */
   timeline: TimelineEntry[];
+  /** Entries recorded before `timeline[0]` and no longer held; 0 (or absent, in older runs) when none were dropped. */
+  timelineStart?: number;
+  /** The dropped entries by kind, for the postmortem's account of what it does not show. */
+  timelineDropped?: Partial<Record<TimelineEntry['kind'], number>>;
   /** Markdown, written when the incident resolves and kept current after. */
   postmortem?: string;
   /** Times the workflow has continued as new. */
@@ -141,8 +161,12 @@ export interface IncidentSnapshot {
 /** Everything a new run needs to carry on exactly where the last one stopped. */
 export interface CarriedIncidentState {
   snapshot: IncidentSnapshot;
+  /** The most recently seen receipt ids (long ones hashed), oldest first. */
   receipts: string[];
+  /** Identities of the alerts firing (long ones hashed). */
   firing: string[];
+  /** More distinct alerts fired than are tracked: `firing` undercounts, so nothing auto-mitigates. */
+  firingUntracked?: boolean;
   /** Runbooks decided on but not started yet when the run continued as new. */
   launches?: Array<RunbookLaunch & { trigger: 'alert' | 'route' }>;
 }

@@ -17,7 +17,11 @@ describe('loadIntegrationsConfig', () => {
       timeoutMs: 10_000,
       ticketing: { provider: 'local' },
       chat: { provider: 'local' },
-      video: { provider: 'local', roomUrlTemplate: 'https://meet.jit.si/firebreak-{incidentId}' },
+      video: {
+        provider: 'local',
+        roomUrlTemplate: 'https://meet.jit.si/firebreak-{incidentId}-{token}',
+        roomSecretFile: '.data/video-room-secret',
+      },
       statusPage: { provider: 'local' },
       deploy: { provider: 'local' },
       scaling: { provider: 'local' },
@@ -48,7 +52,7 @@ describe('loadIntegrationsConfig', () => {
       PAGERDUTY_ROUTING_KEY: 'pd-secret-value',
     });
     expect(config.ticketing).toMatchObject({ baseUrl: 'https://acme.atlassian.net', issueType: 'Task', searchApi: 'jql', projectKey: 'OPS' });
-    expect(config.chat).toMatchObject({ provider: 'slack', apiUrl: 'https://slack.com/api/' });
+    expect(config.chat).toMatchObject({ provider: 'slack', apiUrl: 'https://slack.com/api/', publicChannels: false });
     expect(config.video).toMatchObject({ apiUrl: 'https://api.zoom.us/v2', oauthUrl: 'https://zoom.us', userId: 'me' });
     expect(config.statusPage).toMatchObject({ apiUrl: 'https://api.statuspage.io/v1', pageId: 'p1' });
     expect(config.deploy).toEqual({ provider: 'ecs', region: 'eu-west-1', waitTimeoutMs: 600_000, pollIntervalMs: 5_000 });
@@ -71,6 +75,25 @@ describe('loadIntegrationsConfig', () => {
     ]);
   });
 
+  it('reads the privacy settings: room secret (never printed), its file under DATA_DIR, public Slack channels', () => {
+    const config = loadIntegrationsConfig({ VIDEO_ROOM_SECRET: 'room-secret-0123456789', DATA_DIR: '/var/lib/firebreak/' });
+    expect(config.video).toMatchObject({ provider: 'local', roomSecretFile: '/var/lib/firebreak/video-room-secret' });
+    expect((config.video as { roomSecret: Secret }).roomSecret.reveal()).toBe('room-secret-0123456789');
+    expect(JSON.stringify(config)).not.toContain('room-secret-0123456789');
+    const slack = loadIntegrationsConfig({ CHAT_PROVIDER: 'slack', SLACK_BOT_TOKEN: 'xoxb-1', SLACK_PUBLIC_CHANNELS: 'true' });
+    expect(slack.chat).toMatchObject({ publicChannels: true });
+    expect(problemsOf({ SLACK_PUBLIC_CHANNELS: 'yes', VIDEO_ROOM_SECRET: 'short' })).toEqual([
+      'SLACK_PUBLIC_CHANNELS: must be true or false (got "yes")',
+      'VIDEO_ROOM_SECRET: must be at least 16 characters',
+    ]);
+  });
+
+  it('refuses a room template without {token}: the link would be guessable', () => {
+    expect(problemsOf({ VIDEO_ROOM_URL_TEMPLATE: 'https://meet.jit.si/firebreak-{incidentId}' })).toEqual([
+      'VIDEO_ROOM_URL_TEMPLATE: must hold {token}, which makes the room link unguessable (got "https://meet.jit.si/firebreak-{incidentId}")',
+    ]);
+  });
+
   it('names invalid values, showing what was given except for secrets', () => {
     const problems = problemsOf({
       CHAT_PROVIDER: 'teams',
@@ -84,7 +107,7 @@ describe('loadIntegrationsConfig', () => {
         'CHAT_PROVIDER: must be one of local, slack (got "teams")',
         'JIRA_BASE_URL: must be an http(s) URL (got "ftp://jira")',
         'SLACK_BOT_TOKEN: must be a Slack token (xoxb-...)',
-        'VIDEO_ROOM_URL_TEMPLATE: may only hold the placeholders {incidentId} and {key} (got "https://meet.example.com/{room}")',
+        'VIDEO_ROOM_URL_TEMPLATE: may only hold the placeholders {incidentId}, {token} and {key} (got "https://meet.example.com/{room}")',
         expect.stringMatching(/^INTEGRATIONS_TIMEOUT_MS: .* \(got "5"\)$/),
       ]),
     );

@@ -53,6 +53,8 @@ export interface SlackSettings {
   botToken: Secret;
   /** @default https://slack.com/api/ */
   apiUrl: string;
+  /** Create incident channels public (`SLACK_PUBLIC_CHANNELS=true`) instead of private. @default false */
+  publicChannels: boolean;
 }
 
 export interface ZoomSettings {
@@ -102,18 +104,27 @@ export interface PagerDutySettings {
   eventsUrl: string;
 }
 
+/** The built-in video bridge: room links from a template, made unguessable with a keyed token. */
+export interface LocalVideoSettings {
+  provider: 'local';
+  /**
+   * The room link; `{incidentId}`, `{token}` (required: 32 hex digits of an HMAC of the
+   * incident id) and `{key}` (a digest of the step's idempotency key) are filled in.
+   * @default https://meet.jit.si/firebreak-{incidentId}-{token}
+   */
+  roomUrlTemplate: string;
+  /** `VIDEO_ROOM_SECRET`, the HMAC key of `{token}`; when unset, one generated once into {@link roomSecretFile}. */
+  roomSecret?: Secret;
+  /** Where a generated room secret is kept: `DATA_DIR/video-room-secret`. */
+  roomSecretFile: string;
+}
+
 export interface IntegrationsConfig {
   /** Deadline of each call to a vendor. @default 10000 */
   timeoutMs: number;
   ticketing: { provider: 'local' } | JiraSettings;
   chat: { provider: 'local' } | SlackSettings;
-  video:
-    | {
-        provider: 'local';
-        /** `{incidentId}` and `{key}` (a digest of the step's idempotency key) are filled in. */
-        roomUrlTemplate: string;
-      }
-    | ZoomSettings;
+  video: LocalVideoSettings | ZoomSettings;
   statusPage: { provider: 'local' } | StatuspageSettings;
   deploy: { provider: 'local' } | GithubSettings | EcsSettings;
   scaling: { provider: 'local' } | EcsSettings;
@@ -149,6 +160,7 @@ const SECRET_VARIABLES = new Set([
   'STATUSPAGE_API_KEY',
   'GITHUB_TOKEN',
   'PAGERDUTY_ROUTING_KEY',
+  'VIDEO_ROOM_SECRET',
 ]);
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -174,6 +186,7 @@ export const IntegrationsEnvSchema = z.object({
   CHAT_PROVIDER: provider(PROVIDER_VARIABLES.chat.values),
   SLACK_BOT_TOKEN: z.string().regex(/^xox[a-z]-\S+$/, 'must be a Slack token (xoxb-...)').optional(),
   SLACK_API_URL: httpUrl.default('https://slack.com/api/'),
+  SLACK_PUBLIC_CHANNELS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
   VIDEO_PROVIDER: provider(PROVIDER_VARIABLES.video.values),
   ZOOM_ACCOUNT_ID: text.optional(),
   ZOOM_CLIENT_ID: text.optional(),
@@ -183,12 +196,16 @@ export const IntegrationsEnvSchema = z.object({
   ZOOM_USER_ID: text.default('me'),
   VIDEO_ROOM_URL_TEMPLATE: z
     .string()
-    .default('https://meet.jit.si/firebreak-{incidentId}')
+    .default('https://meet.jit.si/firebreak-{incidentId}-{token}')
     .refine(
-      (template) => [...template.matchAll(ROOM_PLACEHOLDERS)].every(([, name]) => name === 'incidentId' || name === 'key'),
-      'may only hold the placeholders {incidentId} and {key}',
+      (template) => [...template.matchAll(ROOM_PLACEHOLDERS)].every(([, name]) => ['incidentId', 'key', 'token'].includes(name)),
+      'may only hold the placeholders {incidentId}, {token} and {key}',
     )
+    .refine((template) => template.includes('{token}'), 'must hold {token}, which makes the room link unguessable')
     .refine((template) => httpUrl.safeParse(template.replace(ROOM_PLACEHOLDERS, 'x')).success, 'must be an http(s) URL'),
+  VIDEO_ROOM_SECRET: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+  /** Shared with core/config.ts: where a generated room secret is kept. */
+  DATA_DIR: z.string().min(1).default('.data'),
   STATUSPAGE_PROVIDER: provider(PROVIDER_VARIABLES.statusPage.values),
   STATUSPAGE_API_KEY: text.optional(),
   STATUSPAGE_PAGE_ID: text.optional(),
@@ -273,6 +290,7 @@ function toConfig(values: Env): IntegrationsConfig {
             provider: 'slack',
             botToken: new Secret(need('SLACK_BOT_TOKEN')),
             apiUrl: `${withoutTrailingSlash(values.SLACK_API_URL)}/`,
+            publicChannels: values.SLACK_PUBLIC_CHANNELS === 'true',
           }
         : { provider: 'local' },
     video:
@@ -286,7 +304,12 @@ function toConfig(values: Env): IntegrationsConfig {
             oauthUrl: withoutTrailingSlash(values.ZOOM_OAUTH_URL),
             userId: values.ZOOM_USER_ID,
           }
-        : { provider: 'local', roomUrlTemplate: values.VIDEO_ROOM_URL_TEMPLATE },
+        : {
+            provider: 'local',
+            roomUrlTemplate: values.VIDEO_ROOM_URL_TEMPLATE,
+            ...(values.VIDEO_ROOM_SECRET ? { roomSecret: new Secret(values.VIDEO_ROOM_SECRET) } : {}),
+            roomSecretFile: `${values.DATA_DIR.replace(/\/+$/, '')}/video-room-secret`,
+          },
     statusPage:
       values.STATUSPAGE_PROVIDER === 'statuspage'
         ? {

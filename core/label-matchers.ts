@@ -1,4 +1,5 @@
 import type { Alert } from './alert';
+import { ownValue } from './own';
 
 /** A label must equal the string, or match the regular expression (anchor it yourself). */
 export type LabelMatcher = string | RegExp;
@@ -7,7 +8,8 @@ export type LabelMatcher = string | RegExp;
 export function matchesLabels(match: Record<string, LabelMatcher>, alert: Pick<Alert, 'labels' | 'source'>): boolean {
   const values: Record<string, string | undefined> = { ...alert.labels, source: alert.source };
   return Object.entries(match).every(([label, matcher]) => {
-    const value = values[label];
+    // Own properties only: a matcher on `constructor` must not match what every object inherits.
+    const value = ownValue(values, label);
     if (value === undefined) return false;
     return typeof matcher === 'string' ? value === matcher : matcher.test(value);
   });

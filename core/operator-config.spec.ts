@@ -48,6 +48,11 @@ describe('operator config', () => {
     expect(config.heartbeats.get('backup')).toMatchObject({ graceSeconds: 60, severity: 'SEV2', onRecovery: 'mitigate' });
   });
 
+  it('takes fallback targets on a policy: paged through the built-in pager when the provider refuses', () => {
+    const config = loadOperatorConfig(files({ escalationPolicies: { dba: { levels: [{ targets: ['dba-primary'] }], fallback: ['ops-phone'] } } }));
+    expect(config.escalationPolicies.get('dba')).toMatchObject({ fallback: ['ops-phone'] });
+  });
+
   it.each([
     [{ routes: { routes: [{ name: 'x', match: {} }], default: {} } }, 'runbooks/routes.ts: routes.0.match: a route matches at least one label'],
     [{ routes: { routes: [{ name: 'x', match: { a: 'b' }, escalationPolicy: 'nobody' }], default: {} } }, 'runbooks/routes.ts: routes.0.escalationPolicy: no escalation policy "nobody" in runbooks/escalation-policies.ts'],
@@ -55,6 +60,7 @@ describe('operator config', () => {
     [{ routes: { routes: [], default: { severity: 'SEV9' } } }, 'runbooks/routes.ts: default.severity: Invalid option'],
     [{ escalationPolicies: { dba: { levels: [] } } }, 'runbooks/escalation-policies.ts: dba.levels: a policy has at least one level'],
     [{ escalationPolicies: { dba: { levels: [{ targets: ['x'], timeoutSeconds: 0 }] } } }, 'runbooks/escalation-policies.ts: dba.levels.0.timeoutSeconds: Too small'],
+    [{ escalationPolicies: { dba: { levels: [{ targets: ['x'] }], fallback: [] } } }, 'runbooks/escalation-policies.ts: dba.fallback: a fallback pages at least one target'],
     [{ heartbeats: [{ name: 'Backup Job', intervalSeconds: 60 }] }, 'runbooks/heartbeats.ts: 0.name: lowercase letters'],
     [{ heartbeats: [{ name: 'a', intervalSeconds: 60 }, { name: 'a', intervalSeconds: 5 }] }, 'runbooks/heartbeats.ts: 1.name: "a" is used twice'],
   ])('names the file and field of a mistake (%#)', (override, message) => {

@@ -58,6 +58,11 @@ const EscalationPolicySchema = z
     levels: z.array(LevelSchema).min(1, 'a policy has at least one level'),
     /** Times the whole ladder is run again after the last level times out. */
     repeat: z.number().int().min(0).max(10).default(0),
+    /**
+     * Who is paged through the built-in pager when the configured paging provider refuses a
+     * level's page for good; default: that level's own targets.
+     */
+    fallback: z.array(z.string().min(1)).min(1, 'a fallback pages at least one target').optional(),
   })
   .strict();
 export const EscalationPoliciesFileSchema = z.record(NAME, EscalationPolicySchema);

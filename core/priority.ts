@@ -20,5 +20,8 @@ export const DEFAULT_PRIORITY_MATRIX: PriorityMatrix = {
 };
 
 export function priorityFor(impact: Impact, urgency: Urgency, matrix: PriorityMatrix = DEFAULT_PRIORITY_MATRIX): Priority {
-  return matrix[impact][urgency];
+  // Own properties only, should an unchecked value ever reach here: an inherited name is not a level.
+  const row = Object.hasOwn(matrix, impact) ? matrix[impact] : undefined;
+  const priority = row && Object.hasOwn(row, urgency) ? row[urgency] : undefined;
+  return priority ?? DEFAULT_PRIORITY_MATRIX.medium.medium;
 }

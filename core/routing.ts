@@ -1,6 +1,7 @@
 import type { Alert } from './alert';
 import { DEFAULT_SEVERITY, type Severity } from './incident-model';
 import { matchesLabels } from './label-matchers';
+import { ownValue } from './own';
 import type { EscalationPolicy, OperatorConfig } from './operator-config';
 import { priorityFor, type Impact, type Priority, type Urgency } from './priority';
 
@@ -28,10 +29,11 @@ export interface RouteDecision {
 export function routeAlert(alert: Alert, config: OperatorConfig): RouteDecision {
   const route = config.routes.find((candidate) => matchesLabels(candidate.match, alert));
   const actions = route ?? config.defaultRoute;
-  const labelSeverity = alert.labels.severity;
+  // Own properties only: a `severity` label of `constructor` must not find Object's.
+  const labelSeverity = ownValue(alert.labels, 'severity');
   const severity =
     actions.severity ??
-    (labelSeverity !== undefined ? actions.severityMap?.[labelSeverity] : undefined) ??
+    (labelSeverity !== undefined ? ownValue(actions.severityMap, labelSeverity) : undefined) ??
     alert.severity ??
     DEFAULT_SEVERITY;
   return {

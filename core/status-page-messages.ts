@@ -9,6 +9,7 @@ import type {
   SetComponentStatusInputSchema,
   StatusIncident,
   StatusPageIncident,
+  StatusPageIncidentRecord,
   StatusPageSnapshot,
   UpdateStatusIncidentInputSchema,
 } from './capabilities/status-page';
@@ -38,8 +39,8 @@ export interface StatusPageState {
   /** Sequence for incident ids (`SP-1`, `SP-2`, ...). */
   nextId: number;
   components: Record<string, { status: StatusPageIncident['components'][string]; updatedAt: string }>;
-  /** Active and recently resolved incidents, oldest first. */
-  incidents: StatusPageIncident[];
+  /** Active and recently resolved incidents, oldest first (internal records: see the query for the public shape). */
+  incidents: StatusPageIncidentRecord[];
   /** Idempotency keys already applied, oldest first, with the incident each one touched. */
   applied: Array<[key: string, statusIncidentId: string | null]>;
 }
@@ -61,5 +62,5 @@ export const updateStatusIncidentUpdate = defineUpdate<void, [UpdateStatusIncide
 
 export const setComponentStatusUpdate = defineUpdate<void, [SetComponentStatusCommand]>('setComponentStatus');
 
-/** The page as the public sees it. */
+/** The page as the public sees it: public fields only (no Firebreak incident ids). */
 export const statusPageQuery = defineQuery<StatusPageSnapshot>('statusPage');

@@ -1,7 +1,9 @@
 import { z } from 'zod';
+import { stepText } from '../core/capabilities/common';
 import { ComponentStatusSchema } from '../core/capabilities/statuses';
 import { SEVERITIES } from '../core/incident-model';
 import { defineRunbook } from '../core/runbook';
+import { publicStatusTitle } from '../core/status-page-bounds';
 
 /**
  * Everything a major incident needs in its first minutes: a ticket, a chat channel with
@@ -14,8 +16,15 @@ export default defineRunbook({
   description: 'Opens the ticket, chat channel, video room and status page incident, and pages on-call.',
   version: 1,
   input: z.object({
-    title: z.string().min(1).max(200).describe('What is broken, for people.'),
-    service: z.string().min(1).describe('The affected service.'),
+    // Any realistic length: each vendor-bound use is fitted to its vendor by the adapter.
+    title: stepText(1).describe('What is broken, for people (plain text).'),
+    service: stepText(1).describe('The affected service.'),
+    publicTitle: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('The status page title, for customers. Default: "Degraded service: <service>", never the internal title.'),
     severity: z.enum(SEVERITIES).default('SEV1'),
     responders: z.array(z.string().min(1)).default([]).describe('Chat user ids to invite.'),
     onCall: z.array(z.string().min(1)).default(['primary-on-call']).describe('Paging targets.'),
@@ -43,7 +52,7 @@ export default defineRunbook({
     const status = await ctx.statusPage.openIncident(
       {
         incidentId,
-        title: input.title,
+        title: input.publicTitle ?? publicStatusTitle(input.service),
         status: 'investigating',
         message: `We are investigating problems with ${input.service}.`,
         components: input.components,

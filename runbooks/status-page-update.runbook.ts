@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ComponentStatusSchema, StatusPageIncidentStatusSchema } from '../core/capabilities/statuses';
 import { defineRunbook } from '../core/runbook';
+import { publicStatusTitle } from '../core/status-page-bounds';
 
 const TEMPLATES = {
   investigating: 'We are investigating reports of problems with {service}.',
@@ -18,6 +19,12 @@ export default defineRunbook({
   input: z.object({
     stage: StatusPageIncidentStatusSchema,
     service: z.string().min(1),
+    title: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe('The public title, for customers, when this opens the status incident. Default: "Degraded service: <service>".'),
     details: z.string().max(2000).optional().describe('A sentence added after the template.'),
     components: z.record(z.string().min(1), ComponentStatusSchema).default({}),
   }),
@@ -31,7 +38,7 @@ export default defineRunbook({
     }
     const opened = await ctx.statusPage.openIncident({
       incidentId: ctx.incidentId ?? ctx.executionId,
-      title: incident?.title ?? `Problems with ${input.service}`,
+      title: input.title ?? publicStatusTitle(input.service),
       status: input.stage,
       message,
       components: input.components,

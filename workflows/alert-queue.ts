@@ -1,4 +1,5 @@
-import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { alertQueueRecoverSignal } from '../core/alert-lease';
 import type { PlatformActivities } from '../activities/platform';
 import type { AlertQueueInput, AlertQueueResult } from '../core/incident';
 import { alertQueueDeliveredSignal } from '../core/messages';
@@ -12,17 +13,25 @@ const { deliverQueuedAlerts } = proxyActivities<PlatformActivities>({
 /**
  * Holds alerts the API acknowledged during a storm before their incidents recorded them.
  * Its start is the durable write that lets the API answer 202. The API then delivers the
- * alerts and signals; if the signal never comes (the API process died), the queue
- * delivers them after `recoverAfterMs`; a queue the API handed off (`recoverAfterMs` 0)
- * delivers them at once.
+ * alerts and signals; a queue the API holds under its lease (`lease`) delivers them itself
+ * when the lease says the API process is gone, or, failing that, after `recoverAfterMs`. A
+ * queue without a lease (from an API before leases) waits `recoverAfterMs` for the signal;
+ * a queue the API handed off (`recoverAfterMs` 0) delivers them at once.
  */
-export async function alertQueueWorkflow({ alerts, recoverAfterMs }: AlertQueueInput): Promise<AlertQueueResult> {
+export async function alertQueueWorkflow({ alerts, recoverAfterMs, lease }: AlertQueueInput): Promise<AlertQueueResult> {
   let delivered = false;
+  let recover = false;
   setHandler(alertQueueDeliveredSignal, () => {
     delivered = true;
   });
+  // Runs started before leases replay as they ran: they never listen for `recover`.
+  if (lease !== undefined && patched('alert-queue-lease')) {
+    setHandler(alertQueueRecoverSignal, () => {
+      recover = true;
+    });
+  }
   const handedOff = recoverAfterMs <= 0;
-  if (!handedOff && (await condition(() => delivered, recoverAfterMs))) return { outcome: 'delivered' };
+  if (!handedOff && (await condition(() => delivered || recover, recoverAfterMs)) && delivered) return { outcome: 'delivered' };
   const tally = await deliverQueuedAlerts({ queueId: workflowInfo().workflowId, alerts });
   return { outcome: handedOff ? 'handed-off' : 'recovered', ...tally };
 }

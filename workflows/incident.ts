@@ -13,6 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ReceivedAlert } from '../core/alert';
+import { boundAlert, STATE_ALERT_LIMITS } from '../core/alert-bounds';
 import type { CapabilityActivities } from '../core/capabilities/activities';
 import { stepIdempotencyKey } from '../core/capabilities/keys';
 import {
@@ -27,11 +28,14 @@ import {
   type RecordEventInput,
 } from '../core/incident';
 import type * as IncidentActions from '../core/incident-actions';
+import { BoundedIdSet, boundEntry, INCIDENT_LIMITS, SizedWindow } from '../core/incident-bounds';
+import { compactId, jsonBytes } from '../core/text';
 import type { IncidentAction, IncidentCommand } from '../core/incident-actions';
 import { IncidentStatus, type Severity, type TimelineEntry } from '../core/incident-model';
 import { checkTransition, hasReached, isOpen, REOPENED_STATUS } from '../core/incident-state-machine';
 import { incidentActionUpdate, incidentQuery, ingestAlertsUpdate, recordEventSignal } from '../core/messages';
 import { renderPostmortem } from '../core/postmortem';
+import { publicStatusTitle } from '../core/status-page-bounds';
 import type { RunbookLaunch } from '../core/runbook';
 import type { runbookWorkflow } from './runbook';
 import { heldListingKey, type IncidentListing, incidentSearchAttributes, listingKey } from '../core/search-attributes';
@@ -47,8 +51,6 @@ const incidentActionSchema = (): typeof IncidentActions.IncidentActionSchema =>
 
 /** History events after which an incident continues as new, unless its input says otherwise. */
 export const DEFAULT_MAX_HISTORY_EVENTS = 10_000;
-/** Alerts kept in `alerts`; every alert stays on the timeline. */
-const RECENT_ALERTS = 500;
 
 const { pagingPage, statusPageOpenIncident, statusPageUpdateIncident, ticketingCreateTicket } =
   proxyActivities<CapabilityActivities>({
@@ -97,6 +99,7 @@ function newIncident(input: OpenIncidentInput): IncidentSnapshot {
       ? { policy: input.policy.escalation.name, state: 'paging', level: 0, round: 0, pages: 0, pagePending: true }
       : { state: 'idle', level: 0, round: 0, pages: 0 },
     timeline: [],
+    timelineStart: 0,
     continuedAsNew: 0,
   };
 }
@@ -111,8 +114,17 @@ const conflict = (message: string) => ApplicationFailure.nonRetryable(message, I
  */
 export async function incidentWorkflow(input: OpenIncidentInput): Promise<IncidentSnapshot> {
   const incident = input.carried?.snapshot ?? newIncident(input);
-  const receipts = new Set(input.carried?.receipts ?? []);
-  const firing = new Set(input.carried?.firing ?? []);
+  // Bounded sets: long ids are held hashed (compacting is idempotent, so sets carried by
+  // older runs, which held ids whole, are compacted the same way).
+  const receipts = new BoundedIdSet(input.carried?.receipts ?? [], INCIDENT_LIMITS.receipts, compactId);
+  const firing = new Set((input.carried?.firing ?? []).map(compactId));
+  /** More distinct alerts fired than `firing` tracks: it undercounts, so nothing auto-mitigates. */
+  let firingUntracked = input.carried?.firingUntracked ?? false;
+  // Windows over the state's lists (runs from before held them whole: trimmed on first use).
+  const timeline = new SizedWindow(incident.timeline);
+  const recentAlerts = new SizedWindow(incident.alerts);
+  /** The state's size as JSON (the postmortem aside), measured at each publish. */
+  let stateBytes = 0;
   const workflowId = workflowInfo().workflowId;
   const maxHistoryEvents = input.maxHistoryEvents ?? DEFAULT_MAX_HISTORY_EVENTS;
   const progress = incident.escalation;
@@ -127,8 +139,19 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
   ];
 
   const record = (entry: Omit<TimelineEntry, 'at'>, at = new Date().toISOString()) => {
-    incident.timeline.push({ at, ...entry });
+    timeline.push(boundEntry({ at, ...entry }));
+    trimTimeline(INCIDENT_LIMITS.timelineBytes);
   };
+  /** Drops the oldest entries past the window, counting them by kind. */
+  const trimTimeline = (maxBytes: number) => {
+    timeline.trim(INCIDENT_LIMITS.timelineEntries, maxBytes, (dropped) => {
+      incident.timelineStart = (incident.timelineStart ?? 0) + 1;
+      const counts = (incident.timelineDropped ??= {});
+      counts[dropped.kind] = (counts[dropped.kind] ?? 0) + 1;
+    });
+  };
+  trimTimeline(INCIDENT_LIMITS.timelineBytes);
+  recentAlerts.trim(INCIDENT_LIMITS.alerts, INCIDENT_LIMITS.alertsBytes);
   const seconds = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / 1000);
 
   // Recorded before any handler is set: setting one delivers the updates already waiting.
@@ -177,6 +200,17 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
     if (publishing === 'always' || values !== published) upsertSearchAttributes(incidentSearchAttributes(listed));
     published = values;
     if (hasReached(incident.status, IncidentStatus.Resolved)) incident.postmortem = renderPostmortem(incident);
+    stateBytes = measureState();
+  };
+
+  /**
+   * The carried state's size as JSON, cheaply: the windows keep their own sizes, the id
+   * sets are counted at their longest id, and only the small rest is serialised.
+   */
+  const measureState = () => {
+    const rest = jsonBytes({ ...incident, timeline: [], alerts: [], postmortem: undefined });
+    const idBytes = 44;
+    return timeline.bytes + recentAlerts.bytes + (receipts.size + firing.size) * idBytes + jsonBytes(launches) + rest;
   };
 
   /** Runs an activity, counting it as in flight so continue-as-new waits for it. */
@@ -220,7 +254,7 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
     if (progress.pages === 0) return;
     void step(() =>
       pagingPage({
-        idempotencyKey: stepIdempotencyKey(workflowId, `page-${action}-${incident.continuedAsNew}-${incident.timeline.length}`),
+        idempotencyKey: stepIdempotencyKey(workflowId, `page-${action}-${incident.continuedAsNew}-${(incident.timelineStart ?? 0) + incident.timeline.length}`),
         incidentId: incident.id,
         action,
         dedupKey: incident.dedupKey ?? incident.id,
@@ -285,7 +319,52 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
         details: { level: progress.level + 1, round: progress.round + 1, targets: level.targets, provider: result.provider },
       });
     } catch (error) {
-      record({ kind: 'notification', actor: 'firebreak', summary: `Paging ${where} failed: ${failureMessage(error)}` });
+      if (!patched('paging-fallback')) {
+        record({ kind: 'notification', actor: 'firebreak', summary: `Paging ${where} failed: ${failureMessage(error)}` });
+        return;
+      }
+      await pageThroughFallback(level.targets, where, failureMessage(error));
+    }
+  };
+
+  /**
+   * A level's page failed for good (the provider refused it, or was still failing after the
+   * step's retries): an alarm on the timeline, then the page again through the built-in
+   * local pager, which is always there, to the policy's `fallback` targets (else the level's
+   * own). Keyed by the incident id, which every pager accepts whatever the dedup key.
+   */
+  const pageThroughFallback = async (levelTargets: string[], where: string, reason: string) => {
+    const policy = incident.policy!.escalation!;
+    const targets = policy.fallback ?? levelTargets;
+    const level = progress.level + 1;
+    record({
+      kind: 'notification',
+      actor: 'firebreak',
+      summary: `ALARM: paging failed (${where}, policy ${policy.name}): ${reason}. Paging ${targets.join(', ')} through the built-in pager.`,
+      details: { alarm: 'paging-failed', level, round: progress.round + 1, error: reason },
+    });
+    try {
+      await step(() =>
+        pagingPage({
+          idempotencyKey: stepIdempotencyKey(workflowId, `page-fallback-r${progress.round}-l${progress.level}-${progress.pages}`),
+          incidentId: incident.id,
+          action: 'trigger',
+          dedupKey: incident.id,
+          summary: `[${incident.severity}] ${incident.title}`.slice(0, 1024),
+          severity: PAGE_SEVERITY[incident.severity],
+          targets,
+          level,
+          fallback: true,
+        }),
+      );
+      record({
+        kind: 'notification',
+        actor: 'firebreak',
+        summary: `Paged ${targets.join(', ')} through the fallback pager (${where}, policy ${policy.name})`,
+        details: { level, round: progress.round + 1, targets, provider: 'local', fallback: true },
+      });
+    } catch (error) {
+      record({ kind: 'notification', actor: 'firebreak', summary: `ALARM: the fallback page failed too (${where}): ${failureMessage(error)}` });
     }
   };
 
@@ -327,6 +406,7 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
       if ((already && !launch.everyAlert) || !isOpen(incident.status) || !patched('incident-starts-runbooks')) continue;
       const executionId = `rbx-${uuid4().replace(/-/g, '').slice(0, 12)}`;
       incident.runbooks.push({ runbookId: launch.runbookId, executionId, startedAt: new Date().toISOString(), trigger: launch.trigger });
+      trimRunbookList();
       record({ kind: 'runbook', actor: 'firebreak', summary: `Started runbook ${launch.runbookId} (${executionId}, ${launch.trigger})` });
       try {
         await step(() =>
@@ -343,24 +423,70 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
     }
   };
 
+  /**
+   * Keeps the list of started runbooks bounded: past the limit, the oldest entry of a
+   * runbook listed again later goes (each runbook keeps one, so "already ran" still holds).
+   */
+  const trimRunbookList = () => {
+    while (incident.runbooks.length > INCIDENT_LIMITS.runbooks) {
+      const repeated = incident.runbooks.findIndex((run, index) =>
+        incident.runbooks.some((later, laterIndex) => laterIndex > index && later.runbookId === run.runbookId),
+      );
+      incident.runbooks.splice(Math.max(0, repeated), 1);
+    }
+  };
+
   // ---- alerts ----------------------------------------------------------------------------
 
+  /** Runbook starts left out since the last report on the timeline (too many waiting). */
+  let launchesDropped = 0;
+
+  /** Queues a runbook start decided by the API, within the pending bounds. */
+  const queueLaunch = (launch: RunbookLaunch & { trigger: 'alert' | 'route' }) => {
+    // A start the launcher would skip when its turn came (the runbook ran or is about to): not held.
+    const ranOrWaiting =
+      incident.runbooks.some((run) => run.runbookId === launch.runbookId) ||
+      launches.some((waiting) => !waiting.refused && waiting.runbookId === launch.runbookId);
+    if (!launch.refused && !launch.everyAlert && ranOrWaiting) return;
+    const full =
+      launches.length >= INCIDENT_LIMITS.pendingLaunches ||
+      jsonBytes(launches) + jsonBytes(launch) > INCIDENT_LIMITS.pendingLaunchesBytes;
+    if (full && patched('bounded-runbook-launches')) {
+      launchesDropped += 1;
+      return;
+    }
+    launches.push(launch);
+  };
+
   const recordAlert = ({ receiptId, receivedAt, receivedBy, alert, runbooks }: ReceivedAlert) => {
-    for (const launch of runbooks ?? []) launches.push({ ...launch, trigger: 'alert' });
-    const stored: IncidentAlert = { ...alert, receiptId, receivedAt };
-    incident.alerts.push(stored);
-    if (incident.alerts.length > RECENT_ALERTS) incident.alerts.splice(0, incident.alerts.length - RECENT_ALERTS);
+    for (const launch of runbooks ?? []) queueLaunch({ ...launch, trigger: 'alert' });
+    // Held with its labels and annotations cut to the state limits; the window keeps the newest.
+    const stored: IncidentAlert = boundAlert({ ...alert, receiptId, receivedAt }, STATE_ALERT_LIMITS);
+    recentAlerts.push(stored);
+    recentAlerts.trim(INCIDENT_LIMITS.alerts, INCIDENT_LIMITS.alertsBytes);
     incident.alertCount += 1;
-    const identity = alert.fingerprint ?? alert.dedupKey + JSON.stringify(alert.labels);
-    if (alert.status === 'firing') firing.add(identity);
-    else firing.delete(identity);
+    const identity = compactId(alert.fingerprint ?? alert.dedupKey + JSON.stringify(alert.labels));
+    if (alert.status === 'firing') {
+      if (firing.size < INCIDENT_LIMITS.firing || firing.has(identity) || !patched('bounded-firing-alerts')) {
+        firing.add(identity);
+      } else if (!firingUntracked) {
+        firingUntracked = true;
+        record({
+          kind: 'alert',
+          actor: 'firebreak',
+          summary: `More than ${INCIDENT_LIMITS.firing} distinct alerts fired: the firing count is a lower bound, and the route no longer auto-mitigates this incident`,
+        });
+      }
+    } else {
+      firing.delete(identity);
+    }
     incident.firingAlerts = firing.size;
     record(
       {
         kind: 'alert',
         actor: receivedBy,
         summary: `${alert.status === 'firing' ? 'Alert firing' : 'Alert resolved'}: ${alert.summary}`,
-        details: { receiptId, source: alert.source, status: alert.status, labels: alert.labels },
+        details: { receiptId, source: alert.source, status: alert.status, labels: stored.labels },
       },
       receivedAt,
     );
@@ -373,12 +499,20 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
     ({ alerts }: IngestAlertsInput): IngestAlertsResult => {
       let recorded = 0;
       for (const received of alerts) {
-        if (receipts.has(received.receiptId)) continue;
+        if (receipts.seen(received.receiptId)) continue;
         receipts.add(received.receiptId);
         recordAlert(received);
         recorded += 1;
       }
-      const allResolved = recorded > 0 && firing.size === 0;
+      if (launchesDropped > 0) {
+        record({
+          kind: 'runbook',
+          actor: 'firebreak',
+          summary: `${launchesDropped} runbook start(s) not made: ${INCIDENT_LIMITS.pendingLaunches} starts were already waiting`,
+        });
+        launchesDropped = 0;
+      }
+      const allResolved = recorded > 0 && firing.size === 0 && !firingUntracked;
       if (allResolved && incident.policy?.autoMitigate && !hasReached(incident.status, IncidentStatus.Mitigated)) {
         moveTo(IncidentStatus.Mitigated, 'firebreak', 'Every alert resolved; route auto-mitigates');
       }
@@ -404,7 +538,7 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
 
   /** Why `action` is not allowed now, or undefined when it is. */
   const refusal = (action: IncidentAction): string | undefined => {
-    if (action.action in TARGET_STATUS) {
+    if (Object.hasOwn(TARGET_STATUS, action.action)) {
       const check = checkTransition(incident.status, TARGET_STATUS[action.action as keyof typeof TARGET_STATUS]);
       return check.allowed ? undefined : check.reason;
     }
@@ -425,21 +559,41 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
         if (action.remove && !incident.roles.investigators.includes(action.assignee)) {
           return `${action.assignee} is not an investigator`;
         }
+        if (
+          !action.remove &&
+          action.role === 'investigator' &&
+          !incident.roles.investigators.includes(action.assignee) &&
+          incident.roles.investigators.length >= INCIDENT_LIMITS.investigators
+        ) {
+          return `the incident has ${INCIDENT_LIMITS.investigators} investigators, the most it holds; remove one first`;
+        }
         return undefined;
+      case 'add-action-item':
+        return incident.actionItems.length >= INCIDENT_LIMITS.actionItems
+          ? `the incident has ${INCIDENT_LIMITS.actionItems} action items, the most it holds`
+          : undefined;
       default:
         return undefined;
     }
   };
 
   const postStatusUpdate = async (action: Extract<IncidentAction, { action: 'post-status-update' }>, actor: string) => {
-    const updates = incident.timeline.filter((entry) => entry.kind === 'status-update').length;
+    // The public page gets its own title, never the internal one; and each update its own key,
+    // since counting timeline entries repeats a key once older entries leave the timeline.
+    const publicUpdates = patched('public-status-page-updates');
+    const updateKey = publicUpdates
+      ? `status-page-update-${uuid4()}`
+      : `status-page-update-${incident.timeline.filter((entry) => entry.kind === 'status-update').length + 1}`;
+    const publicTitle = publicUpdates
+      ? (action.title ?? publicStatusTitle(incident.service))
+      : incident.title;
     try {
       if (!incident.statusPage) {
         const opened = await step(() =>
           statusPageOpenIncident({
             idempotencyKey: stepIdempotencyKey(workflowId, 'status-page-open'),
             incidentId: incident.id,
-            title: incident.title,
+            title: publicTitle,
             status: action.status,
             message: action.message,
             components: action.components,
@@ -450,7 +604,7 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
         const statusIncidentId = incident.statusPage.statusIncidentId;
         await step(() =>
           statusPageUpdateIncident({
-            idempotencyKey: stepIdempotencyKey(workflowId, `status-page-update-${updates + 1}`),
+            idempotencyKey: stepIdempotencyKey(workflowId, updateKey),
             statusIncidentId,
             status: action.status,
             message: action.message,
@@ -575,15 +729,32 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
   const escalation = escalationLoop();
   const runbooks = runbookLauncher();
   const historyFull = () => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxHistoryEvents;
-  await condition(() => incident.status === IncidentStatus.Closed || (historyFull() && !progress.pagePending));
+  // On state size too: what a run carries must stay far below Temporal's 2 MB payload
+  // limit. Runs from before this only continued on history (the patch is asked only once
+  // the state is large, so their replays take the same path).
+  const maxStateBytes = input.maxStateBytes ?? INCIDENT_LIMITS.continueAtStateBytes;
+  const startBytes = stateBytes;
+  // Not before the run is a few seconds old: Temporal delays the first task (and so every
+  // read) of a run that follows a run continued too soon, and the windows bound the state
+  // meanwhile anyway.
+  const stateFull = () =>
+    stateBytes >= Math.max(maxStateBytes, startBytes + maxStateBytes / 4) &&
+    Date.now() - workflowInfo().runStartTime.getTime() >= INCIDENT_LIMITS.minRunMsBeforeStateContinue &&
+    patched('continue-as-new-on-state-size');
+  await condition(() => incident.status === IncidentStatus.Closed || ((historyFull() || stateFull()) && !progress.pagePending));
 
   if (incident.status !== IncidentStatus.Closed) {
     // Continue as new once nothing is in flight; handlers that arrive meanwhile finish first.
     await condition(() => busy === 0 && allHandlersFinished());
+    // The new run starts with half windows, so it has room to grow before it continues again;
+    // the postmortem is written again from the state on its first publish.
+    trimTimeline(Math.min(INCIDENT_LIMITS.carriedTimelineBytes, (maxStateBytes * 3) / 8));
+    recentAlerts.trim(INCIDENT_LIMITS.alerts, Math.min(INCIDENT_LIMITS.carriedAlertsBytes, (maxStateBytes * 3) / 16));
     const carried: CarriedIncidentState = {
-      snapshot: { ...incident, continuedAsNew: incident.continuedAsNew + 1 },
-      receipts: [...receipts],
+      snapshot: { ...incident, postmortem: undefined, continuedAsNew: incident.continuedAsNew + 1 },
+      receipts: receipts.values(),
       firing: [...firing],
+      ...(firingUntracked ? { firingUntracked } : {}),
       launches,
     };
     return continueAsNew<typeof incidentWorkflow>({ ...input, carried });

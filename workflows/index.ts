@@ -5,3 +5,4 @@ export { runbookWorkflow } from './runbook';
 export { runbookGuardWorkflow } from './runbook-guard';
 export { statusPageWorkflow } from './status-page';
 export { alertQueueWorkflow } from './alert-queue';
+export { alertLeaseWorkflow } from './alert-lease';

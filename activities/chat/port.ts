@@ -7,6 +7,7 @@ import {
   PostMessageInputSchema,
   SetTopicInputSchema,
 } from '../../core/capabilities/chat';
+import { fitSlug, VendorLimits } from '../fit';
 import { stepActivity } from '../step-input';
 
 export type CreateChannelCommand = z.output<typeof CreateChannelInputSchema>;
@@ -32,14 +33,10 @@ export function createChatActivities(port: ChatPort) {
   };
 }
 
-/** A channel name as Slack accepts it: lower case, digits, `-` and `_`, at most `max` characters. */
-export function channelSlug(name: string, max = 80): string {
-  const slug = name
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]+/g, '-')
-    .replace(/-{2,}/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, max)
-    .replace(/-+$/, '');
-  return slug || 'incident';
+/**
+ * A channel name as Slack accepts it: lower case, digits, `-` and `_`, at most `max`
+ * characters; a name cut to fit keeps a hash of the rest (see {@link fitSlug}).
+ */
+export function channelSlug(name: string, max: number = VendorLimits.slackChannelName): string {
+  return fitSlug(name, max, 'incident');
 }

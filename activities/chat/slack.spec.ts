@@ -24,7 +24,8 @@ describe('Slack chat (@slack/web-api against a Slack stub)', () => {
     const create = slack.stub.calls('conversations.create').at(-1)!;
     expect(create.headers.authorization).toBe(`Bearer ${SLACK_TOKEN}`);
     expect(create.headers['content-type']).toContain('application/x-www-form-urlencoded');
-    expect(create.body).toMatchObject({ name: first.name, is_private: 'false' });
+    // Private by default.
+    expect(create.body).toMatchObject({ name: first.name, is_private: 'true' });
     expect(slack.channels.find((c) => c.id === first.id)!.topic.value).toBe('SEV1 checkout');
 
     const again = await env.run(chatCreateChannel, channel);
@@ -75,6 +76,40 @@ describe('Slack chat (@slack/web-api against a Slack stub)', () => {
     await env.run(chatSetTopic, { idempotencyKey: 'inc-7/topic', channelId: id, topic: 'Mitigated' });
     await env.run(chatSetTopic, { idempotencyKey: 'inc-7/topic', channelId: id, topic: 'Mitigated' });
     expect(slack.stub.count('channel.topic')).toBe(1);
+  });
+
+  it('creates public channels only when the operator opts in (SLACK_PUBLIC_CHANNELS=true)', async () => {
+    await env.run(activitiesFor({ SLACK_PUBLIC_CHANNELS: 'true' }).chatCreateChannel, channel);
+    expect(slack.stub.calls('conversations.create')[0].body).toMatchObject({ is_private: 'false' });
+    expect(slack.channels[0].is_private).toBe(false);
+  });
+
+  it('fits a 150-character service name and a long topic to Slack, and keeps finding the same channel', async () => {
+    const { chatCreateChannel, chatSetTopic } = activitiesFor();
+    const service = 'Checkout Payments Gateway EU West '.repeat(5).slice(0, 150);
+    const long = { ...channel, name: `inc-${service}`, topic: `${'T'.repeat(200)} · ${'x'.repeat(100)}` };
+    const first = await env.run(chatCreateChannel, long);
+    expect(first.name.length).toBeLessThanOrEqual(80);
+    expect(first.name).toMatch(/^inc-checkout-payments-gateway-eu-west-[a-z0-9-]+-[0-9a-f]{8}-[0-9a-f]{6}$/);
+    expect(slack.channels[0].topic.value).toHaveLength(250);
+    expect(slack.channels[0].topic.value.endsWith('…')).toBe(true);
+    expect(await env.run(chatCreateChannel, long)).toEqual({ ...first, created: false });
+    await env.run(chatSetTopic, { idempotencyKey: 'k', channelId: first.id, topic: long.topic });
+    expect(slack.stub.count('channel.topic')).toBe(1);
+  });
+
+  it('escapes message text: no mention, broadcast or disguised link reaches Slack as markup', async () => {
+    const { chatCreateChannel, chatPostMessage } = activitiesFor();
+    const { id } = await env.run(chatCreateChannel, channel);
+    const text = 'Alert: <!channel> ping <@U123>, log in at <http://evil.example|your bank> & retry';
+    await env.run(chatPostMessage, { idempotencyKey: 'inc-7/hostile', channelId: id, text });
+    expect(slack.stub.calls('chat.postMessage')[0].body.text).toBe(
+      'Alert: &lt;!channel&gt; ping &lt;@U123&gt;, log in at &lt;http://evil.example|your bank&gt; &amp; retry',
+    );
+    await env.run(chatPostMessage, { idempotencyKey: 'inc-7/huge', channelId: id, text: '<'.repeat(20_000) });
+    const huge = slack.stub.calls('chat.postMessage')[1].body.text as string;
+    expect(huge.length).toBeLessThanOrEqual(40_000);
+    expect(huge).toMatch(/^(&lt;)+…$/);
   });
 
   it('maps Slack refusals to permanent failures and never shows the token', async () => {

@@ -11,7 +11,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { CapabilityFailure } from '../../core/capabilities/common';
 import type { Channel, PostedMessage } from '../../core/capabilities/chat';
 import type { SlackSettings } from '../../core/integrations-config';
+import { fitText, VendorLimits } from '../fit';
 import { describeNetworkError, parseRetryAfter, type VendorCallProblem, vendorFailure, vendorMessage } from '../http-failures';
+import { slackText } from '../markup';
 import { keyDigest } from '../step-input';
 import {
   type ChatPort,
@@ -62,25 +64,33 @@ interface SlackMessage {
  * `name_taken`, finds the winner). Each post carries the key in Slack message metadata
  * (`firebreak_step`); a repeated post finds it among the channel's last 200 messages. Invites
  * go only to those not yet members; a topic already set is not set again.
+ *
+ * Channels are private unless the operator opted in to public ones (`SLACK_PUBLIC_CHANNELS`).
+ * Message text is plain: `&`, `<` and `>` are escaped, so no mention or link can be smuggled
+ * in, and it is cut to Slack's 40,000 characters; topics (which Slack shows unformatted) are
+ * cut to 250. Channel names are slugs of at most 80 characters.
  */
 export class SlackChat implements ChatPort {
   private readonly secrets: string[];
+  private readonly publicChannels: boolean;
 
   constructor(
     private readonly slack: WebClient,
-    settings: Pick<SlackSettings, 'botToken'>,
+    settings: Pick<SlackSettings, 'botToken'> & Partial<Pick<SlackSettings, 'publicChannels'>>,
   ) {
     this.secrets = [settings.botToken.reveal()];
+    this.publicChannels = settings.publicChannels ?? false;
   }
 
-  async createChannel({ idempotencyKey, name, topic }: CreateChannelCommand): Promise<Channel> {
+  async createChannel({ idempotencyKey, name, topic: wanted }: CreateChannelCommand): Promise<Channel> {
     const suffix = keyDigest(idempotencyKey, 6);
-    const channelName = `${channelSlug(name, 80 - suffix.length - 1)}-${suffix}`;
+    const channelName = `${channelSlug(name, VendorLimits.slackChannelName - suffix.length - 1)}-${suffix}`;
+    const topic = wanted === undefined ? undefined : fitText(wanted, VendorLimits.slackTopic);
     let channel = await this.findChannel(channelName);
     let created = false;
     if (!channel) {
       try {
-        const answer = await this.slack.conversations.create({ name: channelName, is_private: false });
+        const answer = await this.slack.conversations.create({ name: channelName, is_private: !this.publicChannels });
         channel = answer.channel as SlackChannel;
         created = true;
       } catch (error) {
@@ -130,7 +140,7 @@ export class SlackChat implements ChatPort {
       const posted = await this.call('post message', () =>
         this.slack.chat.postMessage({
           channel: channelId,
-          text,
+          text: slackText(text, VendorLimits.slackText),
           metadata: { event_type: SLACK_STEP_EVENT, event_payload: { idempotency_key: idempotencyKey } },
         }),
       );
@@ -146,7 +156,8 @@ export class SlackChat implements ChatPort {
     return { channelId, ts, created: !earlier };
   }
 
-  async setTopic({ channelId, topic }: SetTopicCommand): Promise<void> {
+  async setTopic({ channelId, topic: wanted }: SetTopicCommand): Promise<void> {
+    const topic = fitText(wanted, VendorLimits.slackTopic);
     const info = await this.call('read channel', () => this.slack.conversations.info({ channel: channelId }));
     if ((info.channel as SlackChannel | undefined)?.topic?.value === topic) return;
     await this.call('set topic', () => this.slack.conversations.setTopic({ channel: channelId, topic }));

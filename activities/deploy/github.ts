@@ -3,6 +3,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { CapabilityFailure } from '../../core/capabilities/common';
 import type { DeployTarget, Release, Releases, RollbackResult } from '../../core/capabilities/deploy';
 import type { GithubSettings } from '../../core/integrations-config';
+import { fitText, VendorLimits } from '../fit';
 import { describeNetworkError, parseRetryAfter, type VendorCallProblem, vendorFailure } from '../http-failures';
 import { fetchWithTimeout } from '../vendor-http';
 import type { DeployPort, FindReleasesQuery, RollbackCommand } from './port';
@@ -78,7 +79,7 @@ export class GithubDeploy implements DeployPort {
             task: 'deploy',
             auto_merge: false,
             required_contexts: [],
-            description: reason.slice(0, 140),
+            description: fitText(reason, VendorLimits.githubDeploymentDescription),
             payload: { firebreak: { idempotency_key: idempotencyKey, rollback_of: to.id } },
           }),
         )

@@ -54,6 +54,33 @@ describe('PagerDuty paging (Events API v2 against a PagerDuty stub)', () => {
     expect(pagerduty.stub.calls('enqueue').at(-1)!.body.payload).toBeUndefined();
   });
 
+  it('fits a 400-character Alertmanager group key and a 1,500-character description to what PagerDuty takes', async () => {
+    const { pagingPage } = activitiesFor();
+    const groupKey = `{}/{severity="page"}:{alertname="CheckoutLatency", ${Array.from({ length: 14 }, (_, i) => `pod="checkout-${i}-7d9f8"`).join(', ')}}`.padEnd(400, 'x');
+    const description = `Checkout p99 above 2s in every region. ${'Runbook and context. '.repeat(80)}`.slice(0, 1500);
+    const long = { ...page, dedupKey: groupKey, summary: `[SEV1] ${description}` };
+    const first = await env.run(pagingPage, long);
+    await env.run(pagingPage, { ...long, idempotencyKey: 'inc-5/page-2', level: 2 });
+
+    const [trigger] = pagerduty.stub.calls('enqueue');
+    expect(trigger.body.dedup_key).toHaveLength(255);
+    expect(trigger.body.dedup_key).toMatch(/^\{\}\/\{severity="page"\}:\{alertname="CheckoutLatency", pod="checkout-0-7d9f8".*~[0-9a-f]{16}$/);
+    expect(trigger.body.payload.summary).toHaveLength(1024);
+    expect(trigger.body.payload.summary).toMatch(/^\[SEV1\] Checkout p99 above 2s in every region\. .*…$/);
+    expect(first).toEqual({ dedupKey: trigger.body.dedup_key, delivered: true, provider: 'pagerduty' });
+    // The same key fits to the same dedup key: the second level adds to the open alert.
+    expect(pagerduty.stub.calls('enqueue')[1].body.dedup_key).toBe(trigger.body.dedup_key);
+    expect(pagerduty.stub.count('alert.open')).toBe(1);
+    await env.run(pagingPage, { ...long, idempotencyKey: 'inc-5/resolve', action: 'resolve' });
+    expect(pagerduty.alerts.get(trigger.body.dedup_key)!.status).toBe('resolved');
+  });
+
+  it('pages through the built-in pager, not PagerDuty, when the page is a fallback', async () => {
+    const { pagingPage } = activitiesFor();
+    expect(await env.run(pagingPage, { ...page, fallback: true })).toEqual({ dedupKey: 'checkout-latency', delivered: true, provider: 'local' });
+    expect(pagerduty.stub.calls('enqueue')).toHaveLength(0);
+  });
+
   it('maps a refused event to a permanent failure and never shows the routing key', async () => {
     await expectFailure(env.run(activitiesFor({ PAGERDUTY_ROUTING_KEY: 'WRONGKEY0123456789' }).pagingPage, page), {
       type: CapabilityFailure.Rejected,

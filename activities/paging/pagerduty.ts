@@ -1,5 +1,6 @@
 import type { PageResult } from '../../core/capabilities/paging';
 import type { PagerDutySettings } from '../../core/integrations-config';
+import { fitKey, fitText, VendorLimits } from '../fit';
 import { VendorHttp } from '../vendor-http';
 import type { PageCommand, PagingPort } from './port';
 
@@ -16,7 +17,9 @@ export function createPagerDutyApi(settings: PagerDutySettings, timeoutMs: numbe
 /**
  * PagerDuty paging through Events API v2. Every event carries the incident's dedup key as
  * `dedup_key`: PagerDuty keeps one alert per key, so a repeated trigger adds to the open
- * alert instead of opening a second, and acknowledge/resolve act on that alert.
+ * alert instead of opening a second, and acknowledge/resolve act on that alert. A dedup key
+ * over PagerDuty's 255 characters is fitted (prefix plus hash, the same for every event of
+ * the incident) and a summary over 1,024 is cut with an ellipsis.
  */
 export class PagerDutyPaging implements PagingPort {
   constructor(
@@ -25,17 +28,18 @@ export class PagerDutyPaging implements PagingPort {
   ) {}
 
   async page(command: PageCommand): Promise<PageResult> {
+    const dedupKey = fitKey(command.dedupKey, VendorLimits.pagerDutyDedupKey);
     const answer = await this.api.request<{ dedup_key?: string }>(`${command.action} event`, '/v2/enqueue', {
       method: 'POST',
       body: {
         routing_key: this.settings.routingKey.reveal(),
         event_action: command.action,
-        dedup_key: command.dedupKey,
+        dedup_key: dedupKey,
         client: 'Firebreak',
         ...(command.action === 'trigger'
           ? {
               payload: {
-                summary: command.summary,
+                summary: fitText(command.summary, VendorLimits.pagerDutySummary),
                 source: 'firebreak',
                 severity: command.severity,
                 custom_details: {
@@ -49,6 +53,6 @@ export class PagerDutyPaging implements PagingPort {
           : {}),
       },
     });
-    return { dedupKey: answer?.dedup_key ?? command.dedupKey, delivered: true, provider: 'pagerduty' };
+    return { dedupKey: answer?.dedup_key ?? dedupKey, delivered: true, provider: 'pagerduty' };
   }
 }

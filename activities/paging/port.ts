@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { PageInputSchema, type PageResult } from '../../core/capabilities/paging';
 import { stepActivity } from '../step-input';
+import { LocalPaging } from './local';
 
 export type PageCommand = z.output<typeof PageInputSchema>;
 
@@ -9,8 +10,13 @@ export interface PagingPort {
   page(command: PageCommand): Promise<PageResult>;
 }
 
-export function createPagingActivities(port: PagingPort) {
+/**
+ * The paging activity. A page marked `fallback` goes through the built-in local pager
+ * whatever provider is configured: the way an incident still pages someone when the
+ * provider refuses for good.
+ */
+export function createPagingActivities(port: PagingPort, fallback: PagingPort = new LocalPaging()) {
   return {
-    pagingPage: stepActivity('pagingPage', PageInputSchema, (c) => port.page(c)),
+    pagingPage: stepActivity('pagingPage', PageInputSchema, (c) => (c.fallback ? fallback.page(c) : port.page(c))),
   };
 }

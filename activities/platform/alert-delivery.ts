@@ -15,12 +15,18 @@ import {
 import type { ReceivedAlert } from '../../core/alert';
 import { IncidentFailure, type IncidentTemplate, type OpenIncidentInput, type QueuedAlert } from '../../core/incident';
 import { ingestAlertsUpdate } from '../../core/messages';
-import { listedStart } from '../../core/search-attributes';
+import type { IncidentStatus } from '../../core/incident-model';
+import { isOpen } from '../../core/incident-state-machine';
+import { IncidentStatusAttribute, listedStart } from '../../core/search-attributes';
 import type { incidentWorkflow } from '../../workflows/incident';
 import { incidentIdFor } from './incident-ids';
 
-/** Resolved incidents of one key walked past before giving up (a guard, not a limit users meet). */
-const MAX_GENERATION_HOPS = 50;
+/**
+ * Rounds of "attempt, then find the key's current generation" before giving up: each round
+ * lands on a later generation, so only incidents resolved faster than a round trip, again
+ * and again, could exhaust it.
+ */
+const MAX_GENERATION_ROUNDS = 20;
 
 export type DeliveryOutcome =
   | { status: 'recorded'; incidentId: string; generation: number }
@@ -32,7 +38,7 @@ export interface DeliveryOptions {
   taskQueue: string;
   /** The id of this delivery's update: the same delivery retried is recorded once. */
   updateId: string;
-  /** The key's generation to try first (a hint; later ones are found by walking). */
+  /** The key's generation to try first (a hint; a later current one is found by searching). */
   firstGeneration?: number;
   /** Runs each Temporal call; the API puts its deadline here. */
   call?: <T>(operation: string, fn: () => Promise<T>) => Promise<T>;
@@ -48,15 +54,60 @@ export async function deliverAlerts(dedupKey: string, alerts: QueuedAlert[], opt
   const received = alerts.map((queued) => queued.alert);
   const firing = alerts.find((queued) => queued.alert.alert.status === 'firing')?.template;
   let generation = options.firstGeneration ?? 1;
-  for (let hop = 0; hop < MAX_GENERATION_HOPS; hop++, generation++) {
+  for (let round = 0; round < MAX_GENERATION_ROUNDS; round++) {
     const incidentId = incidentIdFor(dedupKey, generation);
     const outcome = firing
       ? await recordOrOpen(incidentId, received, firing, options)
       : await recordIfOpen(incidentId, received, options);
-    if (outcome === 'next-generation') continue;
-    return outcome === 'ignored' ? { status: 'ignored' } : { status: 'recorded', incidentId, generation };
+    if (outcome !== 'next-generation') {
+      return outcome === 'ignored' ? { status: 'ignored' } : { status: 'recorded', incidentId, generation };
+    }
+    generation = await currentGeneration(generation + 1, (candidate) => isPast(incidentIdFor(dedupKey, candidate), options));
   }
-  throw new Error(`dedup key has more than ${MAX_GENERATION_HOPS} resolved incidents in a row`);
+  throw new Error(`dedup key's incidents were resolved faster than alerts could reach them ${MAX_GENERATION_ROUNDS} times in a row`);
+}
+
+/**
+ * The first generation from `from` on that `isPast` says is not past. A key's generations
+ * are contiguous (1..N resolved or closed, then the open one or none yet), so `isPast` is
+ * true up to some N and false after: probing `from`, `from + 1`, `from + 2`, `from + 4`, …
+ * then bisecting finds N + 1 in about 2·log2(N + 1 - from) probes, however many incidents
+ * the key has had.
+ */
+export async function currentGeneration(from: number, isPast: (generation: number) => Promise<boolean>): Promise<number> {
+  if (!(await isPast(from))) return from;
+  let past = from;
+  let step = 1;
+  let notPast = from + step;
+  while (await isPast(notPast)) {
+    past = notPast;
+    step *= 2;
+    notPast = from + step;
+  }
+  while (notPast - past > 1) {
+    const middle = past + Math.floor((notPast - past) / 2);
+    if (await isPast(middle)) past = middle;
+    else notPast = middle;
+  }
+  return notPast;
+}
+
+/**
+ * Whether the incident is behind its key's current one: closed, or running but resolved.
+ * One that does not exist is not (it is the next to open); a running one whose status is
+ * not listed yet counts as current, and the attempt on it says otherwise if it must.
+ */
+async function isPast(incidentId: string, options: DeliveryOptions): Promise<boolean> {
+  const call = options.call ?? direct;
+  try {
+    const description = await call('finding an incident', () => options.client.workflow.getHandle(incidentId).describe());
+    if (description.status.name !== 'RUNNING') return true;
+    const status = description.typedSearchAttributes.get(IncidentStatusAttribute) as IncidentStatus | undefined;
+    return status !== undefined && !isOpen(status);
+  } catch (error) {
+    if (error instanceof WorkflowNotFoundError) return false;
+    throw error;
+  }
 }
 
 type Attempt = 'recorded' | 'ignored' | 'next-generation';

@@ -19,3 +19,13 @@ export function incidentIdFor(dedupKey: string, generation: number): string {
 export function hashedDedupKey(canonicalIdentity: string): string {
   return `sha256:${sha256(canonicalIdentity)}`;
 }
+
+/**
+ * The dedup key of a generic alert that brings its own: namespaced by its source, so a
+ * generic sender never lands on another source's incidents (`alertmanager:…`, `sns:…`,
+ * another generic source's keys, or the `sha256:` keys of alerts that bring none). The
+ * source is percent-encoded so that its own `:` cannot shift the boundary.
+ */
+export function genericDedupKey(source: string, dedupKey: string): string {
+  return `generic:${encodeURIComponent(source)}:${dedupKey}`;
+}

@@ -108,11 +108,39 @@ describe('Jira ticketing (jira-client against a Jira stub)', () => {
     expect(jira.stub.count('issue.create')).toBe(0);
   });
 
+  it('fits a long summary, labels with spaces and a long description to what Jira takes', async () => {
+    const { ticketingCreateTicket } = activitiesFor();
+    const service = 'Checkout Payments Gateway EU West '.repeat(5).slice(0, 150);
+    const title = 'Checkout is down for every customer in the EU '.repeat(5).slice(0, 200);
+    await env.run(
+      ticketingCreateTicket,
+      ticket({ summary: `[SEV1] ${title}\nsecond line ${'x'.repeat(100)}`, labels: ['incident', `service-${service}`, 'y'.repeat(300)], description: 'd'.repeat(40_000) }),
+    );
+    const { fields } = jira.stub.calls('createIssue')[0].body;
+    expect(fields.summary).toHaveLength(255);
+    expect(fields.summary).toMatch(/^\[SEV1\] Checkout is down .* second line x+…$/);
+    expect(fields.labels.slice(0, 2)).toEqual(['incident', `service-${service.trim().replace(/\s+/g, '-')}`]);
+    expect(fields.labels[2]).toMatch(/^y{238}~[0-9a-f]{16}$/);
+    expect(fields.description.length).toBeLessThanOrEqual(32_767);
+    expect(fields.description).toMatch(/^d+…\n\nIncident: https:\/\/firebreak\.example\.com\/v1\/incidents\/inc-1$/);
+    expect(jira.stub.count('issue.create')).toBe(1);
+  });
+
+  it('escapes wiki markup in descriptions and comments: links, images, mentions and macros arrive as text', async () => {
+    const { ticketingCreateTicket, ticketingComment } = activitiesFor();
+    const hostile = '[log in here|http://evil.example] !http://t.example/p.gif! [~admin] {color:red}*urgent*{color}\nh1. Fake heading';
+    const { key } = await env.run(ticketingCreateTicket, ticket({ description: hostile }));
+    const escaped = '\\[log in here\\|http://evil.example\\] \\!http://t.example/p.gif\\! \\[\\~admin\\] \\{color:red\\}\\*urgent\\*\\{color\\}\nh\u200b1. Fake heading';
+    expect(jira.stub.calls('createIssue')[0].body.fields.description).toBe(`${escaped}\n\nIncident: https://firebreak.example.com/v1/incidents/inc-1`);
+    await env.run(ticketingComment, { idempotencyKey: 'inc-1/hostile-comment', ticketKey: key, body: hostile });
+    expect(jira.stub.calls('addComment')[0].body.body).toBe(escaped);
+  });
+
   it('refuses invalid input before calling Jira', async () => {
-    await expectFailure(env.run(activitiesFor().ticketingCreateTicket, ticket({ summary: '', labels: ['has space'] })), {
+    await expectFailure(env.run(activitiesFor().ticketingCreateTicket, ticket({ summary: '', labels: [''] })), {
       type: CapabilityFailure.InvalidInput,
       nonRetryable: true,
-      message: /summary: .*labels\.0: labels hold no spaces/,
+      message: /summary: .*labels\.0: /,
     });
     expect(jira.stub.requests).toHaveLength(0);
   });

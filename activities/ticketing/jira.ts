@@ -4,6 +4,8 @@ import { CapabilityFailure } from '../../core/capabilities/common';
 import type { Ticket } from '../../core/capabilities/ticketing';
 import type { JiraSettings } from '../../core/integrations-config';
 import { type VendorCallProblem, vendorFailure } from '../http-failures';
+import { fitLabel, fitText, VendorLimits } from '../fit';
+import { jiraText } from '../markup';
 import { keyDigest } from '../step-input';
 import { sendJson, VendorHttpError } from '../vendor-http';
 import type { CommentOnTicketCommand, CreateTicketCommand, TicketingPort, TransitionTicketCommand } from './port';
@@ -72,6 +74,10 @@ interface JiraIssue {
  * `firebreak-<digest of the key>` and a JQL search for it runs before creating; comments
  * carry the digest in an (invisible) comment property and are looked up the same way;
  * a transition to the status the ticket already has is a no-op.
+ *
+ * Text from the engine is plain: the description and comments are escaped for Jira's wiki
+ * markup and cut to 32,767 characters; the summary is made one line and cut to 255; labels
+ * get dashes for spaces and are fitted to 255 (prefix plus hash).
  */
 export class JiraTicketing implements TicketingPort {
   private readonly secrets: string[];
@@ -87,20 +93,18 @@ export class JiraTicketing implements TicketingPort {
     const label = `firebreak-${keyDigest(command.idempotencyKey)}`;
     const existing = await this.findByLabel(label);
     if (existing) return { key: existing, url: this.browse(existing), created: false };
-    const description = [
-      command.description,
-      command.incidentUrl ? `Incident: ${command.incidentUrl}` : `Firebreak incident ${command.incidentId}`,
-    ]
-      .filter(Boolean)
-      .join('\n\n');
+    // The adapter's own line is markup Jira may link; the engine's text is escaped.
+    const footer = command.incidentUrl ? `Incident: ${command.incidentUrl}` : `Firebreak incident ${jiraText(command.incidentId, 300)}`;
+    const body = command.description ? jiraText(command.description, VendorLimits.jiraText - footer.length - 2) : '';
+    const description = [body, footer].filter(Boolean).join('\n\n');
     const created = await this.call('create issue', (jira) =>
       jira.addNewIssue({
         fields: {
           project: { key: this.settings.projectKey },
           issuetype: { name: this.settings.issueType },
-          summary: command.summary,
+          summary: fitText(command.summary.replace(/[\r\n]+/g, ' '), VendorLimits.jiraSummary),
           description,
-          labels: [...new Set([...command.labels, 'firebreak', label])],
+          labels: [...new Set([...command.labels.map((l) => fitLabel(l)), 'firebreak', label])],
           ...(command.priority ? { priority: { name: PRIORITY_NAMES[command.priority] } } : {}),
         },
       }),
@@ -120,7 +124,7 @@ export class JiraTicketing implements TicketingPort {
       return;
     }
     await this.call('add comment', (jira) =>
-      jira.addCommentAdvanced(issue, { body, properties: [{ key: COMMENT_PROPERTY, value: { step } }] } as never),
+      jira.addCommentAdvanced(issue, { body: jiraText(body, VendorLimits.jiraText), properties: [{ key: COMMENT_PROPERTY, value: { step } }] } as never),
     );
   }
 

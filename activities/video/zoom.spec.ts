@@ -35,11 +35,24 @@ describe('Zoom video (REST with server-to-server OAuth, against a Zoom stub)', (
       type: 2,
       start_time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
       agenda: expect.stringMatching(/^Firebreak incident inc-3\nfirebreak-step:[0-9a-f]{16}$/),
-      settings: { join_before_host: true },
+      // Private: a passcode, the waiting room, and nobody in before the host.
+      password: expect.stringMatching(/^[A-Za-z0-9]{10}$/),
+      settings: { join_before_host: false, waiting_room: true },
     });
+    expect(first.joinUrl).toContain(`pwd=${create.body.password}`);
     // The repeat found the meeting on a later page.
     expect(zoom.stub.calls('listMeetings').some((r) => r.query.get('next_page_token') === '2')).toBe(true);
     expect(zoom.stub.calls('listMeetings')[0].query.get('type')).toBe('scheduled');
+  });
+
+  it('fits a 200-character title plus the incident id to Zoom\'s 200-character topic', async () => {
+    const { videoCreateMeeting } = activitiesFor();
+    const topic = `${'Checkout is down for every customer in the EU '.repeat(5).slice(0, 200)} (inc-0123456789abcdef)`;
+    const created = await env.run(videoCreateMeeting, { ...meeting, topic });
+    const body = zoom.stub.calls('createMeeting')[0].body;
+    expect(body.topic).toHaveLength(200);
+    expect(body.topic).toMatch(/^Checkout is down .*…$/);
+    expect(await env.run(videoCreateMeeting, { ...meeting, topic })).toEqual({ ...created, created: false });
   });
 
   it('maps refusals to permanent failures and never shows the client secret', async () => {

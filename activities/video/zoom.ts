@@ -1,5 +1,7 @@
 import type { Meeting } from '../../core/capabilities/video';
 import type { ZoomSettings } from '../../core/integrations-config';
+import { randomInt } from 'node:crypto';
+import { fitText, VendorLimits } from '../fit';
 import { keyDigest } from '../step-input';
 import { VendorHttp } from '../vendor-http';
 import type { CreateMeetingCommand, VideoPort } from './port';
@@ -9,6 +11,16 @@ const VENDOR = 'Zoom';
 const TOKEN_MARGIN_MS = 60_000;
 /** Meeting length we book; incident bridges run over it freely. */
 const MEETING_MINUTES = 60;
+/** Zoom passcodes: at most 10 characters from letters, digits and `@ - _ *`. */
+const PASSCODE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
+const PASSCODE_LENGTH = 10;
+
+/** A random 10-character passcode (about 58 bits). A retried step finds the meeting it made, with its passcode, by its marker. */
+function passcode(): string {
+  let code = '';
+  for (let i = 0; i < PASSCODE_LENGTH; i++) code += PASSCODE_ALPHABET[randomInt(PASSCODE_ALPHABET.length)];
+  return code;
+}
 
 interface ZoomToken {
   access_token: string;
@@ -54,7 +66,9 @@ export function createZoomApi(settings: ZoomSettings, timeoutMs: number): Vendor
  * Zoom meetings. Zoom takes no idempotency key, so each meeting's agenda carries the marker
  * `firebreak-step:<digest of the key>`, and the host's scheduled meetings are searched for it
  * before one is created. Meetings are scheduled (type 2) starting now, since Zoom does not
- * list instant meetings, with join-before-host so responders need not wait for the host.
+ * list instant meetings. They are private: a random passcode (carried in the join link Zoom
+ * returns), the waiting room on and no joining before the host. The topic is plain text cut
+ * to Zoom's 200 characters.
  */
 export class ZoomVideo implements VideoPort {
   constructor(
@@ -77,13 +91,15 @@ export class ZoomVideo implements VideoPort {
     const created = await this.api.request<ZoomMeeting>('create meeting', meetings, {
       method: 'POST',
       body: {
-        topic,
+        topic: fitText(topic, VendorLimits.zoomTopic),
         type: 2,
         start_time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
         duration: MEETING_MINUTES,
         timezone: 'UTC',
-        agenda: `Firebreak incident ${incidentId}\n${marker}`,
-        settings: { join_before_host: true, jbh_time: 0, waiting_room: false },
+        // The marker stays whole: the id before it is what gets cut.
+        agenda: `Firebreak incident ${fitText(incidentId, VendorLimits.zoomAgenda - marker.length - 30)}\n${marker}`,
+        password: passcode(),
+        settings: { join_before_host: false, waiting_room: true },
       },
     });
     return { id: String(created.id), joinUrl: created.join_url, created: true };

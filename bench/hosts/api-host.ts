@@ -7,6 +7,8 @@ import { send, serve } from './child';
 async function main(): Promise<void> {
   const config = loadConfig({
     ...apiSettingsFromEnv(),
+    // A scenario's own settings for this host (e.g. the public-read flood without the status cache).
+    ...(JSON.parse(process.env.BENCH_API_SETTINGS ?? '{}') as Record<string, string>),
     API_KEYS: process.env.BENCH_API_KEYS,
     TEMPORAL_ADDRESS: process.env.BENCH_TEMPORAL_ADDRESS,
     TEMPORAL_TASK_QUEUE: process.env.BENCH_TASK_QUEUE,

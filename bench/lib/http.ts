@@ -28,7 +28,8 @@ export class Http {
 
   private send<T>(method: string, path: string, payload: string | undefined, timeoutMs: number): Promise<Answer<T>> {
     return new Promise((resolve, reject) => {
-      const headers: Record<string, string | number> = { authorization: `Bearer ${this.key}` };
+      // An empty key sends no credentials: a public client, as a browser reading /status is.
+      const headers: Record<string, string | number> = this.key ? { authorization: `Bearer ${this.key}` } : {};
       if (payload !== undefined) {
         headers['content-type'] = 'application/json';
         headers['content-length'] = Buffer.byteLength(payload);

@@ -159,10 +159,21 @@ export class System {
     host.onMark((mark) => this.marks.add(mark.key, mark.at - this.offsetMs));
   }
 
-  private async startApi(): Promise<void> {
+  /**
+   * Starts the API host, replacing a running one; `settings` (Firebreak settings such as
+   * `STATUS_CACHE_MS`) take precedence over the environment's for this host.
+   */
+  async startApi(settings: Record<string, string> = {}): Promise<void> {
+    this.httpClient?.close();
+    await this.apiHost?.stop();
     const host = await Host.start('API host', join(__dirname, '../hosts/api-host.js'), {
       execArgv: ['--expose-gc', ...this.options.childExecArgv],
-      env: { BENCH_TEMPORAL_ADDRESS: this.temporal.address, BENCH_TASK_QUEUE: TASK_QUEUE, BENCH_API_KEYS: API_KEYS },
+      env: {
+        BENCH_TEMPORAL_ADDRESS: this.temporal.address,
+        BENCH_TASK_QUEUE: TASK_QUEUE,
+        BENCH_API_KEYS: API_KEYS,
+        BENCH_API_SETTINGS: JSON.stringify(settings),
+      },
     });
     this.apiHost = host;
     this.httpClient = new Http('127.0.0.1', host.port!, BENCH_KEY);

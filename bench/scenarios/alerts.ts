@@ -1,3 +1,5 @@
+import { genericDedupKey, incidentIdFor } from '../../activities/platform/incident-ids';
+
 /** The alerts the scenarios send: generic webhook bodies, each firing, on the default route. */
 export interface GenericAlertBody {
   source: string;
@@ -9,9 +11,11 @@ export interface GenericAlertBody {
   annotations: Record<string, string>;
 }
 
+const BENCH_SOURCE = 'bench';
+
 export function firingAlert(dedupKey: string, summary: string, service?: string): GenericAlertBody {
   return {
-    source: 'bench',
+    source: BENCH_SOURCE,
     summary,
     status: 'firing',
     dedupKey,
@@ -19,6 +23,11 @@ export function firingAlert(dedupKey: string, summary: string, service?: string)
     labels: { alertname: 'BenchAlert', instance: dedupKey },
     annotations: { description: 'synthetic alert from npm run bench' },
   };
+}
+
+/** The id of the first incident a bench alert with `dedupKey` opens (the API namespaces generic keys by source). */
+export function benchIncidentId(dedupKey: string): string {
+  return incidentIdFor(genericDedupKey(BENCH_SOURCE, dedupKey), 1);
 }
 
 export interface AlertAnswer {

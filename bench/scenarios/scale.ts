@@ -4,13 +4,12 @@
  * its resident memory before and after, memory per cached workflow, and the read paths
  * under that load (`GET /v1/incidents`, a single incident's `GET`).
  */
-import { incidentIdFor } from '../../activities/platform/incident-ids';
 import { now } from '../lib/clock';
 import type { ProcessStats } from '../lib/ipc';
 import { pool } from '../lib/pool';
 import { round, type Summary, summarize } from '../lib/stats';
 import type { System } from '../lib/system';
-import { type AlertAnswer, firingAlert } from './alerts';
+import { type AlertAnswer, benchIncidentId, firingAlert } from './alerts';
 
 export interface ScaleResult {
   incidents: number;
@@ -45,7 +44,7 @@ export async function scaleScenario(
     const answer = await system.http.post<AlertAnswer>('/v1/alerts', firingAlert(key, `Bench open incident ${index}`));
     // Recorded, or queued while both delivery slots were taken: either way the incident opens.
     if (answer.status !== 202) throw new Error(`POST /v1/alerts answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-    ids.push(incidentIdFor(key, 1));
+    ids.push(benchIncidentId(key));
   });
   // Open = paged at level 1; each now waits on its escalation timer.
   await Promise.all(ids.map((id) => system.marks.wait(`page:${id}`, 300_000)));

@@ -10,7 +10,6 @@
  * the first alert sent to the last one recorded are reported beside the acceptance rate.
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { incidentIdFor } from '../../activities/platform/incident-ids';
 import type { IncidentSnapshot } from '../../core/incident';
 import { baselineCountQuery } from '../baseline/messages';
 import { now } from '../lib/clock';
@@ -18,7 +17,7 @@ import type { Answer } from '../lib/http';
 import { pool, seededRandom, shuffle } from '../lib/pool';
 import { quantiles, ratio, round, type Summary, summarize } from '../lib/stats';
 import { type CpuSeconds, cpuMsPer, type System } from '../lib/system';
-import { type AlertAnswer, firingAlert } from './alerts';
+import { type AlertAnswer, benchIncidentId, firingAlert } from './alerts';
 
 export type StormOrder = 'shuffled' | 'bursty';
 
@@ -250,7 +249,7 @@ async function firebreakRound(system: System, options: StormOptions, repetition:
     const answer = await system.http.post<AlertAnswer>('/v1/alerts', firingAlert(keyName(key), `Storm alert ${index}`, service));
     if (answer.status >= 200 && answer.status < 300) {
       if (answer.body.status === 'queued') queued += 1;
-      else if (answer.body.incidentId !== incidentIdFor(keyName(key), 1)) throw new Error(`unexpected answer ${JSON.stringify(answer.body)}`);
+      else if (answer.body.incidentId !== benchIncidentId(keyName(key))) throw new Error(`unexpected answer ${JSON.stringify(answer.body)}`);
       return 'accepted';
     }
     return answer.status === 503 ? '503' : 'other';
@@ -259,7 +258,7 @@ async function firebreakRound(system: System, options: StormOptions, repetition:
   // Settled: every key's incident has opened and paged its first level, and holds every
   // alert acknowledged for it (a queued alert may still be on its way).
   const settleStart = now();
-  const ids = Array.from({ length: options.keys }, (_, key) => incidentIdFor(keyName(key), 1));
+  const ids = Array.from({ length: options.keys }, (_, key) => benchIncidentId(keyName(key)));
   await Promise.all(ids.filter((_, key) => (driven.acked.get(key) ?? 0) > 0).map((id) => system.marks.wait(`page:${id}`, 120_000)));
   const counts = new Map<number, number>();
   let pending = ids.map((_, key) => key);

@@ -14,7 +14,7 @@ import {
   stringField,
   stringMapField,
 } from './fields';
-import { normalizeLabelledAlert } from './labelled-alert';
+import { alertsOfDelivery, normalizeLabelledAlert } from './labelled-alert';
 
 export const ALERTMANAGER_SOURCE = 'alertmanager';
 
@@ -58,22 +58,31 @@ export interface AlertmanagerNormalizeOptions {
   dedupBy?: 'group' | 'fingerprint';
 }
 
-/** One {@link Alert} per entry of `alerts[]`, each with the group's common labels and annotations. */
+/**
+ * One {@link Alert} per entry of `alerts[]` (at most `MAX_ALERTS_PER_DELIVERY`), each
+ * with the group's common labels and annotations, within `ALERT_LIMITS`.
+ */
 export function normalizeAlertmanager(
   payload: AlertmanagerWebhook,
   { dedupBy = 'group' }: AlertmanagerNormalizeOptions = {},
 ): Alert[] {
-  return payload.alerts.map((alert) =>
+  const { alerts, notes } = alertsOfDelivery(payload.alerts);
+  return alerts.map((alert) =>
     normalizeLabelledAlert(
       ALERTMANAGER_SOURCE,
       alert,
       payload,
       dedupBy === 'fingerprint' ? alertmanagerFingerprintKey(alert) : alertmanagerGroupKey(payload),
+      notes,
     ),
   );
 }
 
-/** The dedup key of a whole notification group: `alertmanager:` + its `groupKey`. */
+/**
+ * The dedup key of a whole notification group: `alertmanager:` + its `groupKey` (a long
+ * one is shortened to a prefix and a hash when the alert is bounded: the same group always
+ * gets the same key).
+ */
 export function alertmanagerGroupKey(payload: Pick<AlertmanagerWebhook, 'groupKey'>): string {
   return `${ALERTMANAGER_SOURCE}:${payload.groupKey}`;
 }

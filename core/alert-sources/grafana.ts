@@ -16,7 +16,7 @@ import {
   stringMapField,
 } from './fields';
 import { AlertmanagerAlertSchema } from './alertmanager';
-import { normalizeLabelledAlert } from './labelled-alert';
+import { alertsOfDelivery, normalizeLabelledAlert } from './labelled-alert';
 
 export const GRAFANA_SOURCE = 'grafana';
 
@@ -53,11 +53,13 @@ export const GrafanaWebhookSchema = z.object({
 });
 export type GrafanaWebhook = z.infer<typeof GrafanaWebhookSchema>;
 
-/** One {@link Alert} per entry of `alerts[]`, each with the group's common labels and annotations. */
+/**
+ * One {@link Alert} per entry of `alerts[]` (at most `MAX_ALERTS_PER_DELIVERY`), each
+ * with the group's common labels and annotations, within `ALERT_LIMITS`.
+ */
 export function normalizeGrafana(payload: GrafanaWebhook): Alert[] {
-  return payload.alerts.map((alert) =>
-    normalizeLabelledAlert(GRAFANA_SOURCE, alert, payload, grafanaDedupKey(payload, alert)),
-  );
+  const { alerts, notes } = alertsOfDelivery(payload.alerts);
+  return alerts.map((alert) => normalizeLabelledAlert(GRAFANA_SOURCE, alert, payload, grafanaDedupKey(payload, alert), notes));
 }
 
 /** `grafana:` + the group key, or `grafana:fp:` + the alert's fingerprint when the payload has none. */

@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import type { Alert } from '../alert';
+import { boundAlert } from '../alert-bounds';
 import { dateTimeField, nonEmptyField, numberField, oneOfField, stringField } from './fields';
 
 export const SnsMessageType = {
@@ -226,6 +227,7 @@ export function normalizeCloudWatchAlarm(message: CloudWatchAlarm, envelope: Sns
   };
   if (trigger?.Namespace) labels.namespace = trigger.Namespace;
   if (trigger?.MetricName) labels.metric_name = trigger.MetricName;
+  // Prefixed, a dimension's name cannot be `__proto__` or another inherited name.
   for (const { name, value } of dimensions) labels[`dimension_${name}`] = value;
   const annotations: Record<string, string> = {
     reason: message.NewStateReason,
@@ -236,7 +238,8 @@ export function normalizeCloudWatchAlarm(message: CloudWatchAlarm, envelope: Sns
   if (description) annotations.description = description;
   if (message.AlarmArn) annotations.alarm_arn = message.AlarmArn;
   if (message.OldStateValue) annotations.old_state = message.OldStateValue;
-  return {
+  // Within the alert limits like every alert: a long description or many dimensions are cut, with a note.
+  return boundAlert({
     source: CLOUDWATCH_SOURCE,
     status: message.NewStateValue === 'ALARM' ? 'firing' : 'resolved',
     summary: description ? `${message.AlarmName}: ${description}` : message.AlarmName,
@@ -245,7 +248,7 @@ export function normalizeCloudWatchAlarm(message: CloudWatchAlarm, envelope: Sns
     labels,
     annotations,
     startsAt: toIsoTime(message.StateChangeTime) ?? envelope.Timestamp,
-  };
+  });
 }
 
 /** `arn:aws:cloudwatch:us-east-1:123456789012:alarm:name` → `us-east-1`. */

@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { StepInputBase } from './common';
+import { StepInputBase, stepText } from './common';
 
 export const CreateChannelInputSchema = StepInputBase.extend({
   incidentId: z.string().min(1),
-  /** Readable base name, e.g. "inc-checkout-latency"; adapters slugify it and add a suffix on collision. */
-  name: z.string().min(1).max(80),
-  topic: z.string().max(250).optional(),
+  /** Readable base name, e.g. "inc-checkout-latency"; adapters slugify it and fit it to the vendor's length. */
+  name: stepText(1),
+  /** Plain text, cut with an ellipsis to the vendor's topic length. */
+  topic: stepText().optional(),
 });
 export type CreateChannelInput = z.input<typeof CreateChannelInputSchema>;
 
@@ -21,7 +22,8 @@ export type InviteToChannelInput = z.input<typeof InviteToChannelInputSchema>;
 
 export const PostMessageInputSchema = StepInputBase.extend({
   channelId: z.string().min(1),
-  text: z.string().min(1).max(40_000),
+  /** Plain text: adapters escape it for the vendor's markup and cut it to the vendor's length. */
+  text: stepText(1),
   pin: z.boolean().default(false),
 });
 export type PostMessageInput = z.input<typeof PostMessageInputSchema>;
@@ -29,5 +31,5 @@ export type PostMessageInput = z.input<typeof PostMessageInputSchema>;
 export const PostedMessageSchema = z.object({ channelId: z.string(), ts: z.string(), created: z.boolean() });
 export type PostedMessage = z.infer<typeof PostedMessageSchema>;
 
-export const SetTopicInputSchema = StepInputBase.extend({ channelId: z.string().min(1), topic: z.string().max(250) });
+export const SetTopicInputSchema = StepInputBase.extend({ channelId: z.string().min(1), topic: stepText() });
 export type SetTopicInput = z.input<typeof SetTopicInputSchema>;

@@ -1,16 +1,33 @@
 import { z } from 'zod';
+import { STATUS_PAGE_BOUNDS, fitStatusText } from '../status-page-bounds';
 import { StepInputBase } from './common';
 import { ComponentStatusSchema, StatusPageIncidentStatusSchema } from './statuses';
 
 export { ComponentStatusSchema, StatusPageIncidentStatusSchema, type ComponentStatus, type StatusPageIncidentStatus } from './statuses';
 
+/** Public text: any length is taken and fitted (cut with an ellipsis), never refused for length. */
+const fitted = (maxBytes: number) =>
+  z
+    .string()
+    .min(1)
+    .transform((text) => fitStatusText(text, maxBytes))
+    .refine((text) => text.length > 0, 'must contain printable text');
+
+/** Components affected, by name, with the status to show for each (at most 20 per command). */
+export const ComponentsSchema = z
+  .record(z.string().min(1).max(STATUS_PAGE_BOUNDS.componentNameLength), ComponentStatusSchema)
+  .refine((components) => Object.keys(components).length <= STATUS_PAGE_BOUNDS.componentsPerCommand, {
+    message: `at most ${STATUS_PAGE_BOUNDS.componentsPerCommand} components per update`,
+  });
+
 export const OpenStatusIncidentInputSchema = StepInputBase.extend({
+  /** The Firebreak incident it reports on: kept by the page, never shown publicly. */
   incidentId: z.string().min(1),
-  title: z.string().min(1).max(200),
+  /** The public title: written for customers, never the internal incident title. */
+  title: fitted(STATUS_PAGE_BOUNDS.titleBytes),
   status: StatusPageIncidentStatusSchema.default('investigating'),
-  message: z.string().min(1).max(10_000),
-  /** Components affected, by name, with the status to show for each. */
-  components: z.record(z.string().min(1), ComponentStatusSchema).default({}),
+  message: fitted(STATUS_PAGE_BOUNDS.messageBytes),
+  components: ComponentsSchema.default({}),
 });
 export type OpenStatusIncidentInput = z.input<typeof OpenStatusIncidentInputSchema>;
 
@@ -20,18 +37,16 @@ export type StatusIncident = z.infer<typeof StatusIncidentSchema>;
 export const UpdateStatusIncidentInputSchema = StepInputBase.extend({
   statusIncidentId: z.string().min(1),
   status: StatusPageIncidentStatusSchema,
-  message: z.string().min(1).max(10_000),
-  components: z.record(z.string().min(1), ComponentStatusSchema).default({}),
+  message: fitted(STATUS_PAGE_BOUNDS.messageBytes),
+  components: ComponentsSchema.default({}),
 });
 export type UpdateStatusIncidentInput = z.input<typeof UpdateStatusIncidentInputSchema>;
 
 export const SetComponentStatusInputSchema = StepInputBase.extend({
-  component: z.string().min(1),
+  component: z.string().min(1).max(STATUS_PAGE_BOUNDS.componentNameLength),
   status: ComponentStatusSchema,
 });
 export type SetComponentStatusInput = z.input<typeof SetComponentStatusInputSchema>;
-
-
 
 /** One post on a status-page incident, as the public sees it. */
 export const StatusPageUpdateSchema = z.object({
@@ -41,11 +56,12 @@ export const StatusPageUpdateSchema = z.object({
 });
 export type StatusPageUpdate = z.infer<typeof StatusPageUpdateSchema>;
 
-/** An incident on Firebreak's own status page (the local adapter). */
+/**
+ * An incident on Firebreak's own status page (the local adapter), as the public sees it: its
+ * own public title and messages, and nothing internal (no Firebreak incident id).
+ */
 export const StatusPageIncidentSchema = z.object({
   id: z.string(),
-  /** The Firebreak incident it reports on. */
-  incidentId: z.string(),
   title: z.string(),
   status: StatusPageIncidentStatusSchema,
   createdAt: z.string(),
@@ -53,10 +69,20 @@ export const StatusPageIncidentSchema = z.object({
   resolvedAt: z.string().optional(),
   /** Components this incident affects, with the status it last gave each. */
   components: z.record(z.string(), ComponentStatusSchema),
-  /** Newest first. */
+  /** The newest updates, newest first. */
   updates: z.array(StatusPageUpdateSchema),
+  /** Older updates posted but no longer kept (the page keeps a bounded number per incident). */
+  earlierUpdates: z.number().int().min(0),
 });
 export type StatusPageIncident = z.infer<typeof StatusPageIncidentSchema>;
+
+/** A status incident as the page's workflow keeps it: the public fields plus what only it needs. */
+export type StatusPageIncidentRecord = Omit<StatusPageIncident, 'earlierUpdates'> & {
+  /** The Firebreak incident it reports on (internal: never part of the public snapshot). */
+  incidentId: string;
+  /** Absent on records kept before updates were bounded. */
+  earlierUpdates?: number;
+};
 
 export const StatusPageComponentSchema = z.object({ name: z.string(), status: ComponentStatusSchema, updatedAt: z.string() });
 export type StatusPageComponent = z.infer<typeof StatusPageComponentSchema>;
@@ -74,6 +100,28 @@ export const StatusPageSnapshotSchema = z.object({
   resolvedIncidents: z.array(StatusPageIncidentSchema),
 });
 export type StatusPageSnapshot = z.infer<typeof StatusPageSnapshotSchema>;
+
+/** Exactly the public fields of a snapshot: what the API serialises, whatever else a reader hands it. */
+export function publicStatusPageSnapshot(snapshot: StatusPageSnapshot): StatusPageSnapshot {
+  const incident = (item: StatusPageIncident): StatusPageIncident => ({
+    id: item.id,
+    title: item.title,
+    status: item.status,
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+    ...(item.resolvedAt ? { resolvedAt: item.resolvedAt } : {}),
+    components: { ...item.components },
+    updates: item.updates.map(({ at, status, message }) => ({ at, status, message })),
+    earlierUpdates: item.earlierUpdates ?? 0,
+  });
+  return {
+    overall: snapshot.overall,
+    updatedAt: snapshot.updatedAt,
+    components: snapshot.components.map(({ name, status, updatedAt }) => ({ name, status, updatedAt })),
+    activeIncidents: snapshot.activeIncidents.map(incident),
+    resolvedIncidents: snapshot.resolvedIncidents.map(incident),
+  };
+}
 
 // Ordered in a module without zod, which the status page workflow imports directly.
 export { COMPONENT_STATUS_ORDER, worstComponentStatus } from './component-status';

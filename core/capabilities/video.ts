@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { StepInputBase } from './common';
+import { StepInputBase, stepText } from './common';
 
 export const CreateMeetingInputSchema = StepInputBase.extend({
   incidentId: z.string().min(1),
-  topic: z.string().min(1).max(200),
+  /** Plain text, cut with an ellipsis to the vendor's topic length. */
+  topic: stepText(1),
 });
 export type CreateMeetingInput = z.input<typeof CreateMeetingInputSchema>;
 

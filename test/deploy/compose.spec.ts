@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { type Config, ConfigSchema, loadConfig } from '../../core/config';
+import { IntegrationsEnvSchema } from '../../core/integrations-config';
 import { SEARCH_ATTRIBUTES } from '../../core/search-attributes';
 
 const ROOT = join(__dirname, '..', '..');
@@ -33,6 +34,7 @@ const INTEGRATION_SETTINGS = [
   'CHAT_PROVIDER',
   'SLACK_BOT_TOKEN',
   'SLACK_API_URL',
+  'SLACK_PUBLIC_CHANNELS',
   'VIDEO_PROVIDER',
   'ZOOM_ACCOUNT_ID',
   'ZOOM_CLIENT_ID',
@@ -41,6 +43,7 @@ const INTEGRATION_SETTINGS = [
   'ZOOM_OAUTH_URL',
   'ZOOM_USER_ID',
   'VIDEO_ROOM_URL_TEMPLATE',
+  'VIDEO_ROOM_SECRET',
   'STATUSPAGE_PROVIDER',
   'STATUSPAGE_API_KEY',
   'STATUSPAGE_PAGE_ID',
@@ -399,6 +402,11 @@ function mutate(target: keyof DeployFiles, from: string | RegExp, to: string): D
 describe('deployment files', () => {
   it('agree with the code', () => {
     expect(deployProblems(actual())).toEqual([]);
+  });
+
+  it('list every integration setting the worker reads', () => {
+    const known = new Set<string>([...INTEGRATION_SETTINGS, ...Object.keys(ConfigSchema.shape)]);
+    expect(Object.keys(IntegrationsEnvSchema.shape).filter((name) => !known.has(name))).toEqual([]);
   });
 
   it('register every search attribute with the type core/search-attributes.ts gives it', () => {

@@ -2,14 +2,14 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-/** Compiles TypeScript on require in the child, as @swc/jest does for the tests. */
+/** Compiles TypeScript on require in the child, as @swc/jest does for the tests (Nest's decorators included). */
 const REGISTER_TYPESCRIPT = `
 const { readFileSync } = require('node:fs');
 const { transformSync } = require('@swc/core');
 require.extensions['.ts'] = (module, filename) => {
   const { code } = transformSync(readFileSync(filename, 'utf8'), {
     filename,
-    jsc: { parser: { syntax: 'typescript', decorators: true }, target: 'es2022' },
+    jsc: { parser: { syntax: 'typescript', decorators: true }, transform: { legacyDecorator: true, decoratorMetadata: true }, target: 'es2022' },
     module: { type: 'commonjs' },
   });
   module._compile(code, filename);

@@ -69,9 +69,12 @@ export async function startJiraStub(projectKey = 'OPS') {
       const errors: Record<string, string> = {};
       if (fields.project?.key !== projectKey) errors.project = 'valid project is required';
       if (typeof fields.summary !== 'string' || !fields.summary) errors.summary = 'You must specify a summary of the issue.';
+      else if (fields.summary.length > 255) errors.summary = 'Summary must be less than 255 characters.';
+      else if (/[\r\n]/.test(fields.summary)) errors.summary = 'Field cannot contain newline characters.';
+      if (typeof fields.description === 'string' && fields.description.length > 32_767) errors.description = 'The entered text is too long.';
       if (typeof fields.issuetype?.name !== 'string') errors.issuetype = 'valid issue type is required';
       if (fields.description !== undefined && typeof fields.description !== 'string') errors.description = 'Operation value must be a string';
-      if (!Array.isArray(fields.labels) || fields.labels.some((l: unknown) => typeof l !== 'string' || /\s/.test(l as string))) {
+      if (!Array.isArray(fields.labels) || fields.labels.some((l: unknown) => typeof l !== 'string' || /\s/.test(l as string) || (l as string).length > 255)) {
         errors.labels = 'labels must be strings without spaces';
       }
       if (fields.priority !== undefined && !PRIORITIES.includes(fields.priority?.name)) errors.priority = 'Specify a valid priority';

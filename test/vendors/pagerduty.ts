@@ -2,6 +2,7 @@
  * PagerDuty's Events API v2 (developer.pagerduty.com): `POST /v2/enqueue` with the routing
  * key in the body, answered 202 with the dedup key. Like PagerDuty, it keeps one alert per
  * dedup key: a trigger for an open key adds to it, and only a new key counts as an effect.
+ * It enforces PagerDuty's field limits: `dedup_key` at most 255 characters, `summary` 1,024.
  */
 import { StubRejection, StubServer } from './stub-server';
 
@@ -22,9 +23,11 @@ export async function startPagerDutyStub() {
     const invalid = (error: string) => new StubRejection({ status: 400, body: { status: 'invalid event', message: 'Event object is invalid', errors: [error] } });
     if (!['trigger', 'acknowledge', 'resolve'].includes(body?.event_action)) throw invalid("'event_action' is invalid");
     const key: string | undefined = body.dedup_key;
+    if (key !== undefined && String(key).length > 255) throw invalid("'dedup_key' must be at most 255 characters");
     if (body.event_action === 'trigger') {
       const { summary, source, severity } = body.payload ?? {};
       if (!summary || !source || !['critical', 'error', 'warning', 'info'].includes(severity)) throw invalid("'payload' is missing or invalid");
+      if (String(summary).length > 1024) throw invalid("'payload.summary' must be at most 1024 characters");
       const open = key ? alerts.get(key) : undefined;
       if (open && open.status !== 'resolved') open.events += 1;
       else {

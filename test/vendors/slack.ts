@@ -14,6 +14,7 @@ interface SlackChannelRecord {
   id: string;
   name: string;
   is_archived: boolean;
+  is_private: boolean;
   topic: { value: string };
   members: string[];
   messages: Array<{ ts: string; text: string; metadata?: unknown; pinned?: boolean }>;
@@ -50,7 +51,15 @@ export async function startSlackStub({ pageSize = 2 } = {}) {
   method('conversations.create', ({ body }) => {
     if (!/^[a-z0-9_-]{1,80}$/.test(body?.name ?? '')) throw refuse('invalid_name_specials');
     if (channels.some((c) => c.name === body.name)) throw refuse('name_taken');
-    const created = { id: `C${String(channels.length + 1).padStart(8, '0')}`, name: body.name, is_archived: false, topic: { value: '' }, members: ['UBOT'], messages: [] };
+    const created = {
+      id: `C${String(channels.length + 1).padStart(8, '0')}`,
+      name: body.name,
+      is_archived: false,
+      is_private: body.is_private === 'true',
+      topic: { value: '' },
+      members: ['UBOT'],
+      messages: [],
+    };
     channels.push(created);
     stub.effect('channel.create');
     return ok({ channel: { id: created.id, name: created.name, is_archived: false, topic: created.topic } });
@@ -90,6 +99,7 @@ export async function startSlackStub({ pageSize = 2 } = {}) {
   method('chat.postMessage', (request) => {
     const target = channel(request);
     if (!request.body.text) throw refuse('no_text');
+    if (String(request.body.text).length > 40_000) throw refuse('msg_too_long');
     const metadata = request.body.metadata;
     if (metadata !== undefined && (typeof metadata.event_type !== 'string' || typeof metadata.event_payload !== 'object')) {
       throw refuse('invalid_metadata_format');

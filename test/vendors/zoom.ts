@@ -25,6 +25,7 @@ export interface ZoomMeetingRecord {
   start_time: string;
   duration: number;
   join_url: string;
+  password?: string;
   settings: Record<string, unknown>;
 }
 
@@ -52,13 +53,17 @@ export async function startZoomStub({ pageSize = 2 } = {}) {
       const size = Math.min(pageSize, Number(query.get('page_size') ?? 30));
       const page = meetings.slice(start, start + size);
       const next = start + size < meetings.length ? String(start + size) : '';
-      return { body: { page_size: size, total_records: meetings.length, next_page_token: next, meetings: page.map(({ settings: _, ...rest }) => rest) } };
+      return { body: { page_size: size, total_records: meetings.length, next_page_token: next, meetings: page.map(({ settings: _, password: __, ...rest }) => rest) } };
     })
     .route('createMeeting', 'POST', '/v2/users/:userId/meetings', ({ body }) => {
       if (typeof body?.topic !== 'string' || ![1, 2, 3, 8].includes(body?.type)) throw new StubRejection({ status: 400, body: { code: 300, message: 'Invalid meeting type or topic.' } });
+      if (body.topic.length > 200) throw new StubRejection({ status: 400, body: { code: 300, message: 'Topic is too long (max 200 characters).' } });
+      if (body.password !== undefined && !/^[A-Za-z0-9@_*-]{1,10}$/.test(body.password)) {
+        throw new StubRejection({ status: 400, body: { code: 300, message: 'Invalid passcode.' } });
+      }
       if (body.agenda !== undefined && String(body.agenda).length > 2000) throw new StubRejection({ status: 400, body: { code: 300, message: 'Agenda too long.' } });
       const id = 85_000_000_000 + meetings.length + 1;
-      const meeting = { id, topic: body.topic, type: body.type, agenda: body.agenda ?? '', start_time: body.start_time, duration: body.duration, join_url: `https://zoom.example/j/${id}`, settings: body.settings ?? {} };
+      const meeting = { id, topic: body.topic, type: body.type, agenda: body.agenda ?? '', start_time: body.start_time, duration: body.duration, join_url: `https://zoom.example/j/${id}${body.password ? `?pwd=${body.password}` : ''}`, password: body.password, settings: body.settings ?? {} };
       meetings.push(meeting);
       stub.effect('meeting.create');
       return { status: 201, body: meeting };

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { ZodValidationPipe } from 'nestjs-zod';
 import type { ApiKey, Config } from '../../../core/config';
 import type { OperatorConfig } from '../../../core/operator-config';
@@ -8,10 +9,12 @@ import type { SnsTransport } from './alerts/vendor-alerts.controller';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuthGuard } from './auth/auth.guard';
 import { HealthController } from './health/health.controller';
+import { ReadinessService } from './health/readiness.service';
 import { HeartbeatsModule } from './heartbeats/heartbeats.module';
 import { ErrorsFilter } from './http/errors.filter';
 import { IncidentsModule } from './incidents/incidents.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { RateLimitGuard, rateLimitOptions } from './rate-limit/rate-limit.guard';
 import { RunbooksModule } from './runbooks/runbooks.module';
 import { StatusModule } from './status/status.module';
 import { TemporalModule } from './temporal/temporal.module';
@@ -30,7 +33,16 @@ export class AppModule {
     return {
       module: AppModule,
       global: true,
-      imports: [TemporalModule, MetricsModule, AlertsModule, IncidentsModule, HeartbeatsModule, RunbooksModule, StatusModule],
+      imports: [
+        ThrottlerModule.forRoot(rateLimitOptions(config)),
+        TemporalModule,
+        MetricsModule,
+        AlertsModule,
+        IncidentsModule,
+        HeartbeatsModule,
+        RunbooksModule,
+        StatusModule,
+      ],
       controllers: [HealthController],
       providers: [
         { provide: CONFIG, useValue: config },
@@ -38,6 +50,9 @@ export class AppModule {
         { provide: OPERATOR_CONFIG, useValue: operator },
         { provide: SNS_TRANSPORT, useValue: sns },
         { provide: RUNBOOK_CATALOG, useValue: runbooks },
+        ReadinessService,
+        // Rate limits first, so requests with unknown keys are limited too.
+        { provide: APP_GUARD, useClass: RateLimitGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useClass: ZodValidationPipe },
         { provide: APP_FILTER, useClass: ErrorsFilter },

@@ -2,12 +2,14 @@ import { type INestApplication, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { Request } from 'express';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import type { Config } from '../../../core/config';
 import { loadOperatorConfig, type OperatorConfig, type OperatorFiles } from '../../../core/operator-config';
 import type { RunbookDefinition } from '../../../core/runbook';
 import { operatorFiles } from '../../../runbooks';
 import { runbookCatalog } from '../../../runbooks/catalog';
+import { GENERIC_ALERT_MAX_BYTES } from '../../../core/alert-bounds';
 import { AppModule } from './app.module';
 import type { SnsTransport } from './alerts/vendor-alerts.controller';
 import { SnsSignatureVerifier } from './alerts/signatures/sns-signature';
@@ -19,6 +21,23 @@ const LOG_LEVELS: Record<Config['logLevel'], LogLevel[]> = {
   warn: ['warn', 'error', 'fatal'],
   error: ['error', 'fatal'],
 };
+
+/** The largest request body each kind of route reads, in bytes (docs/limits.md says why). */
+export const BODY_LIMITS = {
+  /** `POST /v1/alerts`: one generic alert. */
+  genericAlert: 2 * GENERIC_ALERT_MAX_BYTES,
+  /** `POST /v1/alerts/<vendor>`: a whole Alertmanager, Grafana or SNS delivery. */
+  vendorAlerts: 5 * 1024 * 1024,
+  /** SNS posts JSON as text/plain; SNS messages are at most 256 KB. */
+  snsText: 1024 * 1024,
+  /** Every other route: commands, declarations, runbook inputs. */
+  other: 1024 * 1024,
+} as const;
+
+const isJson = (request: Request) => (request.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase() === 'application/json';
+const routeOf = (request: Request) => (request.path ?? request.url).replace(/\/+$/, '');
+const isGenericAlertRoute = (request: Request) => routeOf(request) === '/v1/alerts';
+const isVendorAlertRoute = (request: Request) => routeOf(request).startsWith('/v1/alerts/');
 
 export interface ApiAppOptions {
   /** Routes, escalation policies and heartbeat monitors, already loaded. */
@@ -45,10 +64,18 @@ export async function createApiApp(config: Config, options: ApiAppOptions = {}):
     rawBody: true,
     bodyParser: false,
   });
-  // Alertmanager groups can be large; the default 100 kB would refuse them.
-  app.useBodyParser('json', { limit: '5mb' });
+  // Body limits per route (a larger body answers 413 naming the limit). Each parser takes
+  // only its routes' JSON; the first that takes a request parses it, the others pass.
+  // A generic alert is at most GENERIC_ALERT_MAX_BYTES as JSON: twice that leaves room for
+  // whitespace, and anything bigger is not an alert.
+  app.useBodyParser('json', { limit: BODY_LIMITS.genericAlert, type: (request: Request) => isJson(request) && isGenericAlertRoute(request) });
+  // Vendor deliveries carry whatever their users wrote (a 3 MB description, a group of
+  // thousands): they are read and cut to the alert limits rather than refused, so a page is
+  // never lost to its size. Alertmanager retries a 5xx forever and drops a 4xx.
+  app.useBodyParser('json', { limit: BODY_LIMITS.vendorAlerts, type: (request: Request) => isJson(request) && isVendorAlertRoute(request) });
+  app.useBodyParser('json', { limit: BODY_LIMITS.other });
   // SNS posts JSON with a text/plain content type.
-  app.useBodyParser('text', { type: 'text/plain', limit: '1mb' });
+  app.useBodyParser('text', { type: 'text/plain', limit: BODY_LIMITS.snsText });
   app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,

@@ -5,13 +5,15 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { incidentIdFor } from '../../../activities/platform/incident-ids';
+import { genericDedupKey, incidentIdFor } from '../../../activities/platform/incident-ids';
 import type { AlertQueueInput, AlertQueueResult } from '../../../core/incident';
 import { TestFirebreak } from '../../../test/firebreak';
 import type { HttpClient } from '../../../test/http';
 import { sharedTemporalAddress } from '../../../test/temporal';
 import { waitFor } from '../../../test/wait';
 
+/** A generic alert's incident: its key namespaced by its source. */
+const incidentOf = (key: string) => incidentIdFor(genericDedupKey('e2e', key), 1);
 const alert = (dedupKey: string, summary: string) => ({ source: 'e2e', summary, status: 'firing', severity: 'warning', dedupKey, labels: {} });
 
 describe('alerts queued during a storm', () => {
@@ -41,7 +43,7 @@ describe('alerts queued during a storm', () => {
     const run = firebreak.taskQueue;
     const holder = api.post('/v1/alerts', alert(`${run}-slot`, 'holds the slot'));
     // Its incident exists (started, its update waiting for a worker) once it holds the slot.
-    await waitFor('the first alert to take the slot', async () => Boolean(await temporal.workflow.getHandle(incidentIdFor(`${run}-slot`, 1)).describe()));
+    await waitFor('the first alert to take the slot', async () => Boolean(await temporal.workflow.getHandle(incidentOf(`${run}-slot`)).describe()));
     const keys = [1, 2, 3, 4, 5].map((n) => `${run}-q${n}`);
     const answers = await Promise.all(keys.flatMap((key) => [1, 2].map((n) => api.post('/v1/alerts', alert(key, `${key} alert ${n}`)))));
     return { holder, keys, answers, slotKey: `${run}-slot` };
@@ -57,10 +59,10 @@ describe('alerts queued during a storm', () => {
       }
 
       await firebreak.startWorker();
-      expect((await holder).body).toMatchObject({ status: 'recorded', incidentId: incidentIdFor(slotKey, 1) });
+      expect((await holder).body).toMatchObject({ status: 'recorded', incidentId: incidentOf(slotKey) });
       const viewer = firebreak.as('viewer');
       for (const key of keys) {
-        await waitFor(`both alerts of ${key} recorded`, async () => (await alertCount(viewer, incidentIdFor(key, 1))) === 2);
+        await waitFor(`both alerts of ${key} recorded`, async () => (await alertCount(viewer, incidentOf(key))) === 2);
       }
 
       // Each queue heard that the API delivered its alerts, so none delivered them again.
@@ -83,7 +85,7 @@ describe('alerts queued during a storm', () => {
         args: [{ alerts: input.alerts, recoverAfterMs: 1 } satisfies AlertQueueInput],
       });
       expect(again).toEqual({ outcome: 'recovered', recorded: input.alerts.length, ignored: 0 } satisfies AlertQueueResult);
-      for (const key of keys) expect(await alertCount(viewer, incidentIdFor(key, 1))).toBe(2);
+      for (const key of keys) expect(await alertCount(viewer, incidentOf(key))).toBe(2);
     } finally {
       await firebreak.stop();
     }
@@ -104,7 +106,7 @@ describe('alerts queued during a storm', () => {
     try {
       const viewer = second.as('viewer');
       for (const key of keys) {
-        await waitFor(`both alerts of ${key} recovered`, async () => (await alertCount(viewer, incidentIdFor(key, 1))) === 2, {
+        await waitFor(`both alerts of ${key} recovered`, async () => (await alertCount(viewer, incidentOf(key))) === 2, {
           timeoutMs: 30_000,
         });
       }
@@ -132,7 +134,7 @@ describe('alerts queued during a storm', () => {
       expect((await holder).body.status).toBe('recorded');
       const viewer = firebreak.as('viewer');
       for (const key of keys) {
-        await waitFor(`both alerts of ${key} delivered by their queue`, async () => (await alertCount(viewer, incidentIdFor(key, 1))) === 2);
+        await waitFor(`both alerts of ${key} delivered by their queue`, async () => (await alertCount(viewer, incidentOf(key))) === 2);
       }
       const queues = await waitFor('the alert queues to be listed', async () => {
         const ids = await queuesOf(firebreak.taskQueue);

@@ -1,4 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { genericDedupKey, incidentIdFor } from '../../../activities/platform/incident-ids';
+import { STATUS_PAGE_WORKFLOW_TYPE } from '../../../core/status-page-messages';
 import { TestFirebreak } from '../../../test/firebreak';
 import { listingUpserts, sharedTemporalAddress } from '../../../test/temporal';
 import { waitFor } from '../../../test/wait';
@@ -25,10 +29,11 @@ describe('POST /v1/alerts', () => {
   });
   afterEach(() => firebreak.stop());
 
-  /** Workflows started on this test's task queue, as visibility reports them. */
+  /** Workflows alerts started on this test's task queue, as visibility reports them (the API starts its status page at boot). */
   const workflowsOnQueue = async () => {
     const ids: string[] = [];
-    for await (const execution of temporal.workflow.list({ query: `TaskQueue = '${firebreak.taskQueue}'` })) {
+    const query = `TaskQueue = '${firebreak.taskQueue}' AND WorkflowType != '${STATUS_PAGE_WORKFLOW_TYPE}'`;
+    for await (const execution of temporal.workflow.list({ query })) {
       ids.push(execution.workflowId);
     }
     return ids.sort();
@@ -218,6 +223,76 @@ describe('POST /v1/alerts', () => {
     expect(answers.map((answer) => answer.body.receiptId)).toEqual([answers[0].body.receiptId, answers[0].body.receiptId]);
     await api.post('/v1/alerts', body, { 'idempotency-key': 'delivery-2' });
     expect((await firebreak.as('viewer').get(`/v1/incidents/${answers[0].body.incidentId}`)).body.alertCount).toBe(2);
+  });
+
+  it('keeps a generic alert off another source\'s incident, whatever dedup key it brings', async () => {
+    const api = firebreak.as('responder');
+    const fixture = JSON.parse(readFileSync(join(__dirname, '../../../test/fixtures/alertmanager/alertmanager-0.25-webhook-1.json'), 'utf8')).body;
+    const groupKey = `{}:{alertname="X-${firebreak.taskQueue}"}`;
+    const group = await api.post('/v1/alerts/alertmanager', { ...fixture, groupKey });
+    expect(group.status).toBe(202);
+    const grouped = (await firebreak.as('viewer').get(`/v1/incidents/${group.body.incidentId}`)).body;
+    // The generic sender names the very key the Alertmanager incident holds, and the group key itself.
+    for (const dedupKey of [grouped.dedupKey, `alertmanager:${groupKey}`]) {
+      const generic = await api.post('/v1/alerts', alert({ dedupKey }));
+      expect(generic.status).toBe(202);
+      expect(generic.body.incidentId).not.toBe(group.body.incidentId);
+    }
+    expect((await firebreak.as('viewer').get(`/v1/incidents/${group.body.incidentId}`)).body.alertCount).toBe(grouped.alertCount);
+    // Two generic sources with one key land apart; one source's alerts still meet.
+    const [a, b, again] = [
+      await api.post('/v1/alerts', alert({ source: 'cron-a', dedupKey: 'nightly' })),
+      await api.post('/v1/alerts', alert({ source: 'cron-b', dedupKey: 'nightly' })),
+      await api.post('/v1/alerts', alert({ source: 'cron-a', dedupKey: 'nightly' })),
+    ];
+    expect(a.body.incidentId).not.toBe(b.body.incidentId);
+    expect(again.body.incidentId).toBe(a.body.incidentId);
+  });
+
+  it('records a new firing alert on a key with more than 50 resolved incidents', async () => {
+    // 60 earlier generations, closed, made cheaply: started where no worker polls, then terminated.
+    const key = `long-lived-${firebreak.taskQueue}`;
+    const dedupKey = genericDedupKey('e2e', key);
+    for (let generation = 1; generation <= 60; generation++) {
+      const handle = await temporal.workflow.start('incidentWorkflow', {
+        workflowId: incidentIdFor(dedupKey, generation),
+        taskQueue: `${firebreak.taskQueue}-nowhere`,
+        args: [{}],
+      });
+      await handle.terminate('an earlier incident of the key, long closed');
+    }
+    const answer = await firebreak.as('responder').post('/v1/alerts', alert({ dedupKey: key, summary: 'back once more' }));
+    expect(answer.status).toBe(202);
+    expect(answer.body).toMatchObject({ status: 'recorded', incidentId: incidentIdFor(dedupKey, 61) });
+    const resolved = await firebreak.as('responder').post('/v1/alerts', alert({ dedupKey: key, status: 'resolved' }));
+    expect(resolved.body.incidentId).toBe(incidentIdFor(dedupKey, 61));
+  });
+
+  it('answers 400 naming pageToken for a token it did not hand out', async () => {
+    const viewer = firebreak.as('viewer');
+    const service = `tokens-${firebreak.taskQueue}`;
+    for (const n of [1, 2]) await firebreak.as('responder').post('/v1/alerts', alert({ dedupKey: `${service}-${n}`, service }));
+    const page = await waitFor('a first page with a next page', async () => {
+      const answer = await viewer.get(`/v1/incidents?service=${service}&pageSize=1`);
+      return answer.body.nextPageToken ? answer : undefined;
+    });
+    const garbage = [
+      'AAAA',
+      Buffer.from('{"CloseTime":"2020-01-01T00:00:00Z","RunID":"x"}').toString('base64url'),
+      Buffer.alloc(3000, 7).toString('base64url'),
+      `${page.body.nextPageToken}A`,
+    ];
+    for (const pageToken of garbage) {
+      const answer = await viewer.get(`/v1/incidents?service=${service}&pageSize=1&pageToken=${pageToken}`);
+      expect(answer.status).toBe(400);
+      expect(answer.body.issues).toEqual([expect.objectContaining({ path: 'pageToken' })]);
+    }
+    // A real token for other filters is refused too; for its own listing it pages on.
+    const otherListing = await viewer.get(`/v1/incidents?pageSize=1&pageToken=${page.body.nextPageToken}`);
+    expect(otherListing.status).toBe(400);
+    const next = await viewer.get(`/v1/incidents?service=${service}&pageSize=1&pageToken=${page.body.nextPageToken}`);
+    expect(next.status).toBe(200);
+    expect(next.body.incidents).toHaveLength(1);
   });
 
   it('answers 404 for an unknown incident', async () => {

@@ -1,5 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { incidentIdFor } from '../../../activities/platform/incident-ids';
+import { genericDedupKey, incidentIdFor } from '../../../activities/platform/incident-ids';
 import { TestFirebreak } from '../../../test/firebreak';
 import { startPrivateTemporal } from '../../../test/temporal';
 import { waitFor } from '../../../test/wait';
@@ -48,7 +48,7 @@ describe('when Temporal or Firebreak goes away', () => {
     // Each alert is recorded or, when both delivery slots are taken, queued; a stopping API
     // delivers what it queued before it goes.
     expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202]);
-    const ids = ['a', 'b', 'c'].map((name) => incidentIdFor(`restart-${name}`, 1));
+    const ids = ['a', 'b', 'c'].map((name) => incidentIdFor(genericDedupKey('e2e', `restart-${name}`), 1));
     await first.stop();
 
     const second = await TestFirebreak.start({ taskQueue: first.taskQueue });

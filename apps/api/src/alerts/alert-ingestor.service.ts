@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
 import type { ReceivedAlert } from '../../../../core/alert';
 import type { Config } from '../../../../core/config';
-import type { IncidentTemplate, QueuedAlert } from '../../../../core/incident';
-import { alertQueueDeliveredSignal } from '../../../../core/messages';
+import type { AlertQueueInput, IncidentTemplate, QueuedAlert } from '../../../../core/incident';
 import { deliverAlerts, type DeliveryOutcome } from '../../../../activities/platform/alert-delivery';
 import type { alertQueueWorkflow } from '../../../../workflows/alert-queue';
 import { TemporalService } from '../temporal/temporal.service';
+import { AlertLease } from './alert-lease';
 import { MAX_BATCH, takeBatch } from './batches';
 import { CONFIG } from '../tokens';
+import { jsonBytes } from '../../../../core/text';
 
 export type IngestOutcome =
   /** Recorded on its incident. */
@@ -21,9 +22,19 @@ export type IngestOutcome =
 /** Keys whose latest generation is remembered; a miss costs a few extra calls, never correctness. */
 const GENERATION_HINTS = 10_000;
 
+/**
+ * How long a queue this process holds waits, at the most, before delivering its alerts
+ * itself even though its lease still beats: a last resort should the lease miss it (it
+ * lapsed while this process could not reach Temporal, and the process then died). Long, so
+ * that a live process delivering a slow storm is not raced.
+ */
+const LEASED_QUEUE_LAST_RESORT_MS = 15 * 60_000;
+
 /** Alerts written to one alert queue, and how many of them still wait for delivery. */
 interface QueueWrite {
   workflowId: string;
+  /** Its number under this process's lease. */
+  seq: number;
   undelivered: number;
 }
 
@@ -53,8 +64,9 @@ interface Entry {
  *   moment, to one alert queue workflow (one Temporal call for many keys), and answered
  *   `queued`. The API still delivers it, in key order and coalesced with the key's other
  *   waiting alerts; once a queue's alerts are all delivered, the queue is told and ends.
- *   If this process dies first, the queue delivers them itself after
- *   `ALERT_QUEUE_RECOVERY_MS`.
+ *   The process holds its queues under a lease it renews while it holds any (see
+ *   {@link AlertLease}): if it dies first, its queues deliver the alerts themselves once
+ *   the lease has heard nothing for `ALERT_QUEUE_RECOVERY_MS`.
  * - A process holding `ALERT_MAX_PENDING` alerts for delivery holds no more: it hands new
  *   ones off in queues that deliver them at once, through the worker. Memory stays bounded
  *   in a storm that outlasts what Temporal can take; order within a key is then no longer
@@ -78,16 +90,19 @@ export class AlertIngestor implements BeforeApplicationShutdown {
   private writing = false;
   /** Called once nothing is in flight or waiting (see {@link beforeApplicationShutdown}). */
   private onIdle: Array<() => void> = [];
+  private readonly lease: AlertLease;
 
   constructor(
     private readonly temporal: TemporalService,
     @Inject(CONFIG) private readonly config: Config,
-  ) {}
+  ) {
+    this.lease = new AlertLease(temporal, config.alertQueueRecoveryMs, this.logger);
+  }
 
   ingest(alert: ReceivedAlert, template: IncidentTemplate): Promise<IngestOutcome> {
     return new Promise((resolve, reject) => {
       const queued: QueuedAlert = { alert, template };
-      const bytes = JSON.stringify(queued).length;
+      const bytes = jsonBytes(queued);
       const entry: Entry = { queued, bytes, resolve, reject, answered: false, delivered: false, withdrawn: false };
       const key = alert.alert.dedupKey;
       if (this.pending >= this.config.alertMaxPending) {
@@ -138,10 +153,13 @@ export class AlertIngestor implements BeforeApplicationShutdown {
   /**
    * A stopping API (a deploy, a restart) first delivers what it holds, so its queued alerts
    * reach their incidents now rather than after their queues' recovery delay. Bounded by
-   * `ALERT_ACK_TIMEOUT_MS`; whatever is left, the queues deliver.
+   * `ALERT_ACK_TIMEOUT_MS`; whatever is left, it hands to the queues, which deliver it.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    if (this.isIdle()) return;
+    if (this.isIdle()) {
+      this.lease.stopBeating();
+      return;
+    }
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       new Promise<void>((resolve) => this.onIdle.push(resolve)),
@@ -150,7 +168,11 @@ export class AlertIngestor implements BeforeApplicationShutdown {
       }),
     ]);
     clearTimeout(timer);
-    if (!this.isIdle()) this.logger.warn(`stopping with alerts of ${this.queues.size} dedup key(s) undelivered; their alert queues will deliver them`);
+    if (!this.isIdle()) {
+      this.logger.warn(`stopping with alerts of ${this.queues.size} dedup key(s) undelivered; their alert queues will deliver them`);
+      await this.lease.handOff();
+    }
+    this.lease.stopBeating();
   }
 
   private isIdle(): boolean {
@@ -180,7 +202,7 @@ export class AlertIngestor implements BeforeApplicationShutdown {
     } catch (error) {
       for (const entry of batch) {
         if (!entry.answered) this.fail(entry, error);
-        // Already answered `queued`: its alert queue delivers it once the recovery delay has passed.
+        // Already answered `queued`: its alert queue delivers it if this process cannot.
       }
       const queued = batch.filter((entry) => entry.write).length;
       if (queued > 0) this.logger.warn(`${queued} queued alert(s) will be delivered by their alert queue's recovery: ${String(error)}`);
@@ -203,8 +225,8 @@ export class AlertIngestor implements BeforeApplicationShutdown {
 
   /**
    * Writes the alerts waiting to be queued, many keys in one call, until none wait: those
-   * this process delivers (the queue waits `ALERT_QUEUE_RECOVERY_MS` to hear so), and those
-   * it hands off (the queue delivers them at once).
+   * this process delivers (the queue, covered by its lease, waits to hear so), and those it
+   * hands off (the queue delivers them at once).
    */
   private async writeQueues(): Promise<void> {
     this.writing = true;
@@ -213,19 +235,25 @@ export class AlertIngestor implements BeforeApplicationShutdown {
       // An alert recorded meanwhile needs no queue: it has its answer.
       const batch = takeBatch(handOff ? this.toHandOff : this.toQueue).filter((entry) => !entry.answered);
       if (batch.length === 0) continue;
-      const write: QueueWrite = { workflowId: `alert-queue-${randomUUID()}`, undelivered: 0 };
+      let write: QueueWrite | undefined;
       try {
+        write = handOff ? { workflowId: `alert-queue-${randomUUID()}`, seq: 0, undelivered: 0 } : { ...(await this.lease.nextQueue()), undelivered: 0 };
+        const { workflowId } = write;
+        const args: AlertQueueInput = handOff
+          ? { alerts: batch.map((entry) => entry.queued), recoverAfterMs: 0 }
+          : {
+              alerts: batch.map((entry) => entry.queued),
+              recoverAfterMs: Math.max(LEASED_QUEUE_LAST_RESORT_MS, 10 * this.config.alertQueueRecoveryMs),
+              lease: this.lease.id,
+            };
         await this.temporal.call(
           'queueing alerts',
-          (client) =>
-            client.workflow.start<typeof alertQueueWorkflow>('alertQueueWorkflow', {
-              workflowId: write.workflowId,
-              taskQueue: this.temporal.taskQueue,
-              args: [{ alerts: batch.map((entry) => entry.queued), recoverAfterMs: handOff ? 0 : this.config.alertQueueRecoveryMs }],
-            }),
+          (client) => client.workflow.start<typeof alertQueueWorkflow>('alertQueueWorkflow', { workflowId, taskQueue: this.temporal.taskQueue, args: [args] }),
           this.config.alertAckTimeoutMs,
         );
       } catch (error) {
+        // A start that timed out may still have happened: such a queue ends without delivering.
+        if (write && !handOff) this.lease.delivered(write.seq);
         for (const entry of batch) {
           if (entry.answered) continue;
           // Not acknowledged, so not delivered either: the sender retries.
@@ -255,12 +283,9 @@ export class AlertIngestor implements BeforeApplicationShutdown {
     if (write.undelivered === 0) this.release(write);
   }
 
-  /** Tells a queue its alerts are delivered. If this is lost, its recovery redelivers them: harmless. */
+  /** Tells a queue its alerts are delivered: it ends, and the lease stops covering it. */
   private release(write: QueueWrite): void {
-    this.temporal.client.workflow
-      .getHandle(write.workflowId)
-      .signal(alertQueueDeliveredSignal)
-      .catch((error: unknown) => this.logger.debug(`alert queue ${write.workflowId} not told of its delivery: ${String(error)}`));
+    this.lease.delivered(write.seq);
   }
 
   private settle(entry: Entry, outcome: IngestOutcome): void {

@@ -1,8 +1,8 @@
-import { createZodDto } from 'nestjs-zod';
 import { z } from 'zod';
 import { GenericAlertSchema } from '../../../../core/alert';
+import { createApiDto } from '../http/api-dto';
 
-export class GenericAlertDto extends createZodDto(GenericAlertSchema) {}
+export class GenericAlertDto extends createApiDto(GenericAlertSchema) {}
 
 export const AlertAcceptedSchema = z.object({
   incidentId: z
@@ -18,7 +18,7 @@ export const AlertAcceptedSchema = z.object({
   reason: z.string().optional(),
 });
 export type AlertAccepted = z.infer<typeof AlertAcceptedSchema>;
-export class AlertAcceptedDto extends createZodDto(AlertAcceptedSchema) {}
+export class AlertAcceptedDto extends createApiDto(AlertAcceptedSchema) {}
 
 export const AlertBatchAcceptedSchema = z.object({
   incidentId: z.string().nullable().describe('The first incident that recorded an alert of the delivery.'),
@@ -28,4 +28,4 @@ export const AlertBatchAcceptedSchema = z.object({
   ignored: z.number().int().describe('Resolved alerts with no open incident to resolve.'),
 });
 export type AlertBatchAccepted = z.infer<typeof AlertBatchAcceptedSchema>;
-export class AlertBatchAcceptedDto extends createZodDto(AlertBatchAcceptedSchema) {}
+export class AlertBatchAcceptedDto extends createApiDto(AlertBatchAcceptedSchema) {}

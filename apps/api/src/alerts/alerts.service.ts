@@ -5,7 +5,7 @@ import type { Config } from '../../../../core/config';
 import type { OperatorConfig } from '../../../../core/operator-config';
 import { routeAlert } from '../../../../core/routing';
 import type { Principal } from '../auth/principal';
-import { hashedDedupKey } from '../../../../activities/platform/incident-ids';
+import { genericDedupKey, hashedDedupKey } from '../../../../activities/platform/incident-ids';
 import { MetricsService } from '../metrics/metrics.service';
 import type { RunbookDefinition } from '../../../../core/runbook';
 import { launchesForAlert } from '../runbooks/runbook-launches';
@@ -29,7 +29,7 @@ export class AlertsService {
    * the receipt id, which the incident dedupes on, comes from the key.
    */
   async receiveGeneric(body: GenericAlert, principal: Principal, idempotencyKey?: string): Promise<AlertAccepted> {
-    const dedupKey = body.dedupKey ?? hashedDedupKey(canonicalAlertIdentity(body.source, body.labels));
+    const dedupKey = body.dedupKey !== undefined ? genericDedupKey(body.source, body.dedupKey) : hashedDedupKey(canonicalAlertIdentity(body.source, body.labels));
     const receiptId = idempotencyKey ? `key:${digest(`${principal.name}\n${idempotencyKey}`)}` : randomUUID();
     const outcome = await this.receive(normalizeGenericAlert(body, dedupKey), principal, receiptId);
     switch (outcome.status) {

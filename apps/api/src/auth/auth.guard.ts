@@ -21,13 +21,13 @@ export const RequireRole = (role: Role) => SetMetadata(ROLE_KEY, role);
 
 export type AuthenticatedRequest = Request & { principal: Principal };
 
-const digest = (key: string) => createHash('sha256').update(key).digest('hex');
+export const digest = (key: string) => createHash('sha256').update(key).digest('hex');
 
 /**
  * The API key a request presents: `Bearer <key>`, or HTTP Basic with the key as the
  * password (what Alertmanager's `basic_auth` and SNS subscription URLs can send).
  */
-function presentedKey(header: string): string | undefined {
+export function presentedKey(header: string): string | undefined {
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (bearer) return bearer[1];
   const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);

@@ -1,11 +1,11 @@
 import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
-import { TemporalService } from '../temporal/temporal.service';
+import { ReadinessService } from './readiness.service';
 
 @ApiTags('health')
 @Controller()
 export class HealthController {
-  constructor(private readonly temporal: TemporalService) {}
+  constructor(private readonly readiness: ReadinessService) {}
 
   /** The process is up. */
   @Get('healthz')
@@ -14,12 +14,12 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** The API can do its work: Temporal answers. */
+  /** The API can do its work: Temporal answered the latest probe (at most `READYZ_CACHE_MS` old). */
   @Get('readyz')
   @ApiResponse({ status: 200, description: 'Temporal is reachable.' })
   @ApiResponse({ status: 503, description: 'Temporal is not reachable.' })
   async readyz(): Promise<{ status: 'ready'; temporal: 'reachable' }> {
-    if (!(await this.temporal.isReachable())) {
+    if (!(await this.readiness.isReady())) {
       throw new ServiceUnavailableException('not ready: Temporal is not reachable');
     }
     return { status: 'ready', temporal: 'reachable' };

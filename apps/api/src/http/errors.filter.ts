@@ -18,6 +18,8 @@ export interface ErrorBody {
   error: string;
   message: string;
   issues?: ValidationIssue[];
+  /** For 413: the most this route reads, in bytes. */
+  limit?: number;
 }
 
 export function describeZodError(error: ZodError): ValidationIssue[] {
@@ -78,21 +80,29 @@ export class ErrorsFilter implements ExceptionFilter {
     }
     const bodyParserError = asBodyParserError(exception);
     if (bodyParserError) {
+      const error = STATUS_CODES[bodyParserError.status] ?? 'Error';
+      if (bodyParserError.type === 'entity.too.large' && bodyParserError.limit !== undefined) {
+        const { limit } = bodyParserError;
+        return { statusCode: bodyParserError.status, error, message: `request body is larger than this route's limit of ${limit} bytes`, limit };
+      }
       const message =
         bodyParserError.type === 'entity.parse.failed' ? 'request body is not valid JSON' : bodyParserError.message;
-      return { statusCode: bodyParserError.status, error: STATUS_CODES[bodyParserError.status] ?? 'Error', message };
+      return { statusCode: bodyParserError.status, error, message };
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'Internal Server Error', message: 'unexpected error' };
   }
 }
 
-/** Errors the JSON body parser raises carry a 4xx `status` and a `type` such as `entity.parse.failed`. */
-function asBodyParserError(exception: unknown): { status: number; type: string; message: string } | undefined {
+/**
+ * Errors the JSON body parser raises carry a 4xx `status` and a `type` such as
+ * `entity.parse.failed`; `entity.too.large` (413) also carries the route's `limit`.
+ */
+function asBodyParserError(exception: unknown): { status: number; type: string; message: string; limit?: number } | undefined {
   if (!(exception instanceof Error)) return undefined;
-  const { status, type } = exception as Error & { status?: unknown; type?: unknown };
+  const { status, type, limit } = exception as Error & { status?: unknown; type?: unknown; limit?: unknown };
   if (typeof status === 'number' && status >= 400 && status < 500 && typeof type === 'string') {
-    return { status, type, message: exception.message };
+    return { status, type, message: exception.message, ...(typeof limit === 'number' ? { limit } : {}) };
   }
   return undefined;
 }

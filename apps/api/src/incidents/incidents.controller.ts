@@ -9,7 +9,7 @@ import type { Principal } from '../auth/principal';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { CONFIG } from '../tokens';
 import type { Config } from '../../../../core/config';
-import { streamTimeline } from './incident-events';
+import { IncidentEventHub, streamTimeline } from './incident-events';
 import {
   DeclareIncidentDto,
   INCIDENT_ACTION_OPENAPI,
@@ -26,6 +26,7 @@ import { IncidentsService } from './incidents.service';
 export class IncidentsController {
   constructor(
     private readonly incidents: IncidentsService,
+    private readonly events: IncidentEventHub,
     @Inject(CONFIG) private readonly config: Config,
   ) {}
 
@@ -56,8 +57,10 @@ export class IncidentsController {
   @RequireRole('viewer')
   async timeline(@Param('id') id: string, @Query() query: TimelineQueryDto) {
     const incident = await this.incidents.get(id);
+    // Indices count from the incident's first entry, also once a bounded timeline drops older ones.
+    const start = (incident as IncidentSnapshot & { timelineStart?: number }).timelineStart ?? 0;
     const entries = incident.timeline
-      .map((entry, index) => ({ index, ...entry }))
+      .map((entry, index) => ({ index: start + index, ...entry }))
       .filter((entry) => entry.index > query.after);
     return { incidentId: id, status: incident.status, entries };
   }
@@ -65,10 +68,27 @@ export class IncidentsController {
   @Get(':id/events')
   @RequireRole('viewer')
   @ApiProduces('text/event-stream')
-  @ApiResponse({ status: 200, description: 'Server-Sent Events: `timeline` per entry (id = index), `end` when closed. Honors Last-Event-ID.' })
-  async events(@Param('id') id: string, @Req() request: Request, @Res() response: Response): Promise<void> {
-    const first = await this.incidents.get(id);
-    await streamTimeline({ request, response, first, read: () => this.incidents.get(id), pollMs: this.config.incidentEventsPollMs });
+  @ApiResponse({ status: 200, description: 'Server-Sent Events: `timeline` per entry (id = its index in the whole timeline), `end` when closed. Honors Last-Event-ID.' })
+  @ApiResponse({ status: 429, description: 'Too many open streams for this key, or in total; see Retry-After.' })
+  async stream(
+    @Param('id') id: string,
+    @Req() request: Request,
+    @Res() response: Response,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<void> {
+    const release = this.events.admit(principal.name, response);
+    try {
+      const first = await this.incidents.get(id);
+      await streamTimeline({
+        request,
+        response,
+        first,
+        subscribe: (listener) => this.events.subscribe(id, listener),
+        pollMs: this.config.incidentEventsPollMs,
+      });
+    } finally {
+      release();
+    }
   }
 
   @Get(':id/postmortem')
@@ -91,7 +111,7 @@ export class IncidentsController {
     @Param('id') id: string,
     @Body(new ZodValidationPipe(IncidentActionSchema)) body: IncidentAction,
     @CurrentPrincipal() principal: Principal,
-    @Headers('idempotency-key') idempotencyKey?: string,
+    @Headers('Idempotency-Key') idempotencyKey?: string,
   ): Promise<IncidentActionResult> {
     return this.incidents.act(id, body, principal, idempotencyKey?.slice(0, 200));
   }

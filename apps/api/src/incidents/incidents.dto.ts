@@ -1,8 +1,9 @@
-import { createZodDto } from 'nestjs-zod';
+import { createApiDto } from '../http/api-dto';
 import { z } from 'zod';
 import { INCIDENT_STATUSES, SEVERITIES } from '../../../../core/incident-model';
 import { IncidentActionSchema } from '../../../../core/incident-actions';
 import { LEVELS } from '../../../../core/priority';
+import { freeText, plainLine } from '../../../../core/text-schemas';
 
 const attributeValue = z.string().regex(/^[A-Za-z0-9._/ @:-]{1,200}$/, 'letters, digits, space and . _ / @ : - only');
 
@@ -18,7 +19,7 @@ export const ListIncidentsQuerySchema = z
     pageToken: z.string().regex(/^[A-Za-z0-9_-]{1,4096}$/, 'a nextPageToken from an earlier page').optional(),
   })
   .strict();
-export class ListIncidentsQueryDto extends createZodDto(ListIncidentsQuerySchema) {}
+export class ListIncidentsQueryDto extends createApiDto(ListIncidentsQuerySchema) {}
 
 export const IncidentSummarySchema = z.object({
   id: z.string(),
@@ -37,24 +38,25 @@ export const IncidentPageSchema = z.object({
   nextPageToken: z.string().nullable(),
 });
 export type IncidentPage = z.infer<typeof IncidentPageSchema>;
-export class IncidentPageDto extends createZodDto(IncidentPageSchema) {}
+export class IncidentPageDto extends createApiDto(IncidentPageSchema) {}
 
 export const DeclareIncidentSchema = z
   .object({
-    title: z.string().min(1).max(200),
+    // Titles and names are one line: no control, bidirectional or line-separator characters.
+    title: plainLine(200),
     severity: z.enum(SEVERITIES),
-    service: z.string().min(1).max(200).optional(),
-    commander: z.string().min(1).max(200).optional(),
-    summary: z.string().min(1).max(10_000).optional(),
+    service: plainLine(200).optional(),
+    commander: plainLine(200).optional(),
+    summary: freeText(16_384).optional(),
     impact: z.enum(LEVELS).optional(),
     urgency: z.enum(LEVELS).optional(),
   })
   .strict();
 export type DeclareIncident = z.infer<typeof DeclareIncidentSchema>;
-export class DeclareIncidentDto extends createZodDto(DeclareIncidentSchema) {}
+export class DeclareIncidentDto extends createApiDto(DeclareIncidentSchema) {}
 
 export const IncidentCreatedSchema = z.object({ id: z.string() });
-export class IncidentCreatedDto extends createZodDto(IncidentCreatedSchema) {}
+export class IncidentCreatedDto extends createApiDto(IncidentCreatedSchema) {}
 
 /** The action body is a union, which a DTO class cannot express: documented from its JSON Schema. */
 export const INCIDENT_ACTION_OPENAPI = z.toJSONSchema(IncidentActionSchema, { target: 'openapi-3.0', io: 'input' });
@@ -62,4 +64,4 @@ export const INCIDENT_ACTION_OPENAPI = z.toJSONSchema(IncidentActionSchema, { ta
 export const TimelineQuerySchema = z
   .object({ after: z.coerce.number().int().min(-1).default(-1).describe('Only entries after this index.') })
   .strict();
-export class TimelineQueryDto extends createZodDto(TimelineQuerySchema) {}
+export class TimelineQueryDto extends createApiDto(TimelineQuerySchema) {}

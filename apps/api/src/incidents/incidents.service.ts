@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { ConflictException, HttpException, HttpStatus, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { BadRequestException, ConflictException, HttpException, HttpStatus, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import {
   ApplicationFailure,
   defaultPayloadConverter,
@@ -156,12 +156,13 @@ export class IncidentsService {
     equals(IncidentCommanderAttribute.name, filters.commander);
     if (filters.openedAfter) clauses.push(`StartTime >= '${new Date(filters.openedAfter).toISOString()}'`);
     if (filters.openedBefore) clauses.push(`StartTime <= '${new Date(filters.openedBefore).toISOString()}'`);
+    const query = clauses.join(' AND ');
     const response = await this.temporal.call('listing incidents', () =>
       this.temporal.connection.workflowService.listWorkflowExecutions({
         namespace: this.temporal.namespace,
-        query: clauses.join(' AND '),
+        query,
         pageSize: filters.pageSize,
-        nextPageToken: filters.pageToken ? Buffer.from(filters.pageToken, 'base64url') : undefined,
+        nextPageToken: filters.pageToken ? openPageToken(query, filters.pageToken) : undefined,
       }),
     );
     const incidents = response.executions.map((execution) => {
@@ -179,7 +180,31 @@ export class IncidentsService {
         running: execution.status === RUNNING,
       };
     });
-    const token = response.nextPageToken?.length ? Buffer.from(response.nextPageToken).toString('base64url') : null;
+    const token = response.nextPageToken?.length ? sealPageToken(query, Buffer.from(response.nextPageToken)) : null;
     return { incidents, nextPageToken: token };
   }
+}
+
+/**
+ * Page tokens carry a check of their listing: Temporal answers a token it cannot decode
+ * with an error the client retries until its deadline (a 503), so the API refuses any token
+ * it did not hand out for the same filters, up front, with a 400 naming `pageToken`.
+ */
+const PAGE_TOKEN_CHECK_BYTES = 12;
+
+const pageTokenCheck = (query: string, token: Buffer) =>
+  createHash('sha256').update('firebreak incident page\n').update(query).update('\n').update(token).digest().subarray(0, PAGE_TOKEN_CHECK_BYTES);
+
+function sealPageToken(query: string, token: Buffer): string {
+  return Buffer.concat([pageTokenCheck(query, token), token]).toString('base64url');
+}
+
+function openPageToken(query: string, sealed: string): Buffer {
+  const bytes = Buffer.from(sealed, 'base64url');
+  const token = bytes.subarray(PAGE_TOKEN_CHECK_BYTES);
+  if (token.length === 0 || !timingSafeEqual(bytes.subarray(0, PAGE_TOKEN_CHECK_BYTES), pageTokenCheck(query, token))) {
+    const message = 'not a nextPageToken of this listing: use one from an earlier page with the same filters';
+    throw new BadRequestException({ message: `pageToken: ${message}`, issues: [{ path: 'pageToken', rule: 'page_token', message }] });
+  }
+  return token;
 }

@@ -1,9 +1,30 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { ALERTMANAGER_SOURCE } from '../../../../core/alert-sources/alertmanager';
+import { GRAFANA_SOURCE } from '../../../../core/alert-sources/grafana';
+import { CLOUDWATCH_SOURCE } from '../../../../core/alert-sources/sns';
 import type { IncidentMetrics } from '../../../../core/incident';
 
 /** Response-time buckets, in seconds: a minute to a day. */
 const RESPONSE_BUCKETS = [60, 120, 300, 600, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400];
+
+/**
+ * The `source` label of alert metrics: a fixed set, since the generic route lets the sender
+ * choose any source and every distinct label value is a series Prometheus keeps.
+ */
+export const SOURCE_LABELS = ['alertmanager', 'grafana', 'sns', 'generic'] as const;
+export type SourceLabel = (typeof SOURCE_LABELS)[number];
+
+const KNOWN_SOURCES: ReadonlyMap<string, SourceLabel> = new Map([
+  [ALERTMANAGER_SOURCE, 'alertmanager'],
+  [GRAFANA_SOURCE, 'grafana'],
+  [CLOUDWATCH_SOURCE, 'sns'],
+]);
+
+/** The label for an alert's source: its own route's name, or `generic` for any other. */
+export function sourceLabel(source: string): SourceLabel {
+  return KNOWN_SOURCES.get(source) ?? 'generic';
+}
 
 /**
  * Prometheus metrics for this API process. Each replica exports what it saw; Prometheus
@@ -16,8 +37,44 @@ export class MetricsService {
 
   private readonly alerts = new Counter({
     name: 'firebreak_alerts_received_total',
-    help: 'Alerts acknowledged by the API, by source and outcome.',
+    help: 'Alerts acknowledged by the API, by source route (alertmanager, grafana, sns, generic) and outcome.',
     labelNames: ['source', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** Reads of the status page from Temporal (each one serves every request until the cache expires). */
+  readonly statusPageReads = new Counter({
+    name: 'firebreak_status_page_reads_total',
+    help: 'Status page reads from Temporal, by outcome (ok or unknown).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** Temporal probes behind `/readyz`. */
+  readonly readinessProbes = new Counter({
+    name: 'firebreak_readiness_probes_total',
+    help: 'Temporal reachability probes made for /readyz, by outcome.',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  /** Incident reads made for event streams: one per incident per poll, however many subscribe. */
+  readonly incidentEventPolls = new Counter({
+    name: 'firebreak_incident_event_polls_total',
+    help: 'Incident reads made to feed event streams (one per watched incident per poll).',
+    registers: [this.registry],
+  });
+
+  /** Incidents with an event-stream poller running: one per incident, however many streams watch it. */
+  readonly incidentEventPollers = new Gauge({
+    name: 'firebreak_incident_event_pollers',
+    help: 'Incidents whose timeline is being polled for event streams now (one poller per incident).',
+    registers: [this.registry],
+  });
+
+  readonly incidentEventStreams = new Gauge({
+    name: 'firebreak_incident_event_streams',
+    help: 'Incident event streams (SSE) open now.',
     registers: [this.registry],
   });
 
@@ -36,7 +93,7 @@ export class MetricsService {
   }
 
   alertReceived(source: string, outcome: 'recorded' | 'queued' | 'ignored'): void {
-    this.alerts.inc({ source, outcome });
+    this.alerts.inc({ source: sourceLabel(source), outcome });
   }
 
   milestonesReached(severity: string, metrics: IncidentMetrics, reached: Array<keyof IncidentMetrics>): void {

@@ -1,4 +1,4 @@
-import { createZodDto } from 'nestjs-zod';
+import { createApiDto } from '../http/api-dto';
 import { z } from 'zod';
 
 export const LaunchRunbookSchema = z
@@ -8,13 +8,13 @@ export const LaunchRunbookSchema = z
     dryRun: z.boolean().default(false).describe('Plan only: every step is recorded, no vendor is called.'),
   })
   .strict();
-export class LaunchRunbookDto extends createZodDto(LaunchRunbookSchema) {}
+export class LaunchRunbookDto extends createApiDto(LaunchRunbookSchema) {}
 
 export const ApproveSchema = z.object({ comment: z.string().min(1).max(2000).optional() }).strict();
-export class ApproveDto extends createZodDto(ApproveSchema) {}
+export class ApproveDto extends createApiDto(ApproveSchema) {}
 
 export const RejectSchema = z.object({ comment: z.string().min(1, 'say why').max(2000) }).strict();
-export class RejectDto extends createZodDto(RejectSchema) {}
+export class RejectDto extends createApiDto(RejectSchema) {}
 
 export const ExecutionCreatedSchema = z.object({ id: z.string(), dryRun: z.boolean() });
-export class ExecutionCreatedDto extends createZodDto(ExecutionCreatedSchema) {}
+export class ExecutionCreatedDto extends createApiDto(ExecutionCreatedSchema) {}

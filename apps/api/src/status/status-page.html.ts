@@ -60,9 +60,9 @@ ${
     : ''
 }
 <h4 class="visually-hidden">Updates</h4>
-<ol class="updates" reversed>
+<ol class="updates" reversed start="${item.updates.length + item.earlierUpdates}">
 ${item.updates.map((update) => `<li><strong>${INCIDENT_LABELS[update.status]}</strong> — ${time(update.at)}<p>${escape(update.message)}</p></li>`).join('\n')}
-</ol>
+</ol>${item.earlierUpdates > 0 ? `\n<p>${item.earlierUpdates} earlier ${item.earlierUpdates === 1 ? 'update' : 'updates'} not shown.</p>` : ''}
 </article>`;
 }
 
@@ -108,6 +108,29 @@ ${resolved}
 <footer>
 <p>${snapshot.updatedAt ? `Last updated ${time(snapshot.updatedAt)}.` : 'Nothing has been posted yet.'} Also as <a href="/status.json">JSON</a>.</p>
 </footer>
+</body>
+</html>
+`;
+}
+
+/** The page when its state cannot be known: says so plainly, and never shows a status. */
+export function renderStatusUnknown(reason: string, title = 'Service status'): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escape(title)}: status unknown</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<header>
+<h1>${escape(title)}</h1>
+<p class="overall under_maintenance" role="status">Status unknown</p>
+</header>
+<main>
+<p>The current status cannot be shown: ${escape(reason)}. This does not mean that all systems are operational. Please try again in a few minutes.</p>
+</main>
 </body>
 </html>
 `;

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../../../../core/config';
 import { CONFIG } from '../tokens';
+import { isTemporalRejection, TemporalRejectedError } from './temporal-rejected.error';
 import { isTemporalUnavailable, TemporalUnavailableError } from './temporal-unavailable.error';
 
 /**
@@ -23,7 +24,10 @@ export class TemporalService implements OnApplicationShutdown {
     this.client = new Client({ connection: this.connection, namespace: this.namespace });
   }
 
-  /** Runs `fn` with a deadline, mapping unreachability to {@link TemporalUnavailableError}. */
+  /**
+   * Runs `fn` with a deadline, mapping unreachability to {@link TemporalUnavailableError}
+   * (503) and Temporal's refusal of a value as invalid to {@link TemporalRejectedError} (400).
+   */
   async call<T>(operation: string, fn: (client: Client) => Promise<T>, timeoutMs = this.config.temporalRpcTimeoutMs) {
     try {
       return await this.connection.withDeadline(Date.now() + timeoutMs, () => fn(this.client));
@@ -31,6 +35,7 @@ export class TemporalService implements OnApplicationShutdown {
       if (isTemporalUnavailable(error)) {
         throw new TemporalUnavailableError(operation, Math.max(1, Math.ceil(timeoutMs / 1000)), { cause: error });
       }
+      if (isTemporalRejection(error)) throw new TemporalRejectedError(operation, { cause: error });
       throw error;
     }
   }

@@ -1,0 +1,97 @@
+/**
+ * Paging that fails for good: the incident workflow, on a worker whose paging provider is
+ * PagerDuty (a stub), raises an alarm on the timeline, pages through the built-in pager, and
+ * keeps escalating.
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { createFirebreakWorker } from '../apps/worker/src/worker';
+import { loadConfig } from '../core/config';
+import type { IncidentSnapshot, OpenIncidentInput } from '../core/incident';
+import { loadIntegrationsConfig } from '../core/integrations-config';
+import { incidentQuery } from '../core/messages';
+import { sharedTemporalAddress, uniqueTaskQueue, workflowBundle } from '../test/temporal';
+import { pagerDutySettings, startPagerDutyStub } from '../test/vendors/pagerduty';
+import { quietTemporalRuntime } from '../test/vendors/temporal-worker';
+import { waitFor } from '../test/wait';
+import type { incidentWorkflow } from './incident';
+
+quietTemporalRuntime();
+
+describe('incident paging when the provider refuses for good', () => {
+  let client: Client;
+  let pagerduty: Awaited<ReturnType<typeof startPagerDutyStub>>;
+
+  beforeAll(async () => {
+    client = new Client({ connection: await Connection.connect({ address: sharedTemporalAddress() }) });
+  });
+  afterAll(() => client.connection.close());
+  beforeEach(async () => {
+    pagerduty = await startPagerDutyStub();
+  });
+  afterEach(() => pagerduty.stub.stop());
+
+  it('raises an alarm, pages the fallback through the built-in pager, and still escalates', async () => {
+    const taskQueue = uniqueTaskQueue('paging-fallback');
+    const env = { TEMPORAL_ADDRESS: sharedTemporalAddress(), TEMPORAL_TASK_QUEUE: taskQueue, ...pagerDutySettings(pagerduty.stub.url) };
+    // PagerDuty refuses level 1's page (400: not retried), then accepts.
+    pagerduty.stub.fail('enqueue', { status: 400, body: { status: 'invalid event', message: 'Event object is invalid', errors: ['Service is disabled'] } });
+    const connection = await NativeConnection.connect({ address: sharedTemporalAddress() });
+    const worker = await createFirebreakWorker({
+      config: loadConfig(env),
+      connection,
+      workflowBundle: workflowBundle(),
+      integrations: loadIntegrationsConfig(env),
+    });
+    const incidentId = `inc-${taskQueue}`;
+    const open: OpenIncidentInput = {
+      incidentId,
+      title: 'Checkout is down',
+      severity: 'SEV1',
+      dedupKey: `checkout-${taskQueue}`,
+      openedBy: 'test',
+      policy: {
+        route: 'test',
+        impact: 'high',
+        urgency: 'high',
+        priority: 'P1',
+        runbooks: [],
+        autoMitigate: false,
+        escalation: {
+          name: 'pd-ladder',
+          levels: [
+            { targets: ['alice'], timeoutSeconds: 1 },
+            { targets: ['bob'], timeoutSeconds: 3600 },
+          ],
+          repeat: 0,
+          fallback: ['ops-duty-phone'],
+        },
+      },
+    };
+    const incident = await worker.runUntil(async () => {
+      const handle = await client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', { workflowId: incidentId, taskQueue, args: [open] });
+      const escalated = await waitFor('level 2 to be paged', async () => {
+        const snapshot: IncidentSnapshot = await handle.query(incidentQuery);
+        return snapshot.timeline.some((entry) => entry.summary.startsWith('Paged bob (level 2')) ? snapshot : undefined;
+      });
+      await handle.terminate('test over');
+      return escalated;
+    });
+    await connection.close();
+
+    const notifications = incident.timeline.filter((entry) => entry.kind === 'notification');
+    expect(notifications.map((entry) => entry.summary)).toEqual([
+      expect.stringMatching(
+        /^ALARM: paging failed \(level 1, policy pd-ladder\): .*HTTP 400: Event object is invalid; Service is disabled.*\. Paging ops-duty-phone through the built-in pager\.$/,
+      ),
+      'Paged ops-duty-phone through the fallback pager (level 1, policy pd-ladder)',
+      'Paged bob (level 2, policy pd-ladder)',
+    ]);
+    expect(notifications[0].details).toMatchObject({ alarm: 'paging-failed', level: 1, round: 1 });
+    expect(notifications[1].details).toMatchObject({ provider: 'local', fallback: true, targets: ['ops-duty-phone'] });
+    expect(notifications[2].details).toMatchObject({ provider: 'pagerduty', level: 2 });
+    // PagerDuty heard the refused page and level 2's, never the fallback.
+    expect(pagerduty.stub.calls('enqueue').map((call) => call.body.payload.custom_details.escalation_level)).toEqual([1, 2]);
+    expect(pagerduty.stub.count('alert.open')).toBe(1);
+  }, 60_000);
+});
