@@ -1,7 +1,7 @@
 # Firebreak: one image for both processes.
 #   API (default):  node dist/apps/api/src/main.js
 #   worker:         node dist/apps/worker/src/main.js   (same image, command overridden)
-# Settings come from the environment (core/config.ts); see docker-compose.yml and the README's Past one machine.
+# Settings come from the environment (core/config.ts); see docker-compose.yml and docs/operations.md.
 
 # ---- build: install everything, compile TypeScript to dist/, then drop dev dependencies ----
 FROM node:20.20.2-bookworm-slim AS build

@@ -2,7 +2,10 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
+import { type ActivitiesOf, activityName } from '../core/capabilities/activities';
 import { CapabilityFailure } from '../core/capabilities/common';
+import { type OperationCommand, schemaOf } from '../core/capabilities/operation-schemas';
+import { type Capability, type OperationName, type OperationOutput, operationNames } from '../core/capabilities/operations';
 
 /**
  * Validates an activity's input with its capability schema (applying its defaults). A bad
@@ -26,6 +29,27 @@ export function parseStepInput<S extends z.ZodType>(schema: S, input: unknown, a
  */
 export function stepActivity<S extends z.ZodType, R>(name: string, schema: S, perform: (command: z.output<S>) => Promise<R>) {
   return async (input: z.input<S>): Promise<R> => perform(parseStepInput(schema, input, name));
+}
+
+/** What performs each operation of a capability: its port, or functions that check first and then call it. */
+export type Performers<C extends Capability> = {
+  [O in OperationName<C>]: (command: OperationCommand<C, O>) => Promise<OperationOutput<C, O>>;
+};
+
+/**
+ * The activities of `capability`, one per declared operation, under the names Temporal
+ * records: each validates its input with the operation's schema and hands the command to
+ * `perform` (the port, whose methods are called on it).
+ */
+export function capabilityActivities<C extends Capability>(capability: C, perform: Performers<C>): ActivitiesOf<C> {
+  const activities: Record<string, (input: never) => Promise<unknown>> = {};
+  for (const name of operationNames(capability)) {
+    const schema = schemaOf(capability, name);
+    const performer = perform as Record<string, (command: unknown) => Promise<unknown>>;
+    const activity = activityName(capability, name);
+    activities[activity] = stepActivity(activity, schema, (command) => performer[name](command));
+  }
+  return activities as ActivitiesOf<C>;
 }
 
 /**

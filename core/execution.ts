@@ -3,6 +3,7 @@
  */
 import type { Role } from './config';
 import type { ApprovalDecision, RunbookLaunch } from './runbook';
+import { shortHash } from './text';
 
 export interface RunbookExecutionInput extends RunbookLaunch {
   incidentId?: string;
@@ -129,7 +130,17 @@ export interface GuardState {
   actions: string[];
 }
 
-/** The guard workflow of a runbook and target. */
+/** Targets longer than this (or with characters a workflow id should not hold) are held as a prefix and a hash. */
+const GUARD_TARGET_MAX_CHARS = 200;
+
+/**
+ * The guard workflow of a runbook and target. A plain, short target is kept as it is; any
+ * other is held as its readable, sanitised prefix plus a hash of the whole target, so two
+ * targets never share a guard (`Ω1` and `Ж1` would both sanitise to `_1`) and the id stays
+ * far inside Temporal's 1,000-byte limit whatever the target.
+ */
 export function guardWorkflowId(runbookId: string, target: string): string {
-  return `guard-${runbookId}-${target.replace(/[^A-Za-z0-9._-]/g, '_')}`;
+  const safe = target.replace(/[^A-Za-z0-9._-]/g, '_');
+  if (safe === target && target.length <= GUARD_TARGET_MAX_CHARS) return `guard-${runbookId}-${target}`;
+  return `guard-${runbookId}-${safe.slice(0, GUARD_TARGET_MAX_CHARS - 17)}~${shortHash(target)}`;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ComponentStatusSchema, StatusPageIncidentStatusSchema } from './capabilities/statuses';
 import { SEVERITIES } from './incident-model';
+import { hasPublicText, STATUS_PAGE_BOUNDS } from './status-page-bounds';
 import { freeText, plainLine } from './text-schemas';
 
 export const INCIDENT_ROLES = ['commander', 'communications', 'scribe', 'investigator'] as const;
@@ -52,7 +53,7 @@ export const IncidentActionSchema = z.discriminatedUnion('action', [
        * The public title of the status incident, written for customers (used when the first
        * update opens it). Default: a neutral title from the service, never the internal title.
        */
-      title: plainLine(200).optional(),
+      title: plainLine(STATUS_PAGE_BOUNDS.titleBytes).refine(hasPublicText, { message: 'must contain printable text' }).optional(),
       status: StatusPageIncidentStatusSchema.default('investigating'),
       components: z
         .record(plainLine(100), ComponentStatusSchema)

@@ -1,7 +1,10 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { RUNBOOK_FILES } from '../runbooks/catalog';
+import { RUNBOOK_FILES as TEST_RUNBOOK_FILES } from '../test/runbooks/catalog';
 import { defineRunbook } from './runbook';
-import { loadRunbook, loadRunbookCatalog, RunbookCatalogError, type RunbookFile } from './runbook-catalog';
+import { loadRunbook, loadRunbookCatalog, RunbookCatalogError, runbooksById, type RunbookFile } from './runbook-catalog';
 
 const valid = (id: string) =>
   defineRunbook({ id, title: `Runbook ${id}`, description: 'Does one thing.', input: z.object({}), run: async () => undefined });
@@ -57,5 +60,25 @@ describe('the runbook catalog', () => {
   it('refuses a broken runbook when loading it alone, naming its file', () => {
     const files = [file('runbooks/broken.runbook.ts', { ...valid('broken'), run: 'not a function' })];
     expect(() => loadRunbook(files, 'broken')).toThrow('runbooks/broken.runbook.ts: run: must be a function (ctx, input) => Promise');
+  });
+
+  it('registers runbooks by id, each in the file named after it', () => {
+    expect(runbooksById('runbooks', { 'first': () => ({ default: valid('first') }) }).map(({ file: path }) => path)).toEqual([
+      'runbooks/first.runbook.ts',
+    ]);
+    expect(problemsOf(runbooksById('runbooks', { first: () => ({ default: valid('second') }) }))).toEqual([
+      'runbooks/first.runbook.ts: id: "second" must match the file name (second.runbook.ts)',
+    ]);
+  });
+
+  it('registers every runbook file in its folder, and no file that is not there', () => {
+    const onDisk = (folder: string) =>
+      readdirSync(join(__dirname, '..', folder))
+        .filter((name) => name.endsWith('.runbook.ts'))
+        .map((name) => `${folder}/${name}`)
+        .sort();
+    expect(RUNBOOK_FILES.map(({ file: path }) => path).sort()).toEqual(onDisk('runbooks'));
+    expect(TEST_RUNBOOK_FILES.map(({ file: path }) => path).sort()).toEqual([...onDisk('runbooks'), ...onDisk('test/runbooks')].sort());
+    expect([...loadRunbookCatalog(TEST_RUNBOOK_FILES).keys()]).toHaveLength(TEST_RUNBOOK_FILES.length);
   });
 });

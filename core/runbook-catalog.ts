@@ -10,6 +10,15 @@ export interface RunbookFile {
   load: () => { default?: unknown };
 }
 
+/**
+ * Registers runbooks by id: each id's file is `<folder>/<id>.runbook.ts`, and loading checks
+ * that the runbook it exports has that id. The loaders stay literal `require` calls so that
+ * the workflow bundle can see each file, and an execution evaluates its own runbook only.
+ */
+export function runbooksById(folder: string, loaders: Record<string, RunbookFile['load']>): RunbookFile[] {
+  return Object.entries(loaders).map(([id, load]) => ({ file: `${folder}/${id}.runbook.ts`, load }));
+}
+
 export class RunbookCatalogError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid runbooks:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);

@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import type { Alert } from './alert';
-import type { CapabilityActivities } from './capabilities/activities';
+import type { Capability, OperationInput, OperationName, OperationOutput } from './capabilities/operations';
 import type { IncidentSnapshot } from './incident';
 import type { Role } from './config';
 import type { LabelMatcher } from './label-matchers';
@@ -42,14 +42,25 @@ export interface StepOptions<R> {
   compensate?: (result: R) => Promise<unknown>;
 }
 
-type StepInput<A extends keyof CapabilityActivities> = Omit<Parameters<CapabilityActivities[A]>[0], 'idempotencyKey'>;
-type StepResult<A extends keyof CapabilityActivities> = Awaited<ReturnType<CapabilityActivities[A]>>;
+/**
+ * What a runbook passes to step `O` of capability `C`: the operation's input without the
+ * idempotency key, and with `incidentId` optional, both filled in by the `ctx`.
+ */
+export type StepInput<C extends Capability, O extends OperationName<C>> = IncidentOptional<Omit<OperationInput<C, O>, 'idempotencyKey'>>;
+type IncidentOptional<I> = 'incidentId' extends keyof I ? Omit<I, 'incidentId'> & { incidentId?: string } : I;
+export type StepResult<C extends Capability, O extends OperationName<C>> = OperationOutput<C, O>;
 
-/** A step: one activity, with the idempotency key filled in. */
-export type Step<A extends keyof CapabilityActivities> = (
-  input: StepInput<A>,
-  options?: StepOptions<StepResult<A>>,
-) => Promise<StepResult<A>>;
+/**
+ * A step: one activity, with the idempotency key filled in, and the incident id (the
+ * run's incident, or without one the execution id) where the operation names one.
+ */
+export type Step<C extends Capability, O extends OperationName<C>> = (
+  input: StepInput<C, O>,
+  options?: StepOptions<StepResult<C, O>>,
+) => Promise<StepResult<C, O>>;
+
+/** The steps a runbook may take, one per declared operation: `ctx.chat.setTopic(...)`. */
+export type RunbookSteps = { readonly [C in Capability]: { readonly [O in OperationName<C>]: Step<C, O> } };
 
 export interface ApprovalRequest {
   /** What the approver is asked, e.g. "Roll checkout back to v41?" */
@@ -69,7 +80,7 @@ export interface ApprovalDecision {
 }
 
 /** Everything a runbook does, it does through this. */
-export interface RunbookContext {
+export interface RunbookContext extends RunbookSteps {
   readonly executionId: string;
   /** The incident this run belongs to, if any; its timeline receives the run's events. */
   readonly incidentId?: string;
@@ -77,26 +88,6 @@ export interface RunbookContext {
   readonly dryRun: boolean;
   readonly runbookVersion: number;
 
-  ticketing: {
-    createTicket: Step<'ticketingCreateTicket'>;
-    comment: Step<'ticketingComment'>;
-    transition: Step<'ticketingTransition'>;
-  };
-  chat: {
-    createChannel: Step<'chatCreateChannel'>;
-    invite: Step<'chatInvite'>;
-    postMessage: Step<'chatPostMessage'>;
-    setTopic: Step<'chatSetTopic'>;
-  };
-  video: { createMeeting: Step<'videoCreateMeeting'> };
-  statusPage: {
-    openIncident: Step<'statusPageOpenIncident'>;
-    updateIncident: Step<'statusPageUpdateIncident'>;
-    setComponentStatus: Step<'statusPageSetComponentStatus'>;
-  };
-  deploy: { findReleases: Step<'deployFindReleases'>; rollback: Step<'deployRollback'> };
-  scaling: { describeService: Step<'scalingDescribeService'>; scaleService: Step<'scalingScaleService'> };
-  paging: { page: Step<'pagingPage'> };
   incident: {
     /** The incident as it is now (null without one). Reads Firebreak only, so it runs in dry runs too. */
     get(): Promise<IncidentSnapshot | null>;

@@ -56,3 +56,8 @@ export function fitStatusText(text: string, maxBytes: number): string {
 export function publicStatusTitle(service?: string): string {
   return service ? `Degraded service: ${service}` : 'Service disruption';
 }
+
+/** True when `title` keeps printable text once fitted: a public title of blanks or controls shows nothing. */
+export function hasPublicText(title: string): boolean {
+  return fitStatusText(title, STATUS_PAGE_BOUNDS.titleBytes).length > 0;
+}

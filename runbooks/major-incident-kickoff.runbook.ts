@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { stepText } from '../core/capabilities/common';
-import { ComponentStatusSchema } from '../core/capabilities/statuses';
+import { ComponentsSchema, PublicTitleSchema } from '../core/capabilities/status-page';
 import { SEVERITIES } from '../core/incident-model';
 import { defineRunbook } from '../core/runbook';
 import { publicStatusTitle } from '../core/status-page-bounds';
@@ -19,16 +19,11 @@ export default defineRunbook({
     // Any realistic length: each vendor-bound use is fitted to its vendor by the adapter.
     title: stepText(1).describe('What is broken, for people (plain text).'),
     service: stepText(1).describe('The affected service.'),
-    publicTitle: z
-      .string()
-      .min(1)
-      .max(200)
-      .optional()
-      .describe('The status page title, for customers. Default: "Degraded service: <service>", never the internal title.'),
+    publicTitle: PublicTitleSchema.optional().describe('The status page title, for customers. Default: "Degraded service: <service>", never the internal title.'),
     severity: z.enum(SEVERITIES).default('SEV1'),
     responders: z.array(z.string().min(1)).default([]).describe('Chat user ids to invite.'),
     onCall: z.array(z.string().min(1)).default(['primary-on-call']).describe('Paging targets.'),
-    components: z.record(z.string().min(1), ComponentStatusSchema).default({}).describe('Status page components to mark.'),
+    components: ComponentsSchema.default({}).describe('Status page components to mark.'),
   }),
   fromAlert: (alert) => ({
     title: alert.summary,
@@ -36,22 +31,21 @@ export default defineRunbook({
     severity: alert.severity ?? 'SEV1',
   }),
   async run(ctx, input) {
+    // Steps fill in the incident id themselves; the texts name it too.
     const incidentId = ctx.incidentId ?? ctx.executionId;
     const ticket = await ctx.ticketing.createTicket({
-      incidentId,
       summary: `[${input.severity}] ${input.title}`,
       description: `Major incident on ${input.service}. Firebreak incident: ${incidentId}.`,
       priority: input.severity === 'SEV0' || input.severity === 'SEV1' ? 'P1' : 'P2',
       labels: ['incident', `service-${input.service}`],
     });
-    const channel = await ctx.chat.createChannel({ incidentId, name: `inc-${input.service}`, topic: `${input.title} · ${ticket.key}` });
+    const channel = await ctx.chat.createChannel({ name: `inc-${input.service}`, topic: `${input.title} · ${ticket.key}` });
     if (input.responders.length > 0) await ctx.chat.invite({ channelId: channel.id, users: input.responders });
     await ctx.chat.postMessage({ channelId: channel.id, text: `:rotating_light: ${input.title} (${input.severity}). Ticket: ${ticket.url}` });
-    const meeting = await ctx.video.createMeeting({ incidentId, topic: `${input.title} (${incidentId})` });
+    const meeting = await ctx.video.createMeeting({ topic: `${input.title} (${incidentId})` });
     await ctx.chat.postMessage({ channelId: channel.id, text: `Video room: ${meeting.joinUrl}`, pin: true });
     const status = await ctx.statusPage.openIncident(
       {
-        incidentId,
         title: input.publicTitle ?? publicStatusTitle(input.service),
         status: 'investigating',
         message: `We are investigating problems with ${input.service}.`,
@@ -67,7 +61,6 @@ export default defineRunbook({
       },
     );
     await ctx.paging.page({
-      incidentId,
       action: 'trigger',
       dedupKey: `kickoff:${incidentId}`,
       summary: `[${input.severity}] ${input.title}: join ${channel.name} and ${meeting.joinUrl}`,

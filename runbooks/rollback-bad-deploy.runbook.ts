@@ -34,7 +34,6 @@ export default defineRunbook({
     const incident = await ctx.incident.get();
     const page = (summary: string, targets: string[] = []) =>
       ctx.paging.page({
-        incidentId: ctx.incidentId ?? ctx.executionId,
         action: 'trigger',
         dedupKey: `rollback:${input.service}:${ctx.executionId}`,
         summary,

@@ -31,7 +31,6 @@ export default defineRunbook({
     const ref = { cluster: input.cluster, service: input.service };
     const page = (summary: string) =>
       ctx.paging.page({
-        incidentId: ctx.incidentId ?? ctx.executionId,
         action: 'trigger',
         dedupKey: `scale-out:${input.cluster}/${input.service}:${ctx.executionId}`,
         summary,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ComponentStatusSchema, StatusPageIncidentStatusSchema } from '../core/capabilities/statuses';
+import { ComponentsSchema, PublicTitleSchema } from '../core/capabilities/status-page';
+import { StatusPageIncidentStatusSchema } from '../core/capabilities/statuses';
 import { defineRunbook } from '../core/runbook';
 import { publicStatusTitle } from '../core/status-page-bounds';
 
@@ -19,14 +20,9 @@ export default defineRunbook({
   input: z.object({
     stage: StatusPageIncidentStatusSchema,
     service: z.string().min(1),
-    title: z
-      .string()
-      .min(1)
-      .max(200)
-      .optional()
-      .describe('The public title, for customers, when this opens the status incident. Default: "Degraded service: <service>".'),
+    title: PublicTitleSchema.optional().describe('The public title, for customers, when this opens the status incident. Default: "Degraded service: <service>".'),
     details: z.string().max(2000).optional().describe('A sentence added after the template.'),
-    components: z.record(z.string().min(1), ComponentStatusSchema).default({}),
+    components: ComponentsSchema.default({}),
   }),
   async run(ctx, input) {
     const message = [TEMPLATES[input.stage].replace('{service}', input.service), input.details].filter(Boolean).join(' ');
@@ -37,7 +33,6 @@ export default defineRunbook({
       return { statusIncidentId: existing, message };
     }
     const opened = await ctx.statusPage.openIncident({
-      incidentId: ctx.incidentId ?? ctx.executionId,
       title: input.title ?? publicStatusTitle(input.service),
       status: input.stage,
       message,

@@ -3,8 +3,8 @@
 // dist/ that `npm start` and others rebuild), then runs the bench driver
 // (dist/bench-build/bench/main.js) with a private Temporal dev server: file-backed SQLite in
 // a temporary directory, Firebreak's search attributes, started as `npm start` starts it
-// (devServerArgs) on a free loopback port. Arguments after `--` go to the driver; see the
-// README's Performance section.
+// (devServerArgs) on a free loopback port. Arguments after `--` go to the driver; see
+// docs/performance.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';

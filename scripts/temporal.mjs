@@ -65,7 +65,7 @@ export function ensureTemporal(log = (line) => console.error(line)) {
 
 /**
  * Server settings that make the single-machine dev server answer fast without giving up
- * durability (the README's Performance section has the measurements):
+ * durability (docs/decisions/2026-11-21-dev-server-settings.md has the measurements):
  * - SQLite in WAL mode with synchronous=FULL: each commit is one append and one fsync of the
  *   write-ahead log instead of the default rollback journal's several writes and fsyncs;
  *   exactly as durable (a committed transaction survives a crash of the process, the OS or

@@ -1,8 +1,9 @@
-import { condition, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { alertQueueRecoverSignal } from '../core/alert-lease';
 import type { PlatformActivities } from '../activities/platform';
 import type { AlertQueueInput, AlertQueueResult } from '../core/incident';
 import { alertQueueDeliveredSignal } from '../core/messages';
+import { compat } from './compat';
 
 // Acknowledged alerts are never given up on: retried until Temporal takes them.
 const { deliverQueuedAlerts } = proxyActivities<PlatformActivities>({
@@ -25,7 +26,7 @@ export async function alertQueueWorkflow({ alerts, recoverAfterMs, lease }: Aler
     delivered = true;
   });
   // Runs started before leases replay as they ran: they never listen for `recover`.
-  if (lease !== undefined && patched('alert-queue-lease')) {
+  if (lease !== undefined && compat.alertQueueLease()) {
     setHandler(alertQueueRecoverSignal, () => {
       recover = true;
     });

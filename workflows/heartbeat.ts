@@ -13,7 +13,7 @@ import { heartbeatPingSignal, heartbeatQuery, recordEventSignal, type HeartbeatS
 import type { HeartbeatMonitor } from '../core/operator-config';
 import type { IncidentPolicy } from '../core/routing';
 import { IncidentSeverityAttribute, IncidentServiceAttribute, IncidentStatusAttribute } from '../core/search-attributes';
-import { incidentWorkflow } from './incident';
+import { incidentWorkflow } from './incident/incident.workflow';
 
 export interface HeartbeatWorkflowInput {
   monitor: HeartbeatMonitor;

@@ -4,13 +4,13 @@ import { temporal } from '@temporalio/proto';
 import { createActivities } from '../activities';
 import type { ReceivedAlert } from '../core/alert';
 import type { OpenIncidentInput } from '../core/incident';
-import { INCIDENT_LIMITS } from '../core/incident-bounds';
+import { INCIDENT_LIMITS } from '../core/incident/bounds';
 import { localIntegrations } from '../core/integrations-config';
 import { incidentQuery, ingestAlertsUpdate } from '../core/messages';
 import { jsonBytes } from '../core/text';
 import { sharedTemporalAddress, uniqueTaskQueue, workflowBundle } from '../test/temporal';
 import { waitFor } from '../test/wait';
-import type { incidentWorkflow } from './incident';
+import type { incidentWorkflow } from './incident/incident.workflow';
 
 const { EventType } = temporal.api.enums.v1;
 

@@ -14,7 +14,7 @@ import { sharedTemporalAddress, uniqueTaskQueue, workflowBundle } from '../test/
 import { pagerDutySettings, startPagerDutyStub } from '../test/vendors/pagerduty';
 import { quietTemporalRuntime } from '../test/vendors/temporal-worker';
 import { waitFor } from '../test/wait';
-import type { incidentWorkflow } from './incident';
+import type { incidentWorkflow } from './incident/incident.workflow';
 
 quietTemporalRuntime();
 

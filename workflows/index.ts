@@ -1,5 +1,5 @@
 /** Every workflow the worker runs; the bundler's entry point. */
-export { incidentWorkflow } from './incident';
+export { incidentWorkflow } from './incident/incident.workflow';
 export { heartbeatWorkflow } from './heartbeat';
 export { runbookWorkflow } from './runbook';
 export { runbookGuardWorkflow } from './runbook-guard';

@@ -1,37 +1,16 @@
-import type { z } from 'zod';
-import {
-  type Channel,
-  CreateChannelInputSchema,
-  InviteToChannelInputSchema,
-  type PostedMessage,
-  PostMessageInputSchema,
-  SetTopicInputSchema,
-} from '../../core/capabilities/chat';
+import type { CapabilityPort, OperationCommand } from '../../core/capabilities/operation-schemas';
 import { fitSlug, VendorLimits } from '../fit';
-import { stepActivity } from '../step-input';
+import { capabilityActivities } from '../step-input';
 
-export type CreateChannelCommand = z.output<typeof CreateChannelInputSchema>;
-export type InviteToChannelCommand = z.output<typeof InviteToChannelInputSchema>;
-export type PostMessageCommand = z.output<typeof PostMessageInputSchema>;
-export type SetTopicCommand = z.output<typeof SetTopicInputSchema>;
+export type CreateChannelCommand = OperationCommand<'chat', 'createChannel'>;
+export type InviteToChannelCommand = OperationCommand<'chat', 'invite'>;
+export type PostMessageCommand = OperationCommand<'chat', 'postMessage'>;
+export type SetTopicCommand = OperationCommand<'chat', 'setTopic'>;
 
-/** Incident chat. Every operation acts once per idempotency key. */
-export interface ChatPort {
-  createChannel(command: CreateChannelCommand): Promise<Channel>;
-  /** Invites those not yet in the channel. */
-  invite(command: InviteToChannelCommand): Promise<void>;
-  postMessage(command: PostMessageCommand): Promise<PostedMessage>;
-  setTopic(command: SetTopicCommand): Promise<void>;
-}
+/** Incident chat, one method per operation declared under `chat`. Every operation acts once per idempotency key. */
+export type ChatPort = CapabilityPort<'chat'>;
 
-export function createChatActivities(port: ChatPort) {
-  return {
-    chatCreateChannel: stepActivity('chatCreateChannel', CreateChannelInputSchema, (c) => port.createChannel(c)),
-    chatInvite: stepActivity('chatInvite', InviteToChannelInputSchema, (c) => port.invite(c)),
-    chatPostMessage: stepActivity('chatPostMessage', PostMessageInputSchema, (c) => port.postMessage(c)),
-    chatSetTopic: stepActivity('chatSetTopic', SetTopicInputSchema, (c) => port.setTopic(c)),
-  };
-}
+export const createChatActivities = (port: ChatPort) => capabilityActivities('chat', port);
 
 /**
  * A channel name as Slack accepts it: lower case, digits, `-` and `_`, at most `max`

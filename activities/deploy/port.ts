@@ -1,19 +1,10 @@
-import type { z } from 'zod';
-import { FindReleasesInputSchema, type Releases, RollbackInputSchema, type RollbackResult } from '../../core/capabilities/deploy';
-import { stepActivity } from '../step-input';
+import type { CapabilityPort, OperationCommand } from '../../core/capabilities/operation-schemas';
+import { capabilityActivities } from '../step-input';
 
-export type FindReleasesQuery = z.output<typeof FindReleasesInputSchema>;
-export type RollbackCommand = z.output<typeof RollbackInputSchema>;
+export type FindReleasesQuery = OperationCommand<'deploy', 'findReleases'>;
+export type RollbackCommand = OperationCommand<'deploy', 'rollback'>;
 
 /** Deploy rollback. A rollback acts once per idempotency key; finding releases has no effect. */
-export interface DeployPort {
-  findReleases(query: FindReleasesQuery): Promise<Releases>;
-  rollback(command: RollbackCommand): Promise<RollbackResult>;
-}
+export type DeployPort = CapabilityPort<'deploy'>;
 
-export function createDeployActivities(port: DeployPort) {
-  return {
-    deployFindReleases: stepActivity('deployFindReleases', FindReleasesInputSchema, (q) => port.findReleases(q)),
-    deployRollback: stepActivity('deployRollback', RollbackInputSchema, (c) => port.rollback(c)),
-  };
-}
+export const createDeployActivities = (port: DeployPort) => capabilityActivities('deploy', port);

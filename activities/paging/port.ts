@@ -1,14 +1,11 @@
-import type { z } from 'zod';
-import { PageInputSchema, type PageResult } from '../../core/capabilities/paging';
-import { stepActivity } from '../step-input';
+import type { CapabilityPort, OperationCommand } from '../../core/capabilities/operation-schemas';
+import { capabilityActivities } from '../step-input';
 import { LocalPaging } from './local';
 
-export type PageCommand = z.output<typeof PageInputSchema>;
+export type PageCommand = OperationCommand<'paging', 'page'>;
 
 /** Paging. The vendor keeps one page per dedup key, so a repeat never opens a second. */
-export interface PagingPort {
-  page(command: PageCommand): Promise<PageResult>;
-}
+export type PagingPort = CapabilityPort<'paging'>;
 
 /**
  * The paging activity. A page marked `fallback` goes through the built-in local pager
@@ -16,7 +13,5 @@ export interface PagingPort {
  * provider refuses for good.
  */
 export function createPagingActivities(port: PagingPort, fallback: PagingPort = new LocalPaging()) {
-  return {
-    pagingPage: stepActivity('pagingPage', PageInputSchema, (c) => (c.fallback ? fallback.page(c) : port.page(c))),
-  };
+  return capabilityActivities('paging', { page: (c) => (c.fallback ? fallback.page(c) : port.page(c)) });
 }

@@ -16,9 +16,9 @@ import type { ReceivedAlert } from '../../core/alert';
 import { IncidentFailure, type IncidentTemplate, type OpenIncidentInput, type QueuedAlert } from '../../core/incident';
 import { ingestAlertsUpdate } from '../../core/messages';
 import type { IncidentStatus } from '../../core/incident-model';
-import { isOpen } from '../../core/incident-state-machine';
+import { isOpen } from '../../core/incident/state-machine';
 import { IncidentStatusAttribute, listedStart } from '../../core/search-attributes';
-import type { incidentWorkflow } from '../../workflows/incident';
+import type { incidentWorkflow } from '../../workflows/incident/incident.workflow';
 import { incidentIdFor } from './incident-ids';
 
 /**

@@ -1,22 +1,13 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { z } from 'zod';
 import { CapabilityFailure } from '../../core/capabilities/common';
-import {
-  DescribeServiceInputSchema,
-  type ScaleResult,
-  ScaleServiceInputSchema,
-  type ServiceDescription,
-} from '../../core/capabilities/scaling';
-import { stepActivity } from '../step-input';
+import type { CapabilityPort, OperationCommand } from '../../core/capabilities/operation-schemas';
+import { capabilityActivities } from '../step-input';
 
-export type DescribeServiceQuery = z.output<typeof DescribeServiceInputSchema>;
-export type ScaleServiceCommand = z.output<typeof ScaleServiceInputSchema>;
+export type DescribeServiceQuery = OperationCommand<'scaling', 'describeService'>;
+export type ScaleServiceCommand = OperationCommand<'scaling', 'scaleService'>;
 
 /** Service scaling. Scaling acts once per idempotency key (a repeat finds the count applied). */
-export interface ScalingPort {
-  describeService(query: DescribeServiceQuery): Promise<ServiceDescription>;
-  scaleService(command: ScaleServiceCommand): Promise<ScaleResult>;
-}
+export type ScalingPort = CapabilityPort<'scaling'>;
 
 /**
  * A desired count outside `[min, max]` is refused, not clamped: the caller asked for
@@ -35,11 +26,11 @@ export function checkScaleBounds({ desiredCount, min, max, ref }: ScaleServiceCo
 }
 
 export function createScalingActivities(port: ScalingPort) {
-  return {
-    scalingDescribeService: stepActivity('scalingDescribeService', DescribeServiceInputSchema, (q) => port.describeService(q)),
-    scalingScaleService: stepActivity('scalingScaleService', ScaleServiceInputSchema, (command) => {
+  return capabilityActivities('scaling', {
+    describeService: (q) => port.describeService(q),
+    scaleService: (command) => {
       checkScaleBounds(command);
       return port.scaleService(command);
-    }),
-  };
+    },
+  });
 }

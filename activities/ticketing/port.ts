@@ -1,28 +1,11 @@
-import type { z } from 'zod';
-import {
-  CommentOnTicketInputSchema,
-  CreateTicketInputSchema,
-  type Ticket,
-  TransitionTicketInputSchema,
-} from '../../core/capabilities/ticketing';
-import { stepActivity } from '../step-input';
+import type { CapabilityPort, OperationCommand } from '../../core/capabilities/operation-schemas';
+import { capabilityActivities } from '../step-input';
 
-export type CreateTicketCommand = z.output<typeof CreateTicketInputSchema>;
-export type CommentOnTicketCommand = z.output<typeof CommentOnTicketInputSchema>;
-export type TransitionTicketCommand = z.output<typeof TransitionTicketInputSchema>;
+export type CreateTicketCommand = OperationCommand<'ticketing', 'createTicket'>;
+export type CommentOnTicketCommand = OperationCommand<'ticketing', 'comment'>;
+export type TransitionTicketCommand = OperationCommand<'ticketing', 'transition'>;
 
 /** Ticketing, as Firebreak needs it. Every operation acts once per idempotency key. */
-export interface TicketingPort {
-  createTicket(command: CreateTicketCommand): Promise<Ticket>;
-  comment(command: CommentOnTicketCommand): Promise<void>;
-  /** Moves the ticket to status `to`; a no-op when it is there already. */
-  transition(command: TransitionTicketCommand): Promise<void>;
-}
+export type TicketingPort = CapabilityPort<'ticketing'>;
 
-export function createTicketingActivities(port: TicketingPort) {
-  return {
-    ticketingCreateTicket: stepActivity('ticketingCreateTicket', CreateTicketInputSchema, (c) => port.createTicket(c)),
-    ticketingComment: stepActivity('ticketingComment', CommentOnTicketInputSchema, (c) => port.comment(c)),
-    ticketingTransition: stepActivity('ticketingTransition', TransitionTicketInputSchema, (c) => port.transition(c)),
-  };
-}
+export const createTicketingActivities = (port: TicketingPort) => capabilityActivities('ticketing', port);

@@ -1,16 +1,9 @@
-import type { z } from 'zod';
-import { CreateMeetingInputSchema, type Meeting } from '../../core/capabilities/video';
-import { stepActivity } from '../step-input';
+import type { CapabilityPort, OperationCommand } from '../../core/capabilities/operation-schemas';
+import { capabilityActivities } from '../step-input';
 
-export type CreateMeetingCommand = z.output<typeof CreateMeetingInputSchema>;
+export type CreateMeetingCommand = OperationCommand<'video', 'createMeeting'>;
 
 /** The incident's video bridge. One meeting per idempotency key. */
-export interface VideoPort {
-  createMeeting(command: CreateMeetingCommand): Promise<Meeting>;
-}
+export type VideoPort = CapabilityPort<'video'>;
 
-export function createVideoActivities(port: VideoPort) {
-  return {
-    videoCreateMeeting: stepActivity('videoCreateMeeting', CreateMeetingInputSchema, (c) => port.createMeeting(c)),
-  };
-}
+export const createVideoActivities = (port: VideoPort) => capabilityActivities('video', port);

@@ -10,7 +10,8 @@ import type { baselineWorkflow } from '../baseline/workflows';
 import { now } from '../lib/clock';
 import { alternate } from '../lib/pool';
 import { quantiles, ratio, type Summary, summarize } from '../lib/stats';
-import type { System } from '../lib/system';
+import { type System, TASK_QUEUE } from '../lib/system';
+import { statusPageWorkflowId, updateStatusIncidentUpdate } from '../../core/status-page-messages';
 
 export const RUNBOOK = 'major-incident-kickoff';
 
@@ -44,6 +45,17 @@ interface ExecutionView {
   steps: Array<{ id: string; status: string }>;
 }
 
+/**
+ * Resolves the public status incident a kickoff opened, outside the timed part: each sample is
+ * an incident of its own, and the status page holds a bounded number of unresolved ones.
+ */
+async function resolveStatusIncident(system: System, statusIncidentId: string | undefined, executionId: string): Promise<void> {
+  if (!statusIncidentId) throw new Error(`${RUNBOOK} ${executionId} opened no status incident`);
+  await system.client.workflow.getHandle(statusPageWorkflowId(TASK_QUEUE)).executeUpdate(updateStatusIncidentUpdate, {
+    args: [{ idempotencyKey: `bench-resolve-${executionId}`, statusIncidentId, status: 'resolved', message: 'Bench sample finished.', components: {} }],
+  });
+}
+
 export async function runbookScenario(system: System, { samples, warmup }: { samples: number; warmup: number }): Promise<RunbookResult> {
   const run = Date.now().toString(36);
   let activities = 0;
@@ -56,8 +68,9 @@ export async function runbookScenario(system: System, { samples, warmup }: { sam
     const ack = now() - start;
     if (launched.status !== 201) throw new Error(`launching ${RUNBOOK} answered ${launched.status}: ${JSON.stringify(launched.body)}`);
     const handle = system.client.workflow.getHandle(launched.body.id);
-    await handle.result();
+    const execution: { outcome?: { result?: { statusIncident?: string } } } = await handle.result();
     const done = now() - start;
+    await resolveStatusIncident(system, execution.outcome?.result?.statusIncident, launched.body.id);
     if (activities === 0) {
       // Once: what the execution did, read the way users read it, and its activity count.
       const view = await system.http.get<ExecutionView>(`/v1/executions/${launched.body.id}`);

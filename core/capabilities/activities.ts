@@ -1,36 +1,27 @@
 /**
+ * The activity contract, derived from the operations declared in `operations.ts`: one
+ * activity per operation, named `<capability><Operation>` (the names Temporal records).
+ */
+import type { Capability, OperationInput, OperationName, OperationOutput } from './operations';
+
+/** The activity name registered with Temporal: `chat` + `setTopic` → `chatSetTopic`. */
+export type ActivityName<C extends Capability, O extends OperationName<C>> = `${C}${Capitalize<O>}`;
+
+export function activityName<C extends Capability, O extends OperationName<C>>(capability: C, name: O): ActivityName<C, O> {
+  return `${capability}${name.charAt(0).toUpperCase()}${name.slice(1)}` as ActivityName<C, O>;
+}
+
+/** The activities of one capability, by the names workflows call. */
+export type ActivitiesOf<C extends Capability> = {
+  [O in OperationName<C> as ActivityName<C, O>]: (input: OperationInput<C, O>) => Promise<OperationOutput<C, O>>;
+};
+
+type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) extends (arg: infer I) => void ? I : never;
+
+/**
  * The activities workflows and runbooks may call: one function per side-effecting step.
  * `activities/index.ts` implements exactly this (checked with `satisfies`), so workflows
  * depend on this contract, not on any adapter.
  */
-import type { Channel, CreateChannelInput, InviteToChannelInput, PostedMessage, PostMessageInput, SetTopicInput } from './chat';
-import type { FindReleasesInput, Releases, RollbackInput, RollbackResult } from './deploy';
-import type { PageInput, PageResult } from './paging';
-import type { DescribeServiceInput, ScaleResult, ScaleServiceInput, ServiceDescription } from './scaling';
-import type {
-  OpenStatusIncidentInput,
-  SetComponentStatusInput,
-  StatusIncident,
-  UpdateStatusIncidentInput,
-} from './status-page';
-import type { CommentOnTicketInput, CreateTicketInput, Ticket, TransitionTicketInput } from './ticketing';
-import type { CreateMeetingInput, Meeting } from './video';
+export type CapabilityActivities = UnionToIntersection<{ [C in Capability]: ActivitiesOf<C> }[Capability]>;
 
-export interface CapabilityActivities {
-  ticketingCreateTicket(input: CreateTicketInput): Promise<Ticket>;
-  ticketingComment(input: CommentOnTicketInput): Promise<void>;
-  ticketingTransition(input: TransitionTicketInput): Promise<void>;
-  chatCreateChannel(input: CreateChannelInput): Promise<Channel>;
-  chatInvite(input: InviteToChannelInput): Promise<void>;
-  chatPostMessage(input: PostMessageInput): Promise<PostedMessage>;
-  chatSetTopic(input: SetTopicInput): Promise<void>;
-  videoCreateMeeting(input: CreateMeetingInput): Promise<Meeting>;
-  statusPageOpenIncident(input: OpenStatusIncidentInput): Promise<StatusIncident>;
-  statusPageUpdateIncident(input: UpdateStatusIncidentInput): Promise<void>;
-  statusPageSetComponentStatus(input: SetComponentStatusInput): Promise<void>;
-  deployFindReleases(input: FindReleasesInput): Promise<Releases>;
-  deployRollback(input: RollbackInput): Promise<RollbackResult>;
-  scalingDescribeService(input: DescribeServiceInput): Promise<ServiceDescription>;
-  scalingScaleService(input: ScaleServiceInput): Promise<ScaleResult>;
-  pagingPage(input: PageInput): Promise<PageResult>;
-}

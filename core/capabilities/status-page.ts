@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { STATUS_PAGE_BOUNDS, fitStatusText } from '../status-page-bounds';
+import { STATUS_PAGE_BOUNDS, fitStatusText, hasPublicText } from '../status-page-bounds';
 import { StepInputBase } from './common';
 import { ComponentStatusSchema, StatusPageIncidentStatusSchema } from './statuses';
 
@@ -13,9 +13,30 @@ const fitted = (maxBytes: number) =>
     .transform((text) => fitStatusText(text, maxBytes))
     .refine((text) => text.length > 0, 'must contain printable text');
 
+/**
+ * A component's name: the page counts its length in UTF-16 code units, as JavaScript does,
+ * so the schema counts the same way (zod's `max` counts code points).
+ */
+export const ComponentNameSchema = z
+  .string()
+  .min(1)
+  .refine((name) => name.length <= STATUS_PAGE_BOUNDS.componentNameLength, {
+    message: `at most ${STATUS_PAGE_BOUNDS.componentNameLength} characters (UTF-16 code units)`,
+  });
+
+/**
+ * The public title of a status incident, written for customers: it must keep printable text
+ * once fitted (a title of blanks would show nothing, and the page refuses it).
+ */
+export const PublicTitleSchema = z
+  .string()
+  .min(1)
+  .max(STATUS_PAGE_BOUNDS.titleBytes)
+  .refine(hasPublicText, { message: 'must contain printable text' });
+
 /** Components affected, by name, with the status to show for each (at most 20 per command). */
 export const ComponentsSchema = z
-  .record(z.string().min(1).max(STATUS_PAGE_BOUNDS.componentNameLength), ComponentStatusSchema)
+  .record(ComponentNameSchema, ComponentStatusSchema)
   .refine((components) => Object.keys(components).length <= STATUS_PAGE_BOUNDS.componentsPerCommand, {
     message: `at most ${STATUS_PAGE_BOUNDS.componentsPerCommand} components per update`,
   });
@@ -43,7 +64,7 @@ export const UpdateStatusIncidentInputSchema = StepInputBase.extend({
 export type UpdateStatusIncidentInput = z.input<typeof UpdateStatusIncidentInputSchema>;
 
 export const SetComponentStatusInputSchema = StepInputBase.extend({
-  component: z.string().min(1).max(STATUS_PAGE_BOUNDS.componentNameLength),
+  component: ComponentNameSchema,
   status: ComponentStatusSchema,
 });
 export type SetComponentStatusInput = z.input<typeof SetComponentStatusInputSchema>;

@@ -4,15 +4,17 @@
  * `runbooks/catalog.ts`.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
-import { lazyCatalog, type RunbookFile } from '../../core/runbook-catalog';
+import { lazyCatalog, runbooksById } from '../../core/runbook-catalog';
 import { RUNBOOK_FILES as SHIPPED } from '../../runbooks/catalog';
 
-export const RUNBOOK_FILES: RunbookFile[] = [
+export const RUNBOOK_FILES = [
   ...SHIPPED,
-  { file: 'test/runbooks/approval-demo.runbook.ts', load: () => require('./approval-demo.runbook') },
-  { file: 'test/runbooks/compensation-demo.runbook.ts', load: () => require('./compensation-demo.runbook') },
-  { file: 'test/runbooks/guarded-action.runbook.ts', load: () => require('./guarded-action.runbook') },
-  { file: 'test/runbooks/single-flight-demo.runbook.ts', load: () => require('./single-flight-demo.runbook') },
+  ...runbooksById('test/runbooks', {
+    'approval-demo': () => require('./approval-demo.runbook'),
+    'compensation-demo': () => require('./compensation-demo.runbook'),
+    'guarded-action': () => require('./guarded-action.runbook'),
+    'single-flight-demo': () => require('./single-flight-demo.runbook'),
+  }),
 ];
 
 export const runbookCatalog = lazyCatalog(RUNBOOK_FILES);

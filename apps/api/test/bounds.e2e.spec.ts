@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { GenericAlertSchema } from '../../../core/alert';
 import { GENERIC_ALERT_MAX_BYTES, TRUNCATION_NOTE } from '../../../core/alert-bounds';
-import { INCIDENT_LIMITS } from '../../../core/incident-bounds';
+import { INCIDENT_LIMITS } from '../../../core/incident/bounds';
 import { loadOperatorConfig } from '../../../core/operator-config';
 import { hasLineForbidden, jsonBytes, utf8Bytes } from '../../../core/text';
 import { alertmanagerPayload, genericAlertBody } from '../../../test/alert-arbitraries';

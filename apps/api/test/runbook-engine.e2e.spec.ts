@@ -150,6 +150,9 @@ describe('the runbook engine: approvals, compensation, cancellation, triggers an
     const [run1] = await executionsOf(first.body.incidentId);
     expect((await finished(run1.executionId)).status).toBe('completed');
     expect((await firebreak.as('viewer').get(`/v1/incidents/${first.body.incidentId}`)).body.runbooks).toHaveLength(1);
+    // The run reads completed before its workflow closes: it still releases its guardrail.
+    // Stopping the worker before then would leave a leader still running, which later runs join.
+    await temporal.workflow.getHandle(run1.executionId).result();
 
     await firebreak.stopWorker();
     const restarted = await TestFirebreak.start({ taskQueue: firebreak.taskQueue, operator: testOperatorConfig() });

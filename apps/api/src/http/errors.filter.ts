@@ -1,39 +1,15 @@
 import { STATUS_CODES } from 'node:http';
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Response } from 'express';
 import { ZodValidationException } from 'nestjs-zod';
 import type { ZodError } from 'zod';
-import { TemporalUnavailableError } from '../temporal/temporal-unavailable.error';
-
-/** One broken rule of a request: `path` names the field, `rule` the zod check it failed. */
-export interface ValidationIssue {
-  path: string;
-  rule: string;
-  message: string;
-}
-
-export interface ErrorBody {
-  statusCode: number;
-  error: string;
-  message: string;
-  issues?: ValidationIssue[];
-  /** For 413: the most this route reads, in bytes. */
-  limit?: number;
-}
-
-export function describeZodError(error: ZodError): ValidationIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.length ? issue.path.map(String).join('.') : '(body)',
-    rule: issue.code,
-    message: issue.message,
-  }));
-}
+import { type ErrorBody, httpFailureOf, requestIssuesOf, validationFailedBody, ValidationFailedError } from './failures';
 
 /**
- * Every error leaves the API as `{ statusCode, error, message, issues? }`. Validation
- * failures name each field and rule; Temporal outages are 503 with `Retry-After`; anything
- * unexpected is logged and answered 500 without internals.
+ * Every error leaves the API as `{ statusCode, error, message, issues? }`, from this one
+ * place: validation failures name each field and rule; Temporal and domain failures take
+ * their status from {@link httpFailureOf} (503s with `Retry-After`); anything unexpected is
+ * logged and answered 500 without internals.
  */
 @Catch()
 export class ErrorsFilter implements ExceptionFilter {
@@ -47,21 +23,16 @@ export class ErrorsFilter implements ExceptionFilter {
 
   private toBody(exception: unknown, response: Response): ErrorBody {
     if (exception instanceof ZodValidationException) {
-      const issues = describeZodError(exception.getZodError() as ZodError);
-      return {
-        statusCode: HttpStatus.BAD_REQUEST,
-        error: 'Bad Request',
-        message: issues.map((issue) => `${issue.path}: ${issue.message}`).join('; '),
-        issues,
-      };
+      return validationFailedBody(requestIssuesOf((exception.getZodError() as ZodError).issues));
     }
-    if (exception instanceof TemporalUnavailableError) {
-      response.setHeader('Retry-After', String(exception.retryAfterSeconds));
-      this.logger.warn(exception.message);
-      return { statusCode: HttpStatus.SERVICE_UNAVAILABLE, error: 'Service Unavailable', message: exception.message };
-    }
-    if (exception instanceof WorkflowNotFoundError) {
-      return { statusCode: HttpStatus.NOT_FOUND, error: 'Not Found', message: 'no such incident or execution' };
+    if (exception instanceof ValidationFailedError) return validationFailedBody(exception.issues);
+    const failure = httpFailureOf(exception);
+    if (failure) {
+      if (failure.retryAfterSeconds !== undefined) {
+        response.setHeader('Retry-After', String(failure.retryAfterSeconds));
+        this.logger.warn(failure.message);
+      }
+      return { statusCode: failure.status, error: STATUS_CODES[failure.status] ?? 'Error', message: failure.message };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -70,13 +41,7 @@ export class ErrorsFilter implements ExceptionFilter {
         typeof payload === 'string'
           ? payload
           : String((payload as { message?: unknown }).message ?? exception.message);
-      const extra = typeof payload === 'object' ? (payload as { issues?: ValidationIssue[] }) : {};
-      return {
-        statusCode: status,
-        error: STATUS_CODES[status] ?? 'Error',
-        message: Array.isArray(message) ? message.join('; ') : message,
-        ...(extra.issues ? { issues: extra.issues } : {}),
-      };
+      return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: Array.isArray(message) ? message.join('; ') : message };
     }
     const bodyParserError = asBodyParserError(exception);
     if (bodyParserError) {

@@ -1,16 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { BadRequestException, ConflictException, HttpException, HttpStatus, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import {
-  ApplicationFailure,
-  defaultPayloadConverter,
-  QueryNotRegisteredError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
+import { ConflictException, Inject, Injectable } from '@nestjs/common';
+import { defaultPayloadConverter, WorkflowNotFoundError } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import type { Alert } from '../../../../core/alert';
 import type { Config } from '../../../../core/config';
-import { IncidentFailure, type IncidentActionResult, type IncidentSnapshot, type OpenIncidentInput } from '../../../../core/incident';
+import type { IncidentActionResult, IncidentSnapshot, OpenIncidentInput } from '../../../../core/incident';
 import type { IncidentAction } from '../../../../core/incident-actions';
 import { IncidentStatus, type Severity } from '../../../../core/incident-model';
 import { incidentActionUpdate, incidentQuery } from '../../../../core/messages';
@@ -24,8 +18,9 @@ import {
   IncidentStatusAttribute,
   listedStart,
 } from '../../../../core/search-attributes';
-import type { incidentWorkflow } from '../../../../workflows/incident';
+import type { incidentWorkflow } from '../../../../workflows/incident/incident.workflow';
 import type { Principal } from '../auth/principal';
+import { missingAs, NotFoundError, ValidationFailedError } from '../http/failures';
 import { MetricsService } from '../metrics/metrics.service';
 import { TemporalService } from '../temporal/temporal.service';
 import type { RunbookDefinition } from '../../../../core/runbook';
@@ -48,20 +43,13 @@ export class IncidentsService {
   ) {}
 
   private handle(id: string) {
-    if (!INCIDENT_ID_PATTERN.test(id)) throw new NotFoundException(`no incident ${id}`);
+    if (!INCIDENT_ID_PATTERN.test(id)) throw new NotFoundError('incident', id);
     return this.temporal.client.workflow.getHandle(id);
   }
 
   async get(id: string): Promise<IncidentSnapshot> {
     const handle = this.handle(id);
-    try {
-      return await this.temporal.call('reading an incident', () => handle.query(incidentQuery));
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError || error instanceof QueryNotRegisteredError) {
-        throw new NotFoundException(`no incident ${id}`);
-      }
-      throw error;
-    }
+    return this.temporal.call('reading an incident', () => handle.query(incidentQuery)).catch(missingAs('incident', id));
   }
 
   async declare(body: DeclareIncident, principal: Principal): Promise<{ id: string }> {
@@ -119,19 +107,14 @@ export class IncidentsService {
       this.metrics.milestonesReached(result.severity, result.metrics, result.newlyReached);
       return result;
     } catch (error) {
-      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-        const { type, message } = error.cause;
-        if (type === IncidentFailure.Conflict) throw new ConflictException(message);
-        if (type === IncidentFailure.Invalid) throw new HttpException(message, HttpStatus.BAD_REQUEST);
-        throw new HttpException(message, HttpStatus.BAD_GATEWAY);
-      }
+      // A refusal (a failure `type`) is answered by the errors filter; "not found" needs a look here.
       if (error instanceof WorkflowNotFoundError) {
         // A closed incident's workflow has completed: say so rather than "not found".
         const description = await this.temporal
           .call('finding an incident', () => handle.describe())
           .catch(() => undefined);
         if (description) throw new ConflictException('the incident is closed');
-        throw new NotFoundException(`no incident ${id}`);
+        throw new NotFoundError('incident', id, { cause: error });
       }
       throw error;
     }
@@ -204,7 +187,7 @@ function openPageToken(query: string, sealed: string): Buffer {
   const token = bytes.subarray(PAGE_TOKEN_CHECK_BYTES);
   if (token.length === 0 || !timingSafeEqual(bytes.subarray(0, PAGE_TOKEN_CHECK_BYTES), pageTokenCheck(query, token))) {
     const message = 'not a nextPageToken of this listing: use one from an earlier page with the same filters';
-    throw new BadRequestException({ message: `pageToken: ${message}`, issues: [{ path: 'pageToken', rule: 'page_token', message }] });
+    throw new ValidationFailedError([{ path: ['pageToken'], rule: 'page_token', message }]);
   }
   return token;
 }

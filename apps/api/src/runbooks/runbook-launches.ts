@@ -1,6 +1,7 @@
 import type { Alert } from '../../../../core/alert';
 import { matchesLabels } from '../../../../core/label-matchers';
 import type { RunbookDefinition, RunbookLaunch } from '../../../../core/runbook';
+import { describeIssues } from '../../../../core/validation-issues';
 
 /**
  * The runbooks an alert starts on its incident: those its route lists and those whose
@@ -26,7 +27,7 @@ export function launchesForAlert(
         : {
             runbookId: runbook.id,
             input: null,
-            refused: `input from the alert is invalid: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+            refused: `input from the alert is invalid: ${describeIssues(parsed.error.issues)}`,
           },
     );
   }

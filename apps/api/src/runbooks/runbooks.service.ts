@@ -1,24 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import {
-  ConflictException,
-  ForbiddenException,
-  Inject,
-  Injectable,
-  NotFoundException,
-} from '@nestjs/common';
-import {
-  ApplicationFailure,
-  QueryNotRegisteredError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-} from '@temporalio/client';
-import { ZodValidationException } from 'nestjs-zod';
+import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
-import { ExecutionFailure, type ExecutionSnapshot } from '../../../../core/execution';
+import type { ExecutionSnapshot } from '../../../../core/execution';
 import { decideApprovalUpdate, executionQuery } from '../../../../core/messages';
 import type { RunbookDefinition } from '../../../../core/runbook';
 import type { runbookWorkflow } from '../../../../workflows/runbook';
 import type { Principal } from '../auth/principal';
+import { missingAs, NotFoundError, requestIssuesOf, ValidationFailedError } from '../http/failures';
 import { IncidentsService } from '../incidents/incidents.service';
 import { TemporalService } from '../temporal/temporal.service';
 import { RUNBOOK_CATALOG } from '../tokens';
@@ -57,9 +46,7 @@ export class RunbooksService {
     if (!runbook) throw new NotFoundException(`no runbook "${name}"; GET /v1/runbooks lists them`);
     const parsed = runbook.input.safeParse(body.input ?? {});
     if (!parsed.success) {
-      throw new ZodValidationException(
-        new z.ZodError(parsed.error.issues.map((issue) => ({ ...issue, path: ['input', ...issue.path] }))),
-      );
+      throw new ValidationFailedError(requestIssuesOf(parsed.error.issues).map((issue) => ({ ...issue, path: ['input', ...issue.path] })));
     }
     if (body.incidentId) await this.incidents.get(body.incidentId);
     const id = `rbx-${randomBytes(6).toString('hex')}`;
@@ -84,22 +71,16 @@ export class RunbooksService {
   }
 
   private handle(id: string) {
-    if (!EXECUTION_ID_PATTERN.test(id)) throw new NotFoundException(`no execution ${id}`);
+    if (!EXECUTION_ID_PATTERN.test(id)) throw new NotFoundError('execution', id);
     return this.temporal.client.workflow.getHandle(id);
   }
 
   /** The execution, each step with its attempts (from the history), and the plan of a dry run. */
   async get(id: string) {
     const handle = this.handle(id);
-    let execution: ExecutionSnapshot;
-    try {
-      execution = await this.temporal.call('reading an execution', () => handle.query(executionQuery));
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError || error instanceof QueryNotRegisteredError) {
-        throw new NotFoundException(`no execution ${id}`);
-      }
-      throw error;
-    }
+    const execution: ExecutionSnapshot = await this.temporal
+      .call('reading an execution', () => handle.query(executionQuery))
+      .catch(missingAs('execution', id));
     const attempts = await this.temporal.call('reading an execution', () => this.attempts(handle));
     const steps = execution.steps.map((step) => ({ ...step, attempts: attempts.get(step.id) ?? step.attempts }));
     const plan = execution.dryRun ? steps.map(({ id: step, name, args }) => ({ step, action: name, args })) : undefined;
@@ -133,10 +114,7 @@ export class RunbooksService {
         handle.executeUpdate(decideApprovalUpdate, { args: [{ approve, comment, actor: principal.name, role: principal.role }] }),
       );
     } catch (error) {
-      if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
-        if (error.cause.type === ExecutionFailure.ApprovalForbidden) throw new ForbiddenException(error.cause.message);
-        throw new ConflictException(error.cause.message);
-      }
+      // A refusal (a failure `type`) is answered by the errors filter; a finished execution is not "not found".
       if (error instanceof WorkflowNotFoundError) {
         await this.ensureExists(handle, id);
         throw new ConflictException('the execution has finished; nothing is waiting for approval');
@@ -153,12 +131,7 @@ export class RunbooksService {
     return { id, status: 'cancelling' as const };
   }
 
-  private async ensureExists(handle: ReturnType<RunbooksService['handle']>, id: string) {
-    try {
-      return await this.temporal.call('finding an execution', () => handle.describe());
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) throw new NotFoundException(`no execution ${id}`);
-      throw error;
-    }
+  private ensureExists(handle: ReturnType<RunbooksService['handle']>, id: string) {
+    return this.temporal.call('finding an execution', () => handle.describe()).catch(missingAs('execution', id));
   }
 }

@@ -6,8 +6,8 @@
  * `INCIDENT_LIMITS.continueAtStateBytes`, far below Temporal's 2 MB payload limit.
  * Pure and zod-free: the workflow imports it.
  */
-import type { TimelineEntry } from './incident-model';
-import { jsonBytes, shortenKey, truncateText } from './text';
+import type { TimelineEntry } from '../incident-model';
+import { jsonBytes, shortenKey, truncateText } from '../text';
 
 export const INCIDENT_LIMITS = {
   /** Timeline entries held; older ones are counted in `timelineDropped`. */

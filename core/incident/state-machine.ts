@@ -1,4 +1,4 @@
-import { IncidentStatus } from './incident-model';
+import { IncidentStatus } from '../incident-model';
 
 /** Status order: an incident moves forward, skipping steps if it must. */
 const ORDER: readonly IncidentStatus[] = [

@@ -1,5 +1,5 @@
-import { INCIDENT_STATUSES, IncidentStatus, type IncidentStatus as Status } from './incident-model';
-import { checkTransition, hasReached, isOpen, REOPENED_STATUS } from './incident-state-machine';
+import { INCIDENT_STATUSES, IncidentStatus, type IncidentStatus as Status } from '../incident-model';
+import { checkTransition, hasReached, isOpen, REOPENED_STATUS } from './state-machine';
 
 const order = INCIDENT_STATUSES;
 

@@ -1,0 +1,265 @@
+/**
+ * One runbook run, apart from where it runs: the execution it records, its steps and
+ * their ids, the plan of a dry run, approvals and compensations. The runbook workflow runs
+ * it over Temporal; the runbook test kit runs it in-process. Everything that touches the
+ * outside world goes through the {@link RunbookHost}.
+ */
+import type { ActivityOptions } from '@temporalio/common';
+import { activityName } from '../capabilities/activities';
+import { stepIdempotencyKey } from '../capabilities/keys';
+import { dryRunResult } from '../capabilities/dry-run';
+import { CAPABILITIES, declarationOf, operationNames, type Capability, type OperationName } from '../capabilities/operations';
+import { ExecutionStatus, type DecideApprovalInput, type ExecutionSnapshot, type RunbookExecutionInput } from '../execution';
+import type { IncidentSnapshot } from '../incident';
+import type { TimelineEntry } from '../incident-model';
+import type { ApprovalDecision, ApprovalRequest, Duration, RunbookContext, RunbookDefinition, RunbookSteps, Step, StepOptions } from '../runbook';
+import { DEFAULT_APPROVERS, decisionMessage, pendingApproval } from './approvals';
+import { messageOf, toMs } from './durations';
+import { compensationOrder, startStep, StepIds, stepActivityOptions } from './steps';
+
+/** What a run needs from where it runs. */
+export interface RunbookHost {
+  /** Calls step `activity` (never in a dry run). */
+  callActivity(activity: string, input: unknown, options: ActivityOptions): Promise<unknown>;
+  readIncident(incidentId: string): Promise<IncidentSnapshot | null>;
+  /** Adds an entry to the run's incident's timeline, if it has one; a closed incident is no error. */
+  tellIncident(entry: Omit<TimelineEntry, 'at'>): Promise<void>;
+  sleep(ms: number): Promise<void>;
+  /** Resolves true once `done()` holds, false after `timeoutMs`. */
+  condition(done: () => boolean, timeoutMs: number): Promise<boolean>;
+  /** Runs `fn` so that cancelling the run does not interrupt it. */
+  nonCancellable<T>(fn: () => Promise<T>): Promise<T>;
+  patched(changeId: string): boolean;
+  /** The time now, in milliseconds (a workflow's deterministic clock). */
+  now(): number;
+}
+
+type Outcome = Omit<NonNullable<ExecutionSnapshot['outcome']>, 'status'>;
+
+export class RunbookRun {
+  readonly execution: ExecutionSnapshot;
+  readonly ctx: RunbookContext;
+  /** The decision taken on the approval pending, if any. */
+  decision: ApprovalDecision | undefined;
+  /**
+   * Runs recorded before signals to the incident went in the background waited for each
+   * one; the workflow sets this from its patch marker.
+   */
+  tellsInBackground = true;
+  /** The signals to the incident still on their way, one after the other (so in order). */
+  told: Promise<void> = Promise.resolve();
+  private readonly compensations: Array<{ stepId: string; undo: () => Promise<unknown> }> = [];
+  private readonly ids = new StepIds();
+  private compensatingFor: string | undefined;
+
+  constructor(
+    readonly runbook: RunbookDefinition,
+    readonly input: RunbookExecutionInput,
+    data: unknown,
+    readonly executionId: string,
+    private readonly host: RunbookHost,
+  ) {
+    this.execution = {
+      id: executionId,
+      runbookId: runbook.id,
+      runbookVersion: runbook.version ?? 1,
+      title: runbook.title,
+      status: ExecutionStatus.Running,
+      dryRun: input.dryRun === true,
+      incidentId: input.incidentId,
+      launchedBy: input.launchedBy,
+      trigger: input.trigger,
+      input: data,
+      startedAt: this.stamp(),
+      steps: [],
+      approvals: [],
+      log: [],
+    };
+    this.ctx = this.context();
+  }
+
+  /** The time now, as recorded in the execution. */
+  private stamp(): string {
+    return new Date(this.host.now()).toISOString();
+  }
+
+  get dryRun(): boolean {
+    return this.execution.dryRun;
+  }
+
+  /** Records a line in the run's log and tells the incident. */
+  async note(message: string): Promise<void> {
+    this.execution.log.push({ at: this.stamp(), message });
+    const entry: Omit<TimelineEntry, 'at'> = {
+      kind: 'runbook',
+      actor: `runbook:${this.runbook.id}`,
+      summary: `${this.runbook.title}${this.dryRun ? ' (dry run)' : ''}: ${message}`,
+      details: { executionId: this.executionId },
+    };
+    if (this.tellsInBackground) this.told = this.told.then(() => this.host.tellIncident(entry));
+    else await this.host.tellIncident(entry);
+  }
+
+  /** Takes a person's decision on the pending approval (validated by `refuseDecision`). */
+  decide({ approve, comment, actor }: DecideApprovalInput): ApprovalDecision {
+    this.decision = { approved: approve, by: actor, comment, at: this.stamp() };
+    return this.decision;
+  }
+
+  finish(status: ExecutionStatus, outcome: Outcome): void {
+    this.execution.status = status;
+    this.execution.outcome = { status, ...outcome };
+    this.execution.endedAt = this.stamp();
+    this.execution.currentStep = undefined;
+  }
+
+  /** Runs the runbook's code; its result is the run's. */
+  async perform(): Promise<ExecutionSnapshot> {
+    const result = await this.runbook.run(this.ctx, this.execution.input);
+    await this.note(this.dryRun ? 'dry run planned' : 'completed');
+    this.finish(ExecutionStatus.Completed, { result, undone: [] });
+    return this.execution;
+  }
+
+  /** After the runbook's code threw: notes why, undoes what it did, records the outcome. */
+  async fail(error: unknown, cancelled: boolean): Promise<void> {
+    await this.host.nonCancellable(() => this.note(cancelled ? 'cancelled; undoing completed steps' : `failed: ${messageOf(error)}`));
+    const undone = await this.compensate();
+    await this.host.nonCancellable(async () =>
+      this.finish(cancelled ? ExecutionStatus.Cancelled : ExecutionStatus.Failed, { error: messageOf(error), undone }),
+    );
+  }
+
+  /** Undoes completed steps in reverse, each once; nothing interrupts this. */
+  async compensate(): Promise<string[]> {
+    const undone: string[] = [];
+    if (this.compensations.length === 0) return undone;
+    this.execution.status = ExecutionStatus.Compensating;
+    await this.host.nonCancellable(async () => {
+      for (const { stepId, undo } of compensationOrder(this.compensations)) {
+        this.compensatingFor = stepId;
+        try {
+          await undo();
+          undone.push(stepId);
+          await this.note(`undid ${stepId}`);
+        } catch (error) {
+          await this.note(`could not undo ${stepId}: ${messageOf(error)}`);
+        } finally {
+          this.compensatingFor = undefined;
+        }
+      }
+    });
+    return undone;
+  }
+
+  async approve(request: ApprovalRequest): Promise<ApprovalDecision | null> {
+    const approvers = request.approvers ?? [...DEFAULT_APPROVERS];
+    if (this.dryRun) {
+      this.plan('approval', { prompt: request.prompt, approvers, timeout: request.timeout });
+      const assumed = { approved: true, by: 'dry-run', at: this.stamp() };
+      this.execution.approvals.push({ ...assumed, prompt: request.prompt });
+      return assumed;
+    }
+    const timeoutMs = toMs(request.timeout);
+    this.decision = undefined;
+    this.execution.pendingApproval = pendingApproval(request, timeoutMs, this.host.now());
+    this.execution.status = ExecutionStatus.WaitingApproval;
+    await this.note(`waiting for approval (${approvers.join(' or ')}): ${request.prompt}`);
+    const decided = await this.host.condition(() => this.decision !== undefined, timeoutMs);
+    this.execution.pendingApproval = undefined;
+    this.execution.status = ExecutionStatus.Running;
+    // Set by `decide` while waiting: read it afresh, not as narrowed above.
+    const made = this.decision as ApprovalDecision | undefined;
+    if (!decided || !made) {
+      await this.note(`approval timed out: ${request.prompt}`);
+      return null;
+    }
+    this.execution.approvals.push({ ...made, prompt: request.prompt });
+    await this.note(decisionMessage(made));
+    return made;
+  }
+
+  /** Records a step that a dry run plans but does not perform (waits, sleeps, approvals). */
+  private plan(name: string, args: unknown): void {
+    const id = this.ids.next(name);
+    this.execution.steps.push({ id, name, args, status: 'planned', startedAt: this.stamp() });
+  }
+
+  private context(): RunbookContext {
+    const { host, input } = this;
+    return {
+      executionId: this.executionId,
+      incidentId: input.incidentId,
+      dryRun: this.dryRun,
+      runbookVersion: this.execution.runbookVersion,
+      ...this.steps(),
+      incident: {
+        get: async () => (input.incidentId ? host.readIncident(input.incidentId) : null),
+        note: (text: string) => this.note(text),
+      },
+      approve: (request: ApprovalRequest) => this.approve(request),
+      sleep: async (duration: Duration) => {
+        if (this.dryRun) return this.plan('sleep', { duration });
+        await host.sleep(toMs(duration));
+      },
+      waitFor: async (check, { timeout, every = '15 seconds' }) => {
+        // A dry run plans the wait and assumes the condition comes true.
+        if (this.dryRun) return (this.plan('waitFor', { timeout, every }), true);
+        const until = host.now() + toMs(timeout);
+        for (;;) {
+          if (await check()) return true;
+          const left = until - host.now();
+          if (left <= 0) return false;
+          await host.sleep(Math.min(toMs(every), left));
+        }
+      },
+      log: (message: string) => this.note(message),
+      patched: (changeId: string) => host.patched(changeId),
+    };
+  }
+
+  /** One step per declared operation, by capability: `ctx.chat.setTopic`. */
+  private steps(): RunbookSteps {
+    const steps: Record<string, Record<string, unknown>> = {};
+    for (const capability of CAPABILITIES) {
+      steps[capability] = {};
+      for (const name of operationNames(capability)) steps[capability][name] = this.step(capability, name);
+    }
+    return steps as unknown as RunbookSteps;
+  }
+
+  private step<C extends Capability, O extends OperationName<C>>(capability: C, operation: O): Step<C, O> {
+    const declaration = declarationOf(capability, operation);
+    const name = `${capability}.${operation}`;
+    const activity = activityName(capability, operation);
+    return (async (given: Record<string, unknown>, options: StepOptions<unknown> = {}) => {
+      const id = this.ids.next(name, options.id, this.compensatingFor);
+      const args = declaration.incident ? { ...given, incidentId: given.incidentId ?? this.input.incidentId ?? this.executionId } : given;
+      const record = startStep(id, name, args, this.dryRun, this.stamp(), this.compensatingFor);
+      this.execution.steps.push(record);
+      this.execution.currentStep = id;
+      const activityInput = { ...args, idempotencyKey: stepIdempotencyKey(this.executionId, id) };
+      let result: unknown;
+      if (this.dryRun) {
+        result = dryRunResult(capability, operation, activityInput as never, id);
+      } else {
+        try {
+          result = await this.host.callActivity(activity, activityInput, stepActivityOptions(id, declaration.long === true, options));
+        } catch (error) {
+          record.status = 'failed';
+          record.error = messageOf(error);
+          record.endedAt = this.stamp();
+          throw error;
+        }
+        record.status = 'completed';
+      }
+      record.result = result;
+      record.endedAt = this.stamp();
+      if (options.compensate && !this.compensatingFor) {
+        const undo = options.compensate;
+        this.compensations.push({ stepId: id, undo: () => undo(result) });
+      }
+      return result;
+    }) as unknown as Step<C, O>;
+  }
+}

@@ -1,0 +1,66 @@
+import { testRunbook } from '../core/runbook-testing';
+import rollback from './rollback-bad-deploy.runbook';
+
+const releases = () => ({ current: { ref: 'v42', id: '42' }, previousGood: { ref: 'v41', id: '41' } });
+const input = { service: 'checkout', scope: 'acme/checkout' };
+
+describe('rollback-bad-deploy', () => {
+  it('asks for approval on a SEV1, then rolls back to the last good release', async () => {
+    const run = await testRunbook(rollback, {
+      input,
+      incident: { severity: 'SEV1', firingAlerts: 0 },
+      steps: { 'deploy.findReleases': releases },
+      approvals: [{ approved: true, by: 'ops' }],
+    });
+    expect(run.steps.map((s) => s.name)).toEqual(['deploy.findReleases', 'deploy.rollback']);
+    expect(run.plan.map((s) => s.name)).toEqual(['deploy.findReleases', 'approval', 'deploy.rollback', 'waitFor']);
+    expect(run.steps[1].args).toMatchObject({ to: { ref: 'v41' } });
+    expect(run.result).toMatchObject({ rolledBack: true, resolved: true });
+    expect(run.execution.approvals).toEqual([expect.objectContaining({ approved: true, by: 'ops' })]);
+  });
+
+  it('does not act when the approver says no', async () => {
+    const run = await testRunbook(rollback, {
+      input,
+      incident: { severity: 'SEV1', firingAlerts: 1 },
+      steps: { 'deploy.findReleases': releases },
+      approvals: [{ approved: false, by: 'ops' }],
+    });
+    expect(run.steps.map((s) => s.name)).toEqual(['deploy.findReleases']);
+    expect(run.result).toEqual({ rolledBack: false, reason: 'rejected', by: 'ops' });
+  });
+
+  it('pages the commander, with the incident id filled in, when nobody decides', async () => {
+    const run = await testRunbook(rollback, {
+      input,
+      incident: { id: 'INC-7', severity: 'SEV0', firingAlerts: 1, roles: { commander: 'ada', investigators: [] } },
+      steps: { 'deploy.findReleases': releases },
+    });
+    expect(run.result).toEqual({ rolledBack: false, reason: 'approval-timed-out' });
+    expect(run.steps[1]).toMatchObject({ name: 'paging.page', args: { incidentId: 'INC-7', targets: ['ada'] } });
+  });
+
+  it('pages a human when no earlier release is known', async () => {
+    const run = await testRunbook(rollback, {
+      input,
+      steps: { 'deploy.findReleases': () => ({ current: { ref: 'v42', id: '42' }, previousGood: null }) },
+    });
+    expect(run.steps.map((s) => s.name)).toEqual(['deploy.findReleases', 'paging.page']);
+    expect(run.steps[1].args).toMatchObject({ incidentId: 'test-execution' });
+    expect(run.result).toEqual({ rolledBack: false, reason: 'no-previous-release' });
+  });
+
+  it('rolls forward when the rollback does not become stable', async () => {
+    const run = await testRunbook(rollback, {
+      input,
+      steps: {
+        'deploy.findReleases': releases,
+        'deploy.rollback': (step) => ({ deploymentId: 'd1', ref: step.to.ref, created: true, stable: step.to.ref === 'v42' }),
+      },
+    });
+    expect(run.status).toBe('failed');
+    expect(run.error).toBe('checkout did not become stable on v41');
+    expect(run.undone).toEqual(['deploy.rollback']);
+    expect(run.steps.map((s) => s.id)).toEqual(['deploy.findReleases', 'deploy.rollback', 'undo:deploy.rollback:roll-forward']);
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * Every `patched()` branch of Firebreak's workflows, in one place. A workflow that changes
+ * the commands it issues must still replay the histories of runs started before the
+ * change, so the new path sits behind a patch marker and the old one stays until no such
+ * run is open. Each id below says what the old behaviour was and the date it may be
+ * retired: the change's date + 90 days, and only once no run started before the change is
+ * still open. To check, list the running executions started before the change, e.g.
+ *
+ *   temporal workflow list --query "WorkflowType = 'incidentWorkflow' AND ExecutionStatus = 'Running' AND StartTime < '2026-12-07T00:00:00Z'"
+ *
+ * When the list is empty: call `deprecatePatch()` in place of the branch for one release
+ * (new runs record the marker, old ones are gone), then remove the id and the old path.
+ * The ids are recorded in histories: never change one.
+ */
+import { patched, workflowInfo } from '@temporalio/workflow';
+
+export const PATCHES = {
+  // ---- incident (workflows/incident/) --------------------------------------------------
+  /** Old: upserted the search attributes on every publish. Since 2026-11-21; retire after 2027-02-19. */
+  publishSearchAttributesOnChange: 'publish-search-attributes-on-change',
+  /** Old: the incident skipped the runbook starts it was given, starting none. Since 2026-11-21; retire after 2027-02-19. */
+  incidentStartsRunbooks: 'incident-starts-runbooks',
+  /** Old: a failed page was only recorded, with no fallback page. Since 2026-12-07; retire after 2027-03-07. */
+  pagingFallback: 'paging-fallback',
+  /** Old: every runbook start decided by the API was held, unbounded. Since 2026-12-07; retire after 2027-03-07. */
+  boundedRunbookLaunches: 'bounded-runbook-launches',
+  /** Old: every distinct firing alert was tracked, unbounded. Since 2026-12-07; retire after 2027-03-07. */
+  boundedFiringAlerts: 'bounded-firing-alerts',
+  /** Old: status-page updates used the internal title and keys counted from the timeline. Since 2026-12-07; retire after 2027-03-07. */
+  publicStatusPageUpdates: 'public-status-page-updates',
+  /** Old: continued as new on history length only, never on state size. Since 2026-12-07; retire after 2027-03-07. */
+  continueAsNewOnStateSize: 'continue-as-new-on-state-size',
+  // ---- status page (workflows/status-page.ts) ------------------------------------------
+  /** Old: unbounded state, continued as new on history length only. Since 2026-12-07; retire after 2027-03-07. */
+  statusPageBoundedState: 'status-page-bounded-state',
+  // ---- alert queue (workflows/alert-queue.ts) ------------------------------------------
+  /** Old: a queue never listened for its lease's `recover` signal. Since 2026-12-07; retire after 2027-03-07. */
+  alertQueueLease: 'alert-queue-lease',
+  // ---- alert lease (workflows/alert-lease.ts) and heartbeat (workflows/heartbeat.ts): no patches.
+} as const;
+
+/** How an incident run publishes its search attributes; see {@link compat.listedStartPublishing}. */
+export type Publishing = 'held' | 'on-change' | 'always';
+
+/** The branches, by what the new behaviour does. Each is asked at the point the workflow always asked it. */
+export const compat = {
+  /**
+   * How this incident run publishes its search attributes, decided at its first publish:
+   * - `held`: it starts from what its search attributes hold (a listed start sets them,
+   *   continue-as-new carries them) and publishes only changes.
+   * - `on-change`: runs whose first task recorded the marker; the first publish upserted.
+   * - `always`: runs from before that, which upserted on every publish.
+   * A listed start needs no marker (each costs a history event and a visibility write on
+   * the alert's path). A replay still looks for one: a worker from before `listed` may have
+   * run the first task, upserting as it knew.
+   */
+  listedStartPublishing(listed: boolean | undefined): Publishing {
+    if (listed && !workflowInfo().unsafe.isReplaying) return 'held';
+    if (patched(PATCHES.publishSearchAttributesOnChange)) return 'on-change';
+    return listed ? 'held' : 'always';
+  },
+  incidentStartsRunbooks: (): boolean => patched(PATCHES.incidentStartsRunbooks),
+  pagingFallback: (): boolean => patched(PATCHES.pagingFallback),
+  boundedRunbookLaunches: (): boolean => patched(PATCHES.boundedRunbookLaunches),
+  boundedFiringAlerts: (): boolean => patched(PATCHES.boundedFiringAlerts),
+  publicStatusPageUpdates: (): boolean => patched(PATCHES.publicStatusPageUpdates),
+  continueAsNewOnStateSize: (): boolean => patched(PATCHES.continueAsNewOnStateSize),
+  statusPageBoundedState: (): boolean => patched(PATCHES.statusPageBoundedState),
+  alertQueueLease: (): boolean => patched(PATCHES.alertQueueLease),
+};
+
+// ---- runbook (workflows/runbook.ts) --------------------------------------------------------
+// Its patches go below, in the same shape, in objects of their own: each id with its TSDoc
+// (old behaviour, since, retire after) and each branch a named function.
+
+export const RUNBOOK_PATCHES = {
+  /** Old: a run waited for each signal to reach its incident before going on. Since 2026-11-21; retire after 2027-02-19. */
+  runbookTellsIncidentInBackground: 'runbook-tells-incident-in-background',
+} as const;
+
+/** The runbook workflow's branches. A runbook's own `ctx.patched(id)` ids are its author's, not listed here. */
+export const runbookCompat = {
+  tellsIncidentInBackground: (): boolean => patched(RUNBOOK_PATCHES.runbookTellsIncidentInBackground),
+};

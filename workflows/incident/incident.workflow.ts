@@ -1,0 +1,44 @@
+import { condition, continueAsNew, setHandler } from '@temporalio/workflow';
+import type { IncidentSnapshot, OpenIncidentInput } from '../../core/incident';
+import { incidentQuery } from '../../core/messages';
+import { handleAlerts, handleEvents } from './alerts';
+import { handleCommands } from './commands';
+import { escalationLoop } from './escalation';
+import { IncidentRun } from './incident-run';
+import { fileActionItemTickets, Lifetime } from './lifetime';
+import { Listing } from './listing';
+import { runbookLauncher } from './runbook-launcher';
+
+/**
+ * An incident's whole life: alerts, commands, roles, escalation, status updates, the
+ * postmortem and its action items. The rules live in core/incident/ (pure); this is the
+ * wiring: handlers, timers, activities. State is read by query; the API lists incidents
+ * through the search attributes kept current. Long incidents continue as new, carrying
+ * their state, so no history grows without bound.
+ */
+export async function incidentWorkflow(input: OpenIncidentInput): Promise<IncidentSnapshot> {
+  // The opening entries are recorded before any handler is set: setting one delivers the updates already waiting.
+  const run = new IncidentRun(input);
+  const listing = new Listing(run);
+  setHandler(incidentQuery, () => run.incident);
+  handleAlerts(run, listing);
+  handleCommands(run, listing);
+  handleEvents(run, listing);
+  listing.publish();
+
+  const escalation = escalationLoop(run);
+  const runbooks = runbookLauncher(run);
+  const lifetime = new Lifetime(run);
+  await condition(() => lifetime.closedOrFull());
+  if (!lifetime.closed) {
+    // Continue as new once nothing is in flight; handlers that arrive meanwhile finish first.
+    await condition(() => lifetime.idle());
+    return continueAsNew<typeof incidentWorkflow>({ ...input, carried: lifetime.carry() });
+  }
+
+  await escalation;
+  await runbooks;
+  await fileActionItemTickets(run, listing);
+  await condition(() => lifetime.idle());
+  return run.incident;
+}
