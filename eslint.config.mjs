@@ -5,6 +5,8 @@ import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
+// An import of one of the repository's top-level folders, by relative path.
+const topFolder = (...names) => `^(\\.\\./)+(${names.join('|')})(/|$)`;
 const ioLibraries = [
   '@temporalio/client',
   '@temporalio/worker',
@@ -47,11 +49,13 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    // Workflow modules, and what they import statically, are shared by every workflow of a
-    // worker thread and frozen (SHARED_WORKFLOW_MODULES, apps/worker/src/workflow-bundle.ts).
-    // zod schemas memoise into themselves, so they cannot be: workflow code imports their
-    // types only, or loads them lazily where needed. zod itself is shared through
-    // workflows/shared-zod.ts.
+    // What workflow code may import at run time is decided by folder, not by a list of files
+    // (docs/decisions/2026-12-07-workflow-imports.md). Workflow modules, and what they import
+    // at run time, are shared by every workflow of a worker thread and frozen
+    // (SHARED_WORKFLOW_MODULES, apps/worker/src/workflow-bundle.ts); zod schemas memoise into
+    // themselves, so they cannot be. core/model/ is zod-free and imported freely; core/schemas/,
+    // zod and runbooks/ are imported for their types, and loaded at run time through
+    // workflows/lazy.ts only. zod itself is shared through workflows/shared-zod.ts.
     files: ['workflows/**/*.ts'],
     ignores: ['**/*.spec.ts', 'workflows/shared-zod.ts'],
     rules: {
@@ -60,12 +64,75 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['zod', '**/core/alert', '**/core/config', '**/core/incident-actions', '**/core/operator-config', '**/core/priority', '**/core/capabilities/common', '**/core/capabilities/chat', '**/core/capabilities/deploy', '**/core/capabilities/paging', '**/core/capabilities/scaling', '**/core/capabilities/status-page', '**/core/capabilities/ticketing', '**/core/capabilities/video', '**/runbooks/**'],
+              regex: `^zod$|${topFolder('runbooks', 'core/schemas')}`,
               allowTypeImports: true,
-              message: 'this module builds zod schemas, which cannot be shared by workflows; import its types only, or require it lazily inside the workflow that needs it.',
+              message: 'zod schemas cannot be shared by workflows: import their types only, or load the module with loadLazily (workflows/lazy.ts).',
+            },
+            {
+              regex: topFolder('activities', 'temporal-client'),
+              message: 'workflow code imports contracts from core/model/, never activity code.',
             },
           ],
         },
+      ],
+      '@typescript-eslint/no-require-imports': 'off',
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.name='require']:not(CallExpression[callee.name='loadLazily'] > ArrowFunctionExpression > CallExpression)",
+          message: 'load a module on first use with loadLazily (workflows/lazy.ts), the one place that says why.',
+        },
+      ],
+    },
+  },
+  {
+    // core/model/ is what workflow code imports at run time: no zod and no schemas there.
+    files: ['core/model/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^zod$|^(\\.\\./)+schemas(/|$)',
+              allowTypeImports: true,
+              message: 'core/model/ is shared by workflows and stays zod-free: import schema types only, or move this to core/schemas/.',
+            },
+            { regex: topFolder('apps', 'workflows', 'activities', 'temporal-client', 'runbooks'), message: 'core is the bottom floor: it imports nothing above it.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['core/schemas/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: topFolder('apps', 'workflows', 'activities', 'temporal-client', 'runbooks'), message: 'core is the bottom floor: it imports nothing above it.' }] },
+      ],
+    },
+  },
+  {
+    // Shared by the API and activities: it may import core, and nothing that imports it.
+    files: ['temporal-client/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: topFolder('apps', 'workflows', 'activities', 'runbooks'), message: 'temporal-client/ imports only core: nothing above it.' }] },
+      ],
+    },
+  },
+  {
+    files: ['activities/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: topFolder('workflows'), message: 'activities start workflows by type name, with signatures from core: never import workflow code.' }] },
       ],
     },
   },

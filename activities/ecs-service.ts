@@ -5,9 +5,9 @@
 import { DescribeServicesCommand, ECSClient, type ECSClientConfig, type Service } from '@aws-sdk/client-ecs';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { CapabilityFailure } from '../core/capabilities/common';
-import type { ServiceRef } from '../core/capabilities/scaling';
-import type { EcsSettings } from '../core/integrations-config';
+import { CapabilityFailure } from '../core/schemas/capabilities/common';
+import type { ServiceRef } from '../core/schemas/capabilities/scaling';
+import type { EcsSettings } from '../core/schemas/integrations-config';
 import { describeNetworkError, parseRetryAfter, type VendorCallProblem, vendorFailure } from './http-failures';
 
 const VENDOR = 'ECS';

@@ -5,8 +5,8 @@ import {
   type ECSClient,
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
-import { CapabilityFailure } from '../core/capabilities/common';
-import { type EcsSettings, loadIntegrationsConfig } from '../core/integrations-config';
+import { CapabilityFailure } from '../core/schemas/capabilities/common';
+import { type EcsSettings, loadIntegrationsConfig } from '../core/schemas/integrations-config';
 import { activityEnvironment, expectFailure, expectTransientFaultsRetried } from '../test/vendors/activity';
 import { MOTO_CREDENTIALS, MOTO_REGION, type Moto, startMoto } from '../test/vendors/moto';
 import { StubServer } from '../test/vendors/stub-server';

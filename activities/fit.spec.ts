@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { STEP_TEXT_MAX_BYTES, stepText } from '../core/capabilities/common';
+import { STEP_TEXT_MAX_BYTES, stepText } from '../core/schemas/capabilities/common';
 import { fitEscaped, fitKey, fitLabel, fitSlug, fitText, VendorLimits } from './fit';
 
 /** Any text, including astral code points (surrogate pairs) and line breaks. */

@@ -12,7 +12,7 @@
  * Messages carry the vendor's own words, scrubbed of every secret the adapter holds.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { CapabilityFailure } from '../core/capabilities/common';
+import { CapabilityFailure } from '../core/schemas/capabilities/common';
 
 export interface VendorCallProblem {
   /** e.g. "Jira". */

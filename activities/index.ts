@@ -4,8 +4,8 @@
  * Workflows import the *type* {@link FirebreakActivities} only.
  */
 import type { Client } from '@temporalio/client';
-import type { CapabilityActivities } from '../core/capabilities/activities';
-import type { IntegrationsConfig } from '../core/integrations-config';
+import type { CapabilityActivities } from '../core/model/capabilities/activities';
+import type { IntegrationsConfig } from '../core/schemas/integrations-config';
 import { createSlackClient, SlackChat } from './chat/slack';
 import { LocalChat } from './chat/local';
 import { type ChatPort, createChatActivities } from './chat/port';

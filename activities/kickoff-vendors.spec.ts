@@ -6,9 +6,9 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createFirebreakWorker } from '../apps/worker/src/worker';
-import { loadConfig } from '../core/config';
-import type { ExecutionSnapshot } from '../core/execution';
-import { loadIntegrationsConfig } from '../core/integrations-config';
+import { loadConfig } from '../core/schemas/config';
+import type { ExecutionSnapshot } from '../core/model/execution';
+import { loadIntegrationsConfig } from '../core/schemas/integrations-config';
 import { sharedTemporalAddress, uniqueTaskQueue, workflowBundle } from '../test/temporal';
 import { jiraSettings, startJiraStub } from '../test/vendors/jira';
 import { slackSettings, startSlackStub } from '../test/vendors/slack';

@@ -1,4 +1,4 @@
-import { CapabilityFailure } from '../core/capabilities/common';
+import { CapabilityFailure } from '../core/schemas/capabilities/common';
 import { activityEnvironment, configuredActivities, expectFailure } from '../test/vendors/activity';
 
 describe('the built-in local adapters (the defaults: no credentials needed)', () => {

@@ -5,7 +5,7 @@
  * find what the first attempt made, so the stub counts exactly one effect.
  */
 import { ActivityFailure, ApplicationFailure, Client, Connection, WorkflowFailedError } from '@temporalio/client';
-import { CapabilityFailure } from '../core/capabilities/common';
+import { CapabilityFailure } from '../core/schemas/capabilities/common';
 import { sharedTemporalAddress, uniqueTaskQueue } from '../test/temporal';
 import { githubSettings, startGithubStub } from '../test/vendors/github';
 import { jiraSettings, startJiraStub } from '../test/vendors/jira';

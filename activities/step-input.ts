@@ -2,10 +2,10 @@
 import { createHash } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { z } from 'zod';
-import { type ActivitiesOf, activityName } from '../core/capabilities/activities';
-import { CapabilityFailure } from '../core/capabilities/common';
-import { type OperationCommand, schemaOf } from '../core/capabilities/operation-schemas';
-import { type Capability, type OperationName, type OperationOutput, operationNames } from '../core/capabilities/operations';
+import { type ActivitiesOf, activityName } from '../core/model/capabilities/activities';
+import { CapabilityFailure } from '../core/schemas/capabilities/common';
+import { type OperationCommand, schemaOf } from '../core/schemas/capabilities/operation-schemas';
+import { type Capability, type OperationName, type OperationOutput, operationNames } from '../core/model/capabilities/operations';
 
 /**
  * Validates an activity's input with its capability schema (applying its defaults). A bad

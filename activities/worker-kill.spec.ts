@@ -8,9 +8,9 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createFirebreakWorker } from '../apps/worker/src/worker';
-import { loadConfig } from '../core/config';
-import type { ExecutionSnapshot } from '../core/execution';
-import { loadIntegrationsConfig } from '../core/integrations-config';
+import { loadConfig } from '../core/schemas/config';
+import type { ExecutionSnapshot } from '../core/model/execution';
+import { loadIntegrationsConfig } from '../core/schemas/integrations-config';
 import { sharedTemporalAddress, uniqueTaskQueue, workflowBundle } from '../test/temporal';
 import { spawnTypeScript, type TypeScriptChild } from '../test/vendors/child-process';
 import { jiraSettings, startJiraStub } from '../test/vendors/jira';

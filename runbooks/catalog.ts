@@ -5,7 +5,7 @@
  * execution evaluates its own runbook only.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
-import { lazyCatalog, runbooksById } from '../core/runbook-catalog';
+import { lazyCatalog, runbooksById } from '../core/model/runbook-catalog';
 
 export const RUNBOOK_FILES = runbooksById('runbooks', {
   'major-incident-kickoff': () => require('./major-incident-kickoff.runbook'),

@@ -1,4 +1,4 @@
-import { defineEscalationPolicies } from '../core/operator-config';
+import { defineEscalationPolicies } from '../core/schemas/operator-config';
 
 /**
  * Escalation policies: ordered levels, each paging its targets and waiting `timeoutSeconds`

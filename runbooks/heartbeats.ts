@@ -1,4 +1,4 @@
-import { defineHeartbeats } from '../core/operator-config';
+import { defineHeartbeats } from '../core/schemas/operator-config';
 
 /**
  * Heartbeat monitors (dead-man switches): `POST /v1/heartbeats/<name>` pings one. When no

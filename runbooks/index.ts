@@ -2,7 +2,7 @@
  * The operator's folder, as the API and the worker load it. Every file here is checked at
  * start; a mistake stops start-up with a message naming the file and the field.
  */
-import type { OperatorFiles } from '../core/operator-config';
+import type { OperatorFiles } from '../core/schemas/operator-config';
 import escalationPolicies from './escalation-policies';
 import heartbeats from './heartbeats';
 import routes from './routes';

@@ -1,4 +1,4 @@
-import { testRunbook } from '../core/runbook-testing';
+import { testRunbook } from '../core/model/runbook-testing';
 import kickoff from './major-incident-kickoff.runbook';
 
 const input = { title: 'Checkout is down', service: 'checkout', responders: ['U1'] };

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { stepText } from '../core/capabilities/common';
-import { ComponentsSchema, PublicTitleSchema } from '../core/capabilities/status-page';
-import { SEVERITIES } from '../core/incident-model';
-import { defineRunbook } from '../core/runbook';
-import { publicStatusTitle } from '../core/status-page-bounds';
+import { stepText } from '../core/schemas/capabilities/common';
+import { ComponentsSchema, PublicTitleSchema } from '../core/schemas/capabilities/status-page';
+import { SEVERITIES } from '../core/model/incident-model';
+import { defineRunbook } from '../core/model/runbook';
+import { publicStatusTitle } from '../core/model/status-page-bounds';
 
 /**
  * Everything a major incident needs in its first minutes: a ticket, a chat channel with

@@ -1,4 +1,4 @@
-import { testRunbook } from '../core/runbook-testing';
+import { testRunbook } from '../core/model/runbook-testing';
 import rollback from './rollback-bad-deploy.runbook';
 
 const releases = () => ({ current: { ref: 'v42', id: '42' }, previousGood: { ref: 'v41', id: '41' } });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRunbook } from '../core/runbook';
+import { defineRunbook } from '../core/model/runbook';
 
 /**
  * Rolls a service back to its last good release: finds it, asks for approval when the

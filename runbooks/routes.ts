@@ -1,4 +1,4 @@
-import { defineRoutes } from '../core/operator-config';
+import { defineRoutes } from '../core/schemas/operator-config';
 
 /**
  * Alert routes: the first route whose `match` holds decides the incident's service,

@@ -1,4 +1,4 @@
-import { testRunbook } from '../core/runbook-testing';
+import { testRunbook } from '../core/model/runbook-testing';
 import scaleOut from './scale-out-on-high-cpu.runbook';
 
 const described = (desiredCount: number) => () => ({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRunbook } from '../core/runbook';
+import { defineRunbook } from '../core/model/runbook';
 
 /**
  * Scales an ECS service out by a bounded step when its CPU is high, waits for the alert to

@@ -1,4 +1,4 @@
-import { testRunbook } from '../core/runbook-testing';
+import { testRunbook } from '../core/model/runbook-testing';
 import healthCheck from './service-health-check.runbook';
 
 describe('service-health-check', () => {

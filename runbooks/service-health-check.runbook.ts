@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRunbook } from '../core/runbook';
+import { defineRunbook } from '../core/model/runbook';
 
 /** Describes a service — desired vs running tasks, recent deployments and events — onto the incident's timeline. */
 export default defineRunbook({

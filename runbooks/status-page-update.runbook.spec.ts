@@ -1,4 +1,4 @@
-import { testRunbook } from '../core/runbook-testing';
+import { testRunbook } from '../core/model/runbook-testing';
 import statusPageUpdate from './status-page-update.runbook';
 
 describe('status-page-update', () => {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { ComponentsSchema, PublicTitleSchema } from '../core/capabilities/status-page';
-import { StatusPageIncidentStatusSchema } from '../core/capabilities/statuses';
-import { defineRunbook } from '../core/runbook';
-import { publicStatusTitle } from '../core/status-page-bounds';
+import { ComponentsSchema, PublicTitleSchema } from '../core/schemas/capabilities/status-page';
+import { StatusPageIncidentStatusSchema } from '../core/schemas/capabilities/statuses';
+import { defineRunbook } from '../core/model/runbook';
+import { publicStatusTitle } from '../core/model/status-page-bounds';
 
 const TEMPLATES = {
   investigating: 'We are investigating reports of problems with {service}.',

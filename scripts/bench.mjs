@@ -48,7 +48,7 @@ if (allowTypeErrors) {
   runBin('tsc', ['-p', 'bench/tsconfig.json']);
 }
 
-const { SEARCH_ATTRIBUTES } = require(join(ROOT, 'dist/bench-build/core/search-attributes.js'));
+const { SEARCH_ATTRIBUTES } = require(join(ROOT, 'dist/bench-build/core/model/search-attributes.js'));
 const host = '127.0.0.1';
 const port = await freePort(host);
 const dataDir = mkdtempSync(join(tmpdir(), 'firebreak-bench-'));

@@ -1,4 +1,4 @@
-// Records fresh workflow histories of the shipped runbooks and the incident workflow into
+// Records fresh workflow histories of the shipped runbooks and of every workflow type into
 // test/histories/, which the replay test checks today's code against. Run it when a change
 // is meant to apply to new runs only, after guarding the change with patched().
 import { ensureDependencies, runBin } from './setup.mjs';

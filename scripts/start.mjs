@@ -87,8 +87,8 @@ async function main() {
   ensureDependencies();
   console.error('Building...');
   runBin('tsc', ['-p', 'tsconfig.build.json']);
-  const { loadConfig } = require(join(ROOT, 'dist/core/config.js'));
-  const { SEARCH_ATTRIBUTES } = require(join(ROOT, 'dist/core/search-attributes.js'));
+  const { loadConfig } = require(join(ROOT, 'dist/core/schemas/config.js'));
+  const { SEARCH_ATTRIBUTES } = require(join(ROOT, 'dist/core/model/search-attributes.js'));
   const config = loadConfig(process.env);
   const dataDir = resolve(ROOT, config.dataDir);
   mkdirSync(dataDir, { recursive: true });

@@ -5,10 +5,10 @@
  * than refuses) control and bidirectional characters.
  */
 import fc from 'fast-check';
-import { ALERT_LIMITS, GENERIC_ALERT_MAX_BYTES, TRUNCATION_NOTE } from '../core/alert-bounds';
-import type { Alert } from '../core/alert';
-import { SEVERITIES } from '../core/incident-model';
-import { hasLineForbidden, jsonBytes, utf8Bytes } from '../core/text';
+import { ALERT_LIMITS, GENERIC_ALERT_MAX_BYTES, TRUNCATION_NOTE } from '../core/model/alert-bounds';
+import type { Alert } from '../core/model/alert';
+import { SEVERITIES } from '../core/model/incident-model';
+import { hasLineForbidden, jsonBytes, utf8Bytes } from '../core/model/text';
 import { cloudWatchAlarm, notification } from './fixtures/sns/messages';
 
 /** Characters of every UTF-8 length, so byte limits and character counts disagree. */

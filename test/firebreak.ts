@@ -3,8 +3,8 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import type { SnsTransport } from '../apps/api/src/alerts/vendor-alerts.controller';
 import { createApiApp } from '../apps/api/src/app';
 import { createFirebreakWorker } from '../apps/worker/src/worker';
-import { loadConfig, type Config } from '../core/config';
-import type { OperatorConfig } from '../core/operator-config';
+import { loadConfig, type Config } from '../core/schemas/config';
+import type { OperatorConfig } from '../core/schemas/operator-config';
 import { HttpClient } from './http';
 import { runbookCatalog } from './runbooks/catalog';
 import { sharedTemporalAddress, uniqueTaskQueue, workflowBundle } from './temporal';

@@ -6,7 +6,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { NormalModuleReplacementPlugin } from 'webpack';
 import { workflowBundlerOptions } from '../apps/worker/src/workflow-bundle';
-import { SEARCH_ATTRIBUTES } from '../core/search-attributes';
+import { SEARCH_ATTRIBUTES } from '../core/model/search-attributes';
 import { TEST_ENV } from './temporal';
 
 /**

@@ -1,4 +1,4 @@
-import { loadOperatorConfig, type OperatorConfig } from '../core/operator-config';
+import { loadOperatorConfig, type OperatorConfig } from '../core/schemas/operator-config';
 
 /**
  * Operator config for tests: no routes, a default route without escalation unless asked,

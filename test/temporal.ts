@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { SEARCH_ATTRIBUTES } from '../core/search-attributes';
+import { SEARCH_ATTRIBUTES } from '../core/model/search-attributes';
 
 /** Environment variables through which global-setup hands the shared server to test files. */
 export const TEST_ENV = {

@@ -7,7 +7,7 @@ import {
   type AlertLeaseBeat,
   type AlertLeaseInput,
   type AlertLeaseResult,
-} from '../core/alert-lease';
+} from '../core/model/alert-lease';
 
 /** History a lease keeps before continuing as new: beats are small and many. */
 const MAX_HISTORY_EVENTS = 2_000;

@@ -1,8 +1,8 @@
 import { condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import { alertQueueRecoverSignal } from '../core/alert-lease';
-import type { PlatformActivities } from '../activities/platform';
-import type { AlertQueueInput, AlertQueueResult } from '../core/incident';
-import { alertQueueDeliveredSignal } from '../core/messages';
+import { alertQueueRecoverSignal } from '../core/model/alert-lease';
+import type { PlatformActivities } from '../core/model/capabilities/platform-activities';
+import type { AlertQueueInput, AlertQueueResult } from '../core/model/incident';
+import { alertQueueDeliveredSignal } from '../core/model/messages';
 import { compat } from './compat';
 
 // Acknowledged alerts are never given up on: retried until Temporal takes them.

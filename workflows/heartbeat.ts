@@ -8,11 +8,11 @@ import {
   uuid4,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { OpenIncidentInput } from '../core/incident';
-import { heartbeatPingSignal, heartbeatQuery, recordEventSignal, type HeartbeatStatus } from '../core/messages';
-import type { HeartbeatMonitor } from '../core/operator-config';
-import type { IncidentPolicy } from '../core/routing';
-import { IncidentSeverityAttribute, IncidentServiceAttribute, IncidentStatusAttribute } from '../core/search-attributes';
+import type { OpenIncidentInput } from '../core/model/incident';
+import { heartbeatPingSignal, heartbeatQuery, recordEventSignal, type HeartbeatStatus } from '../core/model/messages';
+import type { HeartbeatMonitor } from '../core/schemas/operator-config';
+import type { IncidentPolicy } from '../core/model/routing';
+import { IncidentSeverityAttribute, IncidentServiceAttribute, IncidentStatusAttribute } from '../core/model/search-attributes';
 import { incidentWorkflow } from './incident/incident.workflow';
 
 export interface HeartbeatWorkflowInput {

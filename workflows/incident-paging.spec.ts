@@ -6,10 +6,10 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createFirebreakWorker } from '../apps/worker/src/worker';
-import { loadConfig } from '../core/config';
-import type { IncidentSnapshot, OpenIncidentInput } from '../core/incident';
-import { loadIntegrationsConfig } from '../core/integrations-config';
-import { incidentQuery } from '../core/messages';
+import { loadConfig } from '../core/schemas/config';
+import type { IncidentSnapshot, OpenIncidentInput } from '../core/model/incident';
+import { loadIntegrationsConfig } from '../core/schemas/integrations-config';
+import { incidentQuery } from '../core/model/messages';
 import { sharedTemporalAddress, uniqueTaskQueue, workflowBundle } from '../test/temporal';
 import { pagerDutySettings, startPagerDutyStub } from '../test/vendors/pagerduty';
 import { quietTemporalRuntime } from '../test/vendors/temporal-worker';

@@ -1,6 +1,6 @@
 import { condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { GuardAcquireInput, GuardDecision, GuardReleaseInput, GuardState } from '../core/execution';
-import { guardAcquireUpdate, guardQuery, guardReleaseSignal } from '../core/messages';
+import type { GuardAcquireInput, GuardDecision, GuardReleaseInput, GuardState } from '../core/model/execution';
+import { guardAcquireUpdate, guardQuery, guardReleaseSignal } from '../core/model/messages';
 
 /**
  * The guardrails of one runbook and target, durably: which run holds the single flight,

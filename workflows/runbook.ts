@@ -1,5 +1,5 @@
 /**
- * The runbook workflow: wiring between Temporal and a {@link RunbookRun} (core/runbook-engine),
+ * The runbook workflow: wiring between Temporal and a {@link RunbookRun} (core/model/runbook-engine),
  * which holds the run's bookkeeping. Here: loading the runbook, the handlers, the
  * guardrails, and the Temporal side of each step, wait and signal.
  */
@@ -16,18 +16,19 @@ import {
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { CapabilityActivities } from '../core/capabilities/activities';
-import { ExecutionFailure, ExecutionStatus, type ExecutionSnapshot, type GuardDecision, type RunbookExecutionInput } from '../core/execution';
-import { decideApprovalUpdate, executionQuery, recordEventSignal } from '../core/messages';
-import type { RunbookDefinition } from '../core/runbook';
-import { refuseDecision } from '../core/runbook-engine/approvals';
-import { messageOf } from '../core/runbook-engine/durations';
-import { RunbookRun, type RunbookHost } from '../core/runbook-engine/run';
-import type { PlatformActivities } from '../activities/platform';
-import { loadRunbook } from '../core/runbook-catalog';
+import type { CapabilityActivities } from '../core/model/capabilities/activities';
+import { ExecutionFailure, ExecutionStatus, type ExecutionSnapshot, type GuardDecision, type RunbookExecutionInput } from '../core/model/execution';
+import { decideApprovalUpdate, executionQuery, recordEventSignal } from '../core/model/messages';
+import type { RunbookDefinition } from '../core/model/runbook';
+import { refuseDecision } from '../core/model/runbook-engine/approvals';
+import { messageOf } from '../core/model/runbook-engine/durations';
+import { RunbookRun, type RunbookHost } from '../core/model/runbook-engine/run';
+import type { PlatformActivities } from '../core/model/capabilities/platform-activities';
+import { loadRunbook } from '../core/model/runbook-catalog';
 import type * as Catalog from '../runbooks/catalog';
 import { runbookCompat } from './compat';
-import { describeIssues } from '../core/validation-issues';
+import { loadLazily } from './lazy';
+import { describeIssues } from '../core/model/validation-issues';
 
 const platform = proxyActivities<PlatformActivities>({
   startToCloseTimeout: '30 seconds',
@@ -88,8 +89,7 @@ export async function runbookWorkflow(input: RunbookExecutionInput): Promise<Exe
  * (workflow-bundle.ts).
  */
 function launchedRunbook(runbookId: string): RunbookDefinition {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { RUNBOOK_FILES } = require('../runbooks/catalog') as typeof Catalog;
+  const { RUNBOOK_FILES } = loadLazily<typeof Catalog>(() => require('../runbooks/catalog'));
   const runbook = loadRunbook(RUNBOOK_FILES, runbookId);
   if (!runbook) throw ApplicationFailure.nonRetryable(`no runbook "${runbookId}"`, ExecutionFailure.UnknownRunbook);
   return runbook;

@@ -1,21 +1,21 @@
 import { ApplicationFailure } from '@temporalio/workflow';
-import { worstComponentStatus } from '../core/capabilities/component-status';
-import { CapabilityFailure } from '../core/capabilities/keys';
+import { worstComponentStatus } from '../core/model/capabilities/component-status';
+import { CapabilityFailure } from '../core/model/capabilities/keys';
 import type {
   ComponentStatus,
   StatusIncident,
   StatusPageIncident,
   StatusPageIncidentRecord,
   StatusPageSnapshot,
-} from '../core/capabilities/status-page';
-import { STATUS_PAGE_BOUNDS as BOUNDS, fitStatusText } from '../core/status-page-bounds';
-import { utf8Bytes } from '../core/text';
+} from '../core/schemas/capabilities/status-page';
+import { STATUS_PAGE_BOUNDS as BOUNDS, fitStatusText } from '../core/model/status-page-bounds';
+import { utf8Bytes } from '../core/model/text';
 import type {
   OpenStatusIncidentCommand,
   SetComponentStatusCommand,
   StatusPageState,
   UpdateStatusIncidentCommand,
-} from '../core/status-page-messages';
+} from '../core/model/status-page-messages';
 
 /** What a status incident shows when its title or message had no printable text. */
 const FALLBACK_TITLE = 'Service disruption';

@@ -1,11 +1,11 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type FirebreakActivities } from '../activities';
-import { CapabilityFailure } from '../core/capabilities/common';
-import { localIntegrations } from '../core/integrations-config';
-import { STATUS_PAGE_BOUNDS } from '../core/status-page-bounds';
-import { utf8Bytes } from '../core/text';
-import { STATUS_PAGE_WORKFLOW_TYPE, type StatusPageState, statusPageQuery, statusPageWorkflowId } from '../core/status-page-messages';
+import { CapabilityFailure } from '../core/schemas/capabilities/common';
+import { localIntegrations } from '../core/schemas/integrations-config';
+import { STATUS_PAGE_BOUNDS } from '../core/model/status-page-bounds';
+import { utf8Bytes } from '../core/model/text';
+import { STATUS_PAGE_WORKFLOW_TYPE, type StatusPageState, statusPageQuery, statusPageWorkflowId } from '../core/model/status-page-messages';
 import { sharedTemporalAddress, uniqueTaskQueue, workflowBundle } from '../test/temporal';
 import { activityEnvironment, expectFailure } from '../test/vendors/activity';
 import { waitFor } from '../test/wait';

@@ -1,6 +1,6 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { StatusIncident, StatusPageSnapshot } from '../core/capabilities/status-page';
-import { STATUS_PAGE_BOUNDS as BOUNDS } from '../core/status-page-bounds';
+import type { StatusIncident, StatusPageSnapshot } from '../core/schemas/capabilities/status-page';
+import { STATUS_PAGE_BOUNDS as BOUNDS } from '../core/model/status-page-bounds';
 import {
   type OpenStatusIncidentCommand,
   type SetComponentStatusCommand,
@@ -10,7 +10,7 @@ import {
   setComponentStatusUpdate,
   statusPageQuery,
   updateStatusIncidentUpdate,
-} from '../core/status-page-messages';
+} from '../core/model/status-page-messages';
 import { compat } from './compat';
 import { StatusPageBook } from './status-page-state';
 

@@ -1,4 +1,4 @@
-import type { Channel, PostedMessage } from '../../core/capabilities/chat';
+import type { Channel, PostedMessage } from '../../core/schemas/capabilities/chat';
 import { keyDigest } from '../step-input';
 import { type ChatPort, type CreateChannelCommand, type PostMessageCommand, channelSlug } from './port';
 

@@ -1,4 +1,4 @@
-import type { CapabilityPort, OperationCommand } from '../../core/capabilities/operation-schemas';
+import type { CapabilityPort, OperationCommand } from '../../core/schemas/capabilities/operation-schemas';
 import { fitSlug, VendorLimits } from '../fit';
 import { capabilityActivities } from '../step-input';
 

@@ -1,4 +1,4 @@
-import { CapabilityFailure } from '../../core/capabilities/common';
+import { CapabilityFailure } from '../../core/schemas/capabilities/common';
 import { activityEnvironment, configuredActivities, expectFailure, expectTransientFaultsRetried } from '../../test/vendors/activity';
 import { SLACK_TOKEN, slackSettings, startSlackStub } from '../../test/vendors/slack';
 

@@ -8,9 +8,9 @@ import {
   type WebAPIRequestError,
 } from '@slack/web-api';
 import { ApplicationFailure } from '@temporalio/common';
-import { CapabilityFailure } from '../../core/capabilities/common';
-import type { Channel, PostedMessage } from '../../core/capabilities/chat';
-import type { SlackSettings } from '../../core/integrations-config';
+import { CapabilityFailure } from '../../core/schemas/capabilities/common';
+import type { Channel, PostedMessage } from '../../core/schemas/capabilities/chat';
+import type { SlackSettings } from '../../core/schemas/integrations-config';
 import { fitText, VendorLimits } from '../fit';
 import { describeNetworkError, parseRetryAfter, type VendorCallProblem, vendorFailure, vendorMessage } from '../http-failures';
 import { slackText } from '../markup';

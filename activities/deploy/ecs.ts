@@ -1,6 +1,6 @@
 import { ListTaskDefinitionsCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import type { Release, Releases, RollbackResult } from '../../core/capabilities/deploy';
-import type { ServiceRef } from '../../core/capabilities/scaling';
+import type { Release, Releases, RollbackResult } from '../../core/schemas/capabilities/deploy';
+import type { ServiceRef } from '../../core/schemas/capabilities/scaling';
 import type { EcsServices } from '../ecs-service';
 import type { DeployPort, FindReleasesQuery, RollbackCommand } from './port';
 

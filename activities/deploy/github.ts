@@ -1,8 +1,8 @@
 import { Octokit } from '@octokit/rest';
 import { ApplicationFailure } from '@temporalio/common';
-import { CapabilityFailure } from '../../core/capabilities/common';
-import type { DeployTarget, Release, Releases, RollbackResult } from '../../core/capabilities/deploy';
-import type { GithubSettings } from '../../core/integrations-config';
+import { CapabilityFailure } from '../../core/schemas/capabilities/common';
+import type { DeployTarget, Release, Releases, RollbackResult } from '../../core/schemas/capabilities/deploy';
+import type { GithubSettings } from '../../core/schemas/integrations-config';
 import { fitText, VendorLimits } from '../fit';
 import { describeNetworkError, parseRetryAfter, type VendorCallProblem, vendorFailure } from '../http-failures';
 import { fetchWithTimeout } from '../vendor-http';

@@ -1,4 +1,4 @@
-import type { Releases, RollbackResult } from '../../core/capabilities/deploy';
+import type { Releases, RollbackResult } from '../../core/schemas/capabilities/deploy';
 import { keyDigest } from '../step-input';
 import type { DeployPort, RollbackCommand } from './port';
 

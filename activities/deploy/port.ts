@@ -1,4 +1,4 @@
-import type { CapabilityPort, OperationCommand } from '../../core/capabilities/operation-schemas';
+import type { CapabilityPort, OperationCommand } from '../../core/schemas/capabilities/operation-schemas';
 import { capabilityActivities } from '../step-input';
 
 export type FindReleasesQuery = OperationCommand<'deploy', 'findReleases'>;

@@ -1,5 +1,5 @@
-import type { PageResult } from '../../core/capabilities/paging';
-import type { PagerDutySettings } from '../../core/integrations-config';
+import type { PageResult } from '../../core/schemas/capabilities/paging';
+import type { PagerDutySettings } from '../../core/schemas/integrations-config';
 import { fitKey, fitText, VendorLimits } from '../fit';
 import { VendorHttp } from '../vendor-http';
 import type { PageCommand, PagingPort } from './port';

@@ -1,6 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
-import { guardWorkflowId } from '../../core/execution';
-import { guardQuery } from '../../core/messages';
+import { guardWorkflowId } from '../../core/model/execution';
+import { guardQuery } from '../../core/model/messages';
 import type { runbookGuardWorkflow } from '../../workflows/runbook-guard';
 import { TestFirebreak } from '../../test/firebreak';
 import { sharedTemporalAddress } from '../../test/temporal';

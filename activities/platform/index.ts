@@ -9,16 +9,17 @@ import {
   type GuardAcquireInput,
   type GuardDecision,
   type GuardReleaseInput,
-} from '../../core/execution';
-import type { IncidentSnapshot, QueuedAlert } from '../../core/incident';
-import { guardAcquireUpdate, guardQuery, guardReleaseSignal, incidentQuery } from '../../core/messages';
-import type { runbookGuardWorkflow } from '../../workflows/runbook-guard';
-import { byDedupKey, deliverAlerts } from './alert-delivery';
+  type RunbookGuardWorkflow,
+} from '../../core/model/execution';
+import type { IncidentSnapshot, QueuedAlert } from '../../core/model/incident';
+import { guardAcquireUpdate, guardQuery, guardReleaseSignal, incidentQuery } from '../../core/model/messages';
+import type { PlatformActivities } from '../../core/model/capabilities/platform-activities';
+import { byDedupKey, deliverAlerts } from '../../temporal-client/alert-delivery';
 
 /** Dedup keys an alert queue's recovery delivers to at once. */
 const RECOVERY_CONCURRENCY = 8;
 
-export function createPlatformActivities(client: Client, taskQueue: string) {
+export function createPlatformActivities(client: Client, taskQueue: string): PlatformActivities {
   return {
     /** The incident as its workflow knows it; null when it does not exist. */
     async incidentRead({ incidentId }: { incidentId: string }): Promise<IncidentSnapshot | null> {
@@ -51,7 +52,7 @@ export function createPlatformActivities(client: Client, taskQueue: string) {
         args: [{ ...input, replacing }],
         // The same execution asking again (a retried activity) gets the same answer.
         updateId: `acquire:${input.executionId}`,
-        startWorkflowOperation: new WithStartWorkflowOperation<typeof runbookGuardWorkflow>('runbookGuardWorkflow', {
+        startWorkflowOperation: new WithStartWorkflowOperation<RunbookGuardWorkflow>('runbookGuardWorkflow', {
           workflowId,
           taskQueue,
           args: [{ runbookId: input.runbookId, target: input.target, actions: [] }],
@@ -85,5 +86,3 @@ export function createPlatformActivities(client: Client, taskQueue: string) {
     },
   };
 }
-
-export type PlatformActivities = ReturnType<typeof createPlatformActivities>;

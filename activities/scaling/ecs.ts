@@ -1,5 +1,5 @@
 import { UpdateServiceCommand } from '@aws-sdk/client-ecs';
-import type { ScaleResult, ServiceDescription } from '../../core/capabilities/scaling';
+import type { ScaleResult, ServiceDescription } from '../../core/schemas/capabilities/scaling';
 import { type EcsServices, isStable } from '../ecs-service';
 import type { DescribeServiceQuery, ScaleServiceCommand, ScalingPort } from './port';
 

@@ -1,4 +1,4 @@
-import type { ScaleResult, ServiceDescription } from '../../core/capabilities/scaling';
+import type { ScaleResult, ServiceDescription } from '../../core/schemas/capabilities/scaling';
 import type { DescribeServiceQuery, ScaleServiceCommand, ScalingPort } from './port';
 
 /**

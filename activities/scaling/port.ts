@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { CapabilityFailure } from '../../core/capabilities/common';
-import type { CapabilityPort, OperationCommand } from '../../core/capabilities/operation-schemas';
+import { CapabilityFailure } from '../../core/schemas/capabilities/common';
+import type { CapabilityPort, OperationCommand } from '../../core/schemas/capabilities/operation-schemas';
 import { capabilityActivities } from '../step-input';
 
 export type DescribeServiceQuery = OperationCommand<'scaling', 'describeService'>;

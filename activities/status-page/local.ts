@@ -6,19 +6,19 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
-import { CapabilityFailure } from '../../core/capabilities/keys';
-import type { StatusIncident } from '../../core/capabilities/status-page';
+import { CapabilityFailure } from '../../core/model/capabilities/keys';
+import type { StatusIncident } from '../../core/schemas/capabilities/status-page';
 import {
   type OpenStatusIncidentCommand,
   type SetComponentStatusCommand,
   STATUS_PAGE_WORKFLOW_TYPE,
+  type StatusPageWorkflow,
   type UpdateStatusIncidentCommand,
   openStatusIncidentUpdate,
   setComponentStatusUpdate,
   statusPageWorkflowId,
   updateStatusIncidentUpdate,
-} from '../../core/status-page-messages';
-import type { statusPageWorkflow } from '../../workflows/status-page';
+} from '../../core/model/status-page-messages';
 import type { StatusPagePort } from './port';
 
 /**
@@ -50,7 +50,7 @@ export class LocalStatusPage implements StatusPagePort {
     try {
       return await this.temporal.workflow.executeUpdateWithStart(update, {
         args: [command],
-        startWorkflowOperation: new WithStartWorkflowOperation<typeof statusPageWorkflow>(STATUS_PAGE_WORKFLOW_TYPE, {
+        startWorkflowOperation: new WithStartWorkflowOperation<StatusPageWorkflow>(STATUS_PAGE_WORKFLOW_TYPE, {
           workflowId: statusPageWorkflowId(taskQueue),
           taskQueue,
           workflowIdConflictPolicy: 'USE_EXISTING',

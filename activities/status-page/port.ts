@@ -1,4 +1,4 @@
-import type { CapabilityPort } from '../../core/capabilities/operation-schemas';
+import type { CapabilityPort } from '../../core/schemas/capabilities/operation-schemas';
 import { capabilityActivities } from '../step-input';
 
 /** The public status page. Every operation acts once per idempotency key. */

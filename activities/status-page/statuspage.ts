@@ -1,12 +1,12 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { CapabilityFailure } from '../../core/capabilities/common';
-import type { ComponentStatus, StatusIncident } from '../../core/capabilities/status-page';
-import type { StatuspageSettings } from '../../core/integrations-config';
+import { CapabilityFailure } from '../../core/schemas/capabilities/common';
+import type { ComponentStatus, StatusIncident } from '../../core/schemas/capabilities/status-page';
+import type { StatuspageSettings } from '../../core/schemas/integrations-config';
 import type {
   OpenStatusIncidentCommand,
   SetComponentStatusCommand,
   UpdateStatusIncidentCommand,
-} from '../../core/status-page-messages';
+} from '../../core/model/status-page-messages';
 import { VendorHttp } from '../vendor-http';
 import type { StatusPagePort } from './port';
 

@@ -1,4 +1,4 @@
-import { CapabilityFailure } from '../../core/capabilities/common';
+import { CapabilityFailure } from '../../core/schemas/capabilities/common';
 import { activityEnvironment, configuredActivities, expectFailure, expectTransientFaultsRetried } from '../../test/vendors/activity';
 import { JIRA_CREDENTIALS, jiraSettings, startJiraStub } from '../../test/vendors/jira';
 

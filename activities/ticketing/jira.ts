@@ -1,8 +1,8 @@
 import { ApplicationFailure } from '@temporalio/common';
 import JiraApi from 'jira-client';
-import { CapabilityFailure } from '../../core/capabilities/common';
-import type { Ticket } from '../../core/capabilities/ticketing';
-import type { JiraSettings } from '../../core/integrations-config';
+import { CapabilityFailure } from '../../core/schemas/capabilities/common';
+import type { Ticket } from '../../core/schemas/capabilities/ticketing';
+import type { JiraSettings } from '../../core/schemas/integrations-config';
 import { type VendorCallProblem, vendorFailure } from '../http-failures';
 import { fitLabel, fitText, VendorLimits } from '../fit';
 import { jiraText } from '../markup';

@@ -1,4 +1,4 @@
-import type { Ticket } from '../../core/capabilities/ticketing';
+import type { Ticket } from '../../core/schemas/capabilities/ticketing';
 import { keyDigest } from '../step-input';
 import type { CreateTicketCommand, TicketingPort } from './port';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadIntegrationsConfig, type LocalVideoSettings } from '../../core/integrations-config';
+import { loadIntegrationsConfig, type LocalVideoSettings } from '../../core/schemas/integrations-config';
 import { LocalVideo } from './local';
 
 describe('the built-in video room: private by default', () => {

@@ -1,8 +1,8 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Meeting } from '../../core/capabilities/video';
-import type { LocalVideoSettings } from '../../core/integrations-config';
+import type { Meeting } from '../../core/schemas/capabilities/video';
+import type { LocalVideoSettings } from '../../core/schemas/integrations-config';
 import { keyDigest } from '../step-input';
 import type { CreateMeetingCommand, VideoPort } from './port';
 

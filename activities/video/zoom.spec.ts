@@ -1,4 +1,4 @@
-import { CapabilityFailure } from '../../core/capabilities/common';
+import { CapabilityFailure } from '../../core/schemas/capabilities/common';
 import { activityEnvironment, configuredActivities, expectFailure, expectTransientFaultsRetried } from '../../test/vendors/activity';
 import { startZoomStub, ZOOM_CREDENTIALS, zoomSettings } from '../../test/vendors/zoom';
 

@@ -1,5 +1,5 @@
-import type { Meeting } from '../../core/capabilities/video';
-import type { ZoomSettings } from '../../core/integrations-config';
+import type { Meeting } from '../../core/schemas/capabilities/video';
+import type { ZoomSettings } from '../../core/schemas/integrations-config';
 import { randomInt } from 'node:crypto';
 import { fitText, VendorLimits } from '../fit';
 import { keyDigest } from '../step-input';

@@ -1,6 +1,6 @@
 /** The bench's API process: Firebreak's API as `createApiApp` builds it, on a free loopback port. */
 import { createApiApp } from '../../apps/api/src/app';
-import { loadConfig } from '../../core/config';
+import { loadConfig } from '../../core/schemas/config';
 import { apiSettingsFromEnv } from '../lib/api-settings';
 import { send, serve } from './child';
 

@@ -6,8 +6,8 @@
  */
 import { DefaultLogger, NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createFirebreakWorker } from '../../apps/worker/src/worker';
-import { loadConfig } from '../../core/config';
-import type { PageInput } from '../../core/capabilities/paging';
+import { loadConfig } from '../../core/schemas/config';
+import type { PageInput } from '../../core/schemas/capabilities/paging';
 import { createBaselineActivities } from '../baseline/activities';
 import { BASELINE_TASK_QUEUE } from '../baseline/messages';
 import { now } from '../lib/clock';

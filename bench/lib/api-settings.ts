@@ -1,4 +1,4 @@
-import { ConfigSchema } from '../../core/config';
+import { ConfigSchema } from '../../core/schemas/config';
 
 /** Settings the bench decides itself; the environment's values of these are not used. */
 const BENCH_OWNED = new Set(['API_KEYS', 'TEMPORAL_ADDRESS', 'TEMPORAL_TASK_QUEUE', 'LOG_LEVEL', 'PORT', 'HOST', 'DATA_DIR']);

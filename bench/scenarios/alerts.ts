@@ -1,4 +1,4 @@
-import { genericDedupKey, incidentIdFor } from '../../activities/platform/incident-ids';
+import { genericDedupKey, incidentIdFor } from '../../temporal-client/incident-ids';
 
 /** The alerts the scenarios send: generic webhook bodies, each firing, on the default route. */
 export interface GenericAlertBody {

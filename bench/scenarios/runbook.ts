@@ -11,7 +11,7 @@ import { now } from '../lib/clock';
 import { alternate } from '../lib/pool';
 import { quantiles, ratio, type Summary, summarize } from '../lib/stats';
 import { type System, TASK_QUEUE } from '../lib/system';
-import { statusPageWorkflowId, updateStatusIncidentUpdate } from '../../core/status-page-messages';
+import { statusPageWorkflowId, updateStatusIncidentUpdate } from '../../core/model/status-page-messages';
 
 export const RUNBOOK = 'major-incident-kickoff';
 

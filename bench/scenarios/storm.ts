@@ -10,7 +10,7 @@
  * the first alert sent to the last one recorded are reported beside the acceptance rate.
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { IncidentSnapshot } from '../../core/incident';
+import type { IncidentSnapshot } from '../../core/model/incident';
 import { baselineCountQuery } from '../baseline/messages';
 import { now } from '../lib/clock';
 import type { Answer } from '../lib/http';

@@ -1,23 +1,23 @@
 /**
  * docker-compose.yml and the Dockerfile cannot be run here (no container engine), so this
  * checks what drifts silently: pinned images, environment variables that are real settings,
- * the search attributes registered against core/search-attributes.ts, the build, the
+ * the search attributes registered against core/model/search-attributes.ts, the build, the
  * depends_on graph, and the entry points against the TypeScript sources. Each check reports
  * a readable problem; the mutation cases below prove the checks can fail.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { type Config, ConfigSchema, loadConfig } from '../../core/config';
-import { IntegrationsEnvSchema } from '../../core/integrations-config';
-import { SEARCH_ATTRIBUTES } from '../../core/search-attributes';
+import { type Config, ConfigSchema, loadConfig } from '../../core/schemas/config';
+import { IntegrationsEnvSchema } from '../../core/schemas/integrations-config';
+import { SEARCH_ATTRIBUTES } from '../../core/model/search-attributes';
 
 const ROOT = join(__dirname, '..', '..');
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 
 /**
  * Integration settings (the design's "Integration settings" table, read by the worker through
- * core/integrations-config.ts): `<CAPABILITY>_PROVIDER`, each adapter's variables, and the AWS
+ * core/schemas/integrations-config.ts): `<CAPABILITY>_PROVIDER`, each adapter's variables, and the AWS
  * SDK's credential chain. Listed here rather than imported so the check stands on its own;
  * anything else given to the api or worker must be a key of ConfigSchema. Every entry must be
  * passed to the worker, so this list cannot go stale either.
@@ -255,7 +255,7 @@ function deployProblems({ compose, dockerfile, dockerignore }: DeployFiles): str
   }
 
   // api and worker: built from the repo's Dockerfile, running the right entry point, with
-  // settings only, and values that pass core/config.ts.
+  // settings only, and values that pass core/schemas/config.ts.
   const cmd = dockerInstructions.filter(({ keyword }) => keyword === 'CMD').pop();
   let defaultCommand = '';
   if (!cmd) problems.push('Dockerfile: no CMD (the default command must run the API)');
@@ -290,7 +290,7 @@ function deployProblems({ compose, dockerfile, dockerignore }: DeployFiles): str
     try {
       configs[role] = loadConfig(resolvedEnvironment(service));
     } catch (error) {
-      problems.push(`service ${role}: settings do not pass core/config.ts: ${(error as Error).message}`);
+      problems.push(`service ${role}: settings do not pass core/schemas/config.ts: ${(error as Error).message}`);
     }
   }
   const { api, worker } = configs;
@@ -328,7 +328,7 @@ function deployProblems({ compose, dockerfile, dockerignore }: DeployFiles): str
     if (api.temporal.taskQueue !== worker.temporal.taskQueue) problems.push('api and worker use different TEMPORAL_TASK_QUEUE');
   }
 
-  // Search attributes: registered once, exactly those of core/search-attributes.ts, in the
+  // Search attributes: registered once, exactly those of core/model/search-attributes.ts, in the
   // namespace Firebreak uses, before the api and worker start.
   const registrars = Object.entries(services).filter(([, service]) =>
     /temporal operator search-attribute create/.test(commandText(service.command) + commandText(service.entrypoint)),
@@ -340,7 +340,7 @@ function deployProblems({ compose, dockerfile, dockerignore }: DeployFiles): str
     const registered = [...create.matchAll(/--name\s+(\S+)\s+--type\s+(\S+)/g)].map(([, saName, type]) => `${saName}:${type}`);
     const expected = SEARCH_ATTRIBUTES.map(({ name: saName, type }) => `${saName}:${CLI_TYPE[type] ?? type}`);
     if (JSON.stringify([...registered].sort()) !== JSON.stringify([...expected].sort())) {
-      problems.push(`service ${name}: registers [${registered.join(', ')}], core/search-attributes.ts defines [${expected.join(', ')}]`);
+      problems.push(`service ${name}: registers [${registered.join(', ')}], core/model/search-attributes.ts defines [${expected.join(', ')}]`);
     }
     const env = resolvedEnvironment(service);
     if (api && env.TEMPORAL_NAMESPACE !== api.temporal.namespace) {
@@ -409,13 +409,13 @@ describe('deployment files', () => {
     expect(Object.keys(IntegrationsEnvSchema.shape).filter((name) => !known.has(name))).toEqual([]);
   });
 
-  it('register every search attribute with the type core/search-attributes.ts gives it', () => {
+  it('register every search attribute with the type core/model/search-attributes.ts gives it', () => {
     expect(SEARCH_ATTRIBUTES.length).toBeGreaterThan(0);
     const compose = read('docker-compose.yml');
     for (const { name, type } of SEARCH_ATTRIBUTES) expect(compose).toMatch(new RegExp(`--name ${name} --type ${CLI_TYPE[type]}\\b`));
   });
 
-  it('are validated by core/config.ts for the api and the worker', () => {
+  it('are validated by core/schemas/config.ts for the api and the worker', () => {
     const { services = {} } = parse(read('docker-compose.yml')) as ComposeFile;
     const service = (name: string) => {
       const found = services[name];
@@ -442,8 +442,8 @@ describe('the checks fail when the files drift', () => {
     ['an invalid setting value', mutate('compose', /(\n {2}api:\n(?:.*\n)*? {6}TEMPORAL_ADDRESS: )temporal:7233/, '$1temporal'), /service api: settings do not pass.*TEMPORAL_ADDRESS/s],
     ['a default API key', mutate('compose', /\$\{API_KEYS:\?[^}]*\}/, 'ops:admin:defaultkey1'), /API_KEYS must come from the operator/],
     ['api and worker on different queues', mutate('compose', /(\n {2}worker:\n(?:.*\n)*? {6}TEMPORAL_TASK_QUEUE: )\$\{TEMPORAL_TASK_QUEUE:-firebreak\}/, '$1other'), /different TEMPORAL_TASK_QUEUE/],
-    ['a renamed search attribute', mutate('compose', '--name FirebreakCommander', '--name FirebreakOwner'), /registers \[.*FirebreakOwner:Keyword.*\], core\/search-attributes\.ts defines/],
-    ['a search attribute left out', mutate('compose', / \\\n\s+--name FirebreakService --type Keyword/, ''), /core\/search-attributes\.ts defines/],
+    ['a renamed search attribute', mutate('compose', '--name FirebreakCommander', '--name FirebreakOwner'), /registers \[.*FirebreakOwner:Keyword.*\], core\/model\/search-attributes\.ts defines/],
+    ['a search attribute left out', mutate('compose', / \\\n\s+--name FirebreakService --type Keyword/, ''), /core\/model\/search-attributes\.ts defines/],
     ['a wrong search attribute type', mutate('compose', '--name FirebreakStatus --type Keyword', '--name FirebreakStatus --type Text'), /FirebreakStatus:Text/],
     ['depends_on a missing service', mutate('compose', /( {6})temporal-setup:\n( {8}condition: service_completed_successfully)/, '$1temporal-init:\n$2'), /depends_on names "temporal-init"/],
     ['a missing entry point', mutate('compose', 'dist/apps/worker/src/main.js', 'dist/apps/worker/src/start.js'), /apps\/worker\/src\/start\.ts does not exist/],

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { z } from 'zod';
-import { utf8Bytes } from '../../core/text';
+import { utf8Bytes } from '../../core/model/text';
 import { codePoints, type JsonSchema, maxSizeArbitrary } from './json-schema-arbitrary';
 
 const jsonSchema = (schema: z.ZodType) => z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;

@@ -11,7 +11,7 @@
  * module does not know makes it throw rather than produce values the schema may refuse.
  */
 import fc from 'fast-check';
-import { utf8Bytes } from '../../core/text';
+import { utf8Bytes } from '../../core/model/text';
 
 /** The part of JSON Schema this module reads. */
 export interface JsonSchema {

@@ -1,5 +1,5 @@
 import shipped from '../../runbooks/major-incident-kickoff.runbook';
-import { defineRunbook } from '../../core/runbook';
+import { defineRunbook } from '../../core/model/runbook';
 
 /**
  * A deliberately non-deterministic change to a shipped runbook: the video room is created

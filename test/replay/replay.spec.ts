@@ -4,6 +4,7 @@
  * a runbook). Record fresh histories with `npm run record-histories`.
  */
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -11,8 +12,13 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { NormalModuleReplacementPlugin } from 'webpack';
-import type { ReceivedAlert } from '../../core/alert';
-import type { AlertQueueInput } from '../../core/incident';
+import type { ReceivedAlert } from '../../core/model/alert';
+import { alertLeaseBeatSignal, alertQueueId, type AlertLeaseInput, type AlertLeaseResult } from '../../core/model/alert-lease';
+import { guardWorkflowId } from '../../core/model/execution';
+import type { AlertQueueInput, AlertQueueResult, QueuedAlert } from '../../core/model/incident';
+import { guardQuery } from '../../core/model/messages';
+import { statusPageWorkflowId } from '../../core/model/status-page-messages';
+import { heartbeatWorkflowId } from '../../workflows/heartbeat';
 import { workflowBundlerOptions } from '../../apps/worker/src/workflow-bundle';
 import { TestFirebreak } from '../firebreak';
 import { testOperatorConfig } from '../operator';
@@ -21,69 +27,185 @@ import { waitFor } from '../wait';
 
 const HISTORIES = join(__dirname, '..', 'histories');
 const RECORD = process.env.RECORD_HISTORIES === '1';
+/** A monitor quick to fall silent, so that a recording sees it declare an incident in seconds. */
+const RECORDED_HEARTBEAT = { name: 'recorded-heartbeat', intervalSeconds: 1, graceSeconds: 3, service: 'batch', onRecovery: 'mitigate' };
+
+/** A workflow's history as recorded, under the name its file takes. */
+type Recording = [name: string, history: string];
 
 /**
- * Runs every shipped runbook on an incident (local adapters), the incident's life and an
- * alert queue's recovery, and saves each workflow's history. A history already recorded is
- * kept (it stands for runs that may be in flight) and the new one is saved beside it, as
- * `<name>@<time>.json`.
+ * Runs every shipped runbook on an incident (local adapters), the incident's life, the
+ * status page it posts to, an alert queue's recovery, an alert lease that lapses, a
+ * heartbeat monitor's silence and recovery, and a runbook's guardrail, and saves each
+ * workflow's history. Long-lived workflows are recorded once they reach the state that
+ * matters, still running: a replay checks the commands recorded so far. A history already
+ * recorded is kept (it stands for runs that may be in flight) and the new one is saved
+ * beside it, as `<name>@<time>.json`.
  */
 async function recordHistories(): Promise<void> {
-  const firebreak = await TestFirebreak.start({ operator: testOperatorConfig() });
+  const firebreak = await TestFirebreak.start({ operator: testOperatorConfig({ heartbeats: [RECORDED_HEARTBEAT] }) });
   const temporal = new Client({ connection: await Connection.connect({ address: sharedTemporalAddress() }) });
   try {
-    const responder = firebreak.as('responder');
-    const incident = (await responder.post('/v1/incidents', { title: 'Recorded incident', severity: 'SEV1', service: 'checkout' })).body.id;
-    const launches: Array<[string, Record<string, unknown>, boolean?]> = [
-      ['major-incident-kickoff', { title: 'Checkout down', service: 'checkout', responders: ['U1'] }],
-      ['major-incident-kickoff', { title: 'Checkout down', service: 'checkout' }, true],
-      ['rollback-bad-deploy', { service: 'checkout', scope: 'acme/checkout' }],
-      ['scale-out-on-high-cpu', { cluster: 'prod', service: 'checkout', waitMinutes: 0 }],
-      ['service-health-check', { cluster: 'prod', service: 'checkout' }],
-      ['status-page-update', { stage: 'identified', service: 'checkout' }],
+    const recordings = [
+      ...(await recordRunbooksAndIncident(firebreak, temporal)),
+      ...(await recordStatusPage(firebreak, temporal)),
+      ...(await recordAlertQueues(firebreak, temporal)),
+      ...(await recordHeartbeat(firebreak, temporal)),
     ];
-    const ids: Array<[string, string]> = [];
-    for (const [name, input, dryRun] of launches) {
-      const { body } = await responder.post(`/v1/runbooks/${name}/executions`, { input, incidentId: incident, dryRun: dryRun ?? false });
-      await waitFor(`${name} to finish`, async () => (await temporal.workflow.getHandle(body.id).describe()).status.name === 'COMPLETED');
-      ids.push([`${name}${dryRun ? '.dry-run' : ''}`, body.id]);
-    }
-    for (const action of [{ action: 'acknowledge' }, { action: 'post-status-update', message: 'Investigating' }, { action: 'resolve' }, { action: 'close' }]) {
-      await responder.post(`/v1/incidents/${incident}/actions`, action);
-    }
-    await waitFor('the incident to complete', async () => (await temporal.workflow.getHandle(incident).describe()).status.name === 'COMPLETED');
-    ids.push(['incident', incident]);
-
-    // An alert queue whose API never reported delivery: it waits, then delivers the alerts itself.
-    const received: ReceivedAlert = {
-      receiptId: `recorded-${Date.now()}`,
-      receivedAt: new Date().toISOString(),
-      receivedBy: 'alertmanager',
-      alert: { source: 'recorded', summary: 'Queued alert', status: 'firing', severity: 'SEV3', dedupKey: `recorded-queue-${Date.now()}`, labels: {}, annotations: {} },
-    };
-    const queueId = `alert-queue-recorded-${Date.now()}`;
-    await temporal.workflow.execute('alertQueueWorkflow', {
-      workflowId: queueId,
-      taskQueue: firebreak.taskQueue,
-      args: [{ alerts: [{ alert: received, template: { title: 'Queued alert', severity: 'SEV3', dedupKey: received.alert.dedupKey, openedBy: 'recorded' } }], recoverAfterMs: 10 } satisfies AlertQueueInput],
-    });
-    ids.push(['alert-queue', queueId]);
     mkdirSync(HISTORIES, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    // The Temporal CLI writes the canonical proto3 JSON that replays read back.
-    for (const [name, id] of ids) {
-      const json = execFileSync(
-        process.env[TEST_ENV.binary]!,
-        ['workflow', 'show', '--workflow-id', id, '--address', sharedTemporalAddress(), '--output', 'json'],
-        { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-      );
+    for (const [name, history] of recordings) {
       const file = existsSync(join(HISTORIES, `${name}.json`)) ? `${name}@${stamp}.json` : `${name}.json`;
-      writeFileSync(join(HISTORIES, file), `${JSON.stringify(JSON.parse(json), null, 1)}\n`);
+      writeFileSync(join(HISTORIES, file), history);
     }
   } finally {
     await temporal.connection.close();
     await firebreak.stop();
   }
+}
+
+/** The history of workflow `id` as it stands now. */
+function historyNow(id: string): string {
+  // The Temporal CLI writes the canonical proto3 JSON that replays read back.
+  const json = execFileSync(
+    process.env[TEST_ENV.binary]!,
+    ['workflow', 'show', '--workflow-id', id, '--address', sharedTemporalAddress(), '--output', 'json'],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  return `${JSON.stringify(JSON.parse(json), null, 1)}\n`;
+}
+
+/** Waits until workflow `id` has completed every workflow task it was given, so its history ends where its code waits. */
+async function settled(temporal: Client, id: string): Promise<void> {
+  await waitFor(`${id} to settle`, async () => {
+    const { events } = await temporal.workflow.getHandle(id).fetchHistory();
+    const tasks = (events ?? []).filter((event) => event.workflowTaskScheduledEventAttributes || event.workflowTaskCompletedEventAttributes);
+    return tasks.length > 0 && Boolean(tasks[tasks.length - 1].workflowTaskCompletedEventAttributes);
+  });
+}
+
+/** The shipped runbooks on an incident, the guardrail of the guarded one, and the incident's life to its close. */
+async function recordRunbooksAndIncident(firebreak: TestFirebreak, temporal: Client): Promise<Recording[]> {
+  const responder = firebreak.as('responder');
+  const incident = (await responder.post('/v1/incidents', { title: 'Recorded incident', severity: 'SEV1', service: 'checkout' })).body.id;
+  const launches: Array<[string, Record<string, unknown>, boolean?]> = [
+    ['major-incident-kickoff', { title: 'Checkout down', service: 'checkout', responders: ['U1'] }],
+    ['major-incident-kickoff', { title: 'Checkout down', service: 'checkout' }, true],
+    ['rollback-bad-deploy', { service: 'checkout', scope: 'acme/checkout' }],
+    ['scale-out-on-high-cpu', { cluster: 'prod', service: 'checkout', waitMinutes: 0 }],
+    ['service-health-check', { cluster: 'prod', service: 'checkout' }],
+    ['status-page-update', { stage: 'identified', service: 'checkout' }],
+  ];
+  const recordings: Recording[] = [];
+  for (const [name, input, dryRun] of launches) {
+    const { body } = await responder.post(`/v1/runbooks/${name}/executions`, { input, incidentId: incident, dryRun: dryRun ?? false });
+    await waitFor(`${name} to finish`, async () => (await temporal.workflow.getHandle(body.id).describe()).status.name === 'COMPLETED');
+    recordings.push([`${name}${dryRun ? '.dry-run' : ''}`, historyNow(body.id)]);
+  }
+
+  // The guardrail of scale-out-on-high-cpu: its run led it, acted within budget and released it.
+  const guard = guardWorkflowId('scale-out-on-high-cpu', 'prod/checkout');
+  await waitFor('the guardrail to be released', async () => (await temporal.workflow.getHandle(guard).query(guardQuery)).active === undefined);
+  await settled(temporal, guard);
+  recordings.push(['runbook-guard', historyNow(guard)]);
+
+  for (const action of [{ action: 'acknowledge' }, { action: 'post-status-update', message: 'Investigating' }, { action: 'resolve' }, { action: 'close' }]) {
+    await responder.post(`/v1/incidents/${incident}/actions`, action);
+  }
+  await waitFor('the incident to complete', async () => (await temporal.workflow.getHandle(incident).describe()).status.name === 'COMPLETED');
+  recordings.push(['incident', historyNow(incident)]);
+  return recordings;
+}
+
+/** An incident whose status updates open a status incident, update it and resolve it, and the status page that holds it. */
+async function recordStatusPage(firebreak: TestFirebreak, temporal: Client): Promise<Recording[]> {
+  const responder = firebreak.as('responder');
+  const incident = (await responder.post('/v1/incidents', { title: 'Recorded status incident', severity: 'SEV2', service: 'payments' })).body.id;
+  const updates = [
+    { title: 'Card payments delayed', message: 'Some card payments are delayed.', components: { Payments: 'partial_outage' } },
+    { status: 'identified', message: 'We found the cause and are rolling back.' },
+    { status: 'resolved', message: 'Card payments go through again.', components: { Payments: 'operational' } },
+  ];
+  for (const update of updates) {
+    const answer = await responder.post(`/v1/incidents/${incident}/actions`, { action: 'post-status-update', ...update });
+    if (answer.status !== 200) throw new Error(`post-status-update answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+  }
+  await waitFor('the status incident to be resolved', async () =>
+    (await firebreak.http.get('/status.json')).body.resolvedIncidents?.some((shown: { title: string }) => shown.title === 'Card payments delayed'),
+  );
+  const page = statusPageWorkflowId(firebreak.taskQueue);
+  await settled(temporal, page);
+  await settled(temporal, incident);
+  return [
+    ['status-page', historyNow(page)],
+    ['incident.status-updates', historyNow(incident)],
+  ];
+}
+
+/** A queued alert, as the API writes it to a queue. */
+function queuedAlert(summary: string): QueuedAlert {
+  const dedupKey = `recorded-queue-${randomUUID()}`;
+  const received: ReceivedAlert = {
+    receiptId: `recorded-${randomUUID()}`,
+    receivedAt: new Date().toISOString(),
+    receivedBy: 'alertmanager',
+    alert: { source: 'recorded', summary, status: 'firing', severity: 'SEV3', dedupKey, labels: {}, annotations: {} },
+  };
+  return { alert: received, template: { title: summary, severity: 'SEV3', dedupKey, openedBy: 'recorded' } };
+}
+
+/**
+ * An alert queue whose API never reported delivery (it waits, then delivers the alerts
+ * itself), and a lease whose API process falls silent: it tells the queue it covers (and
+ * the numbers it reserved, never used) to deliver now.
+ */
+async function recordAlertQueues(firebreak: TestFirebreak, temporal: Client): Promise<Recording[]> {
+  const { taskQueue } = firebreak;
+  const queueId = `alert-queue-recorded-${Date.now()}`;
+  await temporal.workflow.execute('alertQueueWorkflow', {
+    workflowId: queueId,
+    taskQueue,
+    args: [{ alerts: [queuedAlert('Queued alert')], recoverAfterMs: 10 } satisfies AlertQueueInput],
+  });
+
+  const leaseId = `alert-lease-recorded-${Date.now()}`;
+  const leasedQueueId = alertQueueId(leaseId, 1);
+  // The queue is written before the beat that names it, so the lease finds it when it lapses.
+  await temporal.workflow.start('alertQueueWorkflow', {
+    workflowId: leasedQueueId,
+    taskQueue,
+    args: [{ alerts: [queuedAlert('Leased alert')], recoverAfterMs: 60_000, lease: leaseId } satisfies AlertQueueInput],
+  });
+  await temporal.workflow.signalWithStart('alertLeaseWorkflow', {
+    workflowId: leaseId,
+    taskQueue,
+    args: [{ silenceMs: 500 } satisfies AlertLeaseInput],
+    signal: alertLeaseBeatSignal,
+    signalArgs: [{ queues: [1], unusedFrom: 2, through: 3 }],
+  });
+  const told: AlertLeaseResult = await temporal.workflow.getHandle(leaseId).result();
+  const leased: AlertQueueResult = await temporal.workflow.getHandle(leasedQueueId).result();
+  if (told.told !== 3 || leased.outcome !== 'recovered') throw new Error(`the lease told ${told.told} queues and its queue ${leased.outcome}`);
+  return [
+    ['alert-queue', historyNow(queueId)],
+    ['alert-lease', historyNow(leaseId)],
+    ['alert-queue.leased', historyNow(leasedQueueId)],
+  ];
+}
+
+/** A heartbeat monitor pinged, then silent past its deadline (it declares an incident), then pinged again (the incident hears of the recovery). */
+async function recordHeartbeat(firebreak: TestFirebreak, temporal: Client): Promise<Recording[]> {
+  const responder = firebreak.as('responder');
+  const viewer = firebreak.as('viewer');
+  const ping = `/v1/heartbeats/${RECORDED_HEARTBEAT.name}`;
+  for (let pings = 0; pings < 2; pings += 1) await responder.post(ping);
+  const declared: string = await waitFor('the monitor to declare an incident', async () => (await viewer.get(ping)).body.openIncidentId);
+  await responder.post(ping);
+  await waitFor('the declared incident to hear of the recovery', async () => (await viewer.get(`/v1/incidents/${declared}`)).body.status === 'mitigated');
+  const monitor = heartbeatWorkflowId(RECORDED_HEARTBEAT.name);
+  await waitFor('the monitor to clear its incident', async () => (await viewer.get(ping)).body.openIncidentId === undefined);
+  await settled(temporal, monitor);
+  return [['heartbeat', historyNow(monitor)]];
 }
 
 function recorded() {
@@ -108,7 +230,10 @@ describe('replaying recorded histories', () => {
   it('replays every recorded run of the shipped workflows and runbooks on the current code', async () => {
     const names = recorded().map(({ workflowId }) => workflowId);
     expect(names).toEqual(
-      expect.arrayContaining(['incident', 'alert-queue', 'major-incident-kickoff', 'rollback-bad-deploy', 'scale-out-on-high-cpu', 'service-health-check', 'status-page-update']),
+      expect.arrayContaining([
+        ...['incident', 'alert-queue', 'alert-lease', 'heartbeat', 'runbook-guard', 'status-page'],
+        ...['major-incident-kickoff', 'rollback-bad-deploy', 'scale-out-on-high-cpu', 'service-health-check', 'status-page-update'],
+      ]),
     );
     expect(await replay(workflowBundle())).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ROLES } from '../../core/config';
-import { defineRunbook } from '../../core/runbook';
+import { ROLES } from '../../core/schemas/config';
+import { defineRunbook } from '../../core/model/runbook';
 
 /** Test runbook: asks for one approval and reports what came of it. */
 export default defineRunbook({

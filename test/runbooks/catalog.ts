@@ -4,7 +4,7 @@
  * `runbooks/catalog.ts`.
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
-import { lazyCatalog, runbooksById } from '../../core/runbook-catalog';
+import { lazyCatalog, runbooksById } from '../../core/model/runbook-catalog';
 import { RUNBOOK_FILES as SHIPPED } from '../../runbooks/catalog';
 
 export const RUNBOOK_FILES = [

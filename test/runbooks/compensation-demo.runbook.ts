@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRunbook } from '../../core/runbook';
+import { defineRunbook } from '../../core/model/runbook';
 
 /** Test runbook: two compensable steps, then a failing third step or a wait to be cancelled during. */
 export default defineRunbook({

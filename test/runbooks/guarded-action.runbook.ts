@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRunbook } from '../../core/runbook';
+import { defineRunbook } from '../../core/model/runbook';
 
 /** Test runbook: one scaling action per service per 30 minutes, started by a trigger label. */
 export default defineRunbook({

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineRunbook } from '../../core/runbook';
+import { defineRunbook } from '../../core/model/runbook';
 
 /** Test runbook: holds its target's single flight until approved. */
 export default defineRunbook({

@@ -3,8 +3,8 @@ import { Client, Connection } from '@temporalio/client';
 import { ApplicationFailure, type Logger } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities, type FirebreakActivities } from '../../activities';
-import { CapabilityFailure } from '../../core/capabilities/common';
-import { loadIntegrationsConfig } from '../../core/integrations-config';
+import { CapabilityFailure } from '../../core/schemas/capabilities/common';
+import { loadIntegrationsConfig } from '../../core/schemas/integrations-config';
 import { sharedTemporalAddress } from '../temporal';
 import type { StubServer } from './stub-server';
 

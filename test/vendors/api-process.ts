@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 import { createApiApp } from '../../apps/api/src/app';
-import { loadConfig } from '../../core/config';
+import { loadConfig } from '../../core/schemas/config';
 import { runbookCatalog } from '../runbooks/catalog';
 
 async function main(): Promise<void> {

@@ -2,7 +2,7 @@
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
-import { loadIntegrationsConfig } from '../../core/integrations-config';
+import { loadIntegrationsConfig } from '../../core/schemas/integrations-config';
 import { sharedTemporalAddress } from '../temporal';
 
 /**

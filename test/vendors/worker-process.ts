@@ -5,8 +5,8 @@
  */
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { createFirebreakWorker } from '../../apps/worker/src/worker';
-import { loadConfig } from '../../core/config';
-import { loadIntegrationsConfig } from '../../core/integrations-config';
+import { loadConfig } from '../../core/schemas/config';
+import { loadIntegrationsConfig } from '../../core/schemas/integrations-config';
 import { workflowBundle } from '../temporal';
 
 async function main(): Promise<void> {

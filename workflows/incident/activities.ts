@@ -1,5 +1,5 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { CapabilityActivities } from '../../core/capabilities/activities';
+import type { CapabilityActivities } from '../../core/model/capabilities/activities';
 
 /** The activities an incident calls, each retried for about ten minutes before it counts as failed. */
 export const { pagingPage, statusPageOpenIncident, statusPageUpdateIncident, ticketingCreateTicket } = proxyActivities<CapabilityActivities>({

@@ -1,6 +1,6 @@
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
-import type { ReceivedAlert } from '../../core/alert';
-import { IncidentFailure, type IngestAlertsInput, type IngestAlertsResult, type RecordEventInput } from '../../core/incident';
+import type { ReceivedAlert } from '../../core/model/alert';
+import { IncidentFailure, type IngestAlertsInput, type IngestAlertsResult, type RecordEventInput } from '../../core/model/incident';
 import {
   alertEntry,
   alertIdentity,
@@ -11,13 +11,13 @@ import {
   refuseAlerts,
   storedAlert,
   tracksFiring,
-} from '../../core/incident/alerts';
-import { INCIDENT_LIMITS } from '../../core/incident/bounds';
-import { recordBy } from '../../core/incident/effects';
-import { droppedLaunchesSummary } from '../../core/incident/runbooks';
-import { moveStatus } from '../../core/incident/status';
-import { IncidentStatus } from '../../core/incident-model';
-import { ingestAlertsUpdate, recordEventSignal } from '../../core/messages';
+} from '../../core/model/incident/alerts';
+import { INCIDENT_LIMITS } from '../../core/model/incident/bounds';
+import { recordBy } from '../../core/model/incident/effects';
+import { droppedLaunchesSummary } from '../../core/model/incident/runbooks';
+import { moveStatus } from '../../core/model/incident/status';
+import { IncidentStatus } from '../../core/model/incident-model';
+import { ingestAlertsUpdate, recordEventSignal } from '../../core/model/messages';
 import { compat } from '../compat';
 import { carryOutNow } from './effects';
 import type { IncidentRun } from './incident-run';

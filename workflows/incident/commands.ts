@@ -1,28 +1,28 @@
 import { ApplicationFailure, setHandler, uuid4 } from '@temporalio/workflow';
-import { stepIdempotencyKey } from '../../core/capabilities/keys';
-import { IncidentFailure, type IncidentActionResult } from '../../core/incident';
-import type * as IncidentActions from '../../core/incident-actions';
-import type { IncidentCommand } from '../../core/incident-actions';
-import { apply, refuse } from '../../core/incident/commands';
-import type { Effect, PostStatusUpdate } from '../../core/incident/effects';
-import { newlyReached } from '../../core/incident/status';
-import { incidentActionUpdate } from '../../core/messages';
-import { publicStatusTitle } from '../../core/status-page-bounds';
+import { stepIdempotencyKey } from '../../core/model/capabilities/keys';
+import { IncidentFailure, type IncidentActionResult } from '../../core/model/incident';
+import type * as IncidentActions from '../../core/schemas/incident-actions';
+import type { IncidentCommand } from '../../core/schemas/incident-actions';
+import { apply, refuse } from '../../core/model/incident/commands';
+import type { Effect, PostStatusUpdate } from '../../core/model/incident/effects';
+import { newlyReached } from '../../core/model/incident/status';
+import { incidentActionUpdate } from '../../core/model/messages';
+import { publicStatusTitle } from '../../core/model/status-page-bounds';
 import { compat } from '../compat';
+import { loadLazily } from '../lazy';
 import { statusPageOpenIncident, statusPageUpdateIncident } from './activities';
 import { carryOutNow } from './effects';
 import { failureMessage, type IncidentRun } from './incident-run';
 import type { Listing } from './listing';
-import { describeIssues } from '../../core/validation-issues';
+import { describeIssues } from '../../core/model/validation-issues';
 
 /**
  * The command schema, built when the first command arrives (most incidents take alerts
  * only). Not imported at the top: this module is shared by every workflow of a worker
- * thread, and zod schemas, which memoise into themselves, cannot be (workflow-bundle.ts).
+ * thread, and zod schemas, which memoise into themselves, cannot be (lazy.ts).
  */
 const incidentActionSchema = (): typeof IncidentActions.IncidentActionSchema =>
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  (require('../../core/incident-actions') as typeof IncidentActions).IncidentActionSchema;
+  loadLazily<typeof IncidentActions>(() => require('../../core/schemas/incident-actions')).IncidentActionSchema;
 
 const conflict = (message: string) => ApplicationFailure.nonRetryable(message, IncidentFailure.Conflict);
 

@@ -1,6 +1,6 @@
-import { stepIdempotencyKey } from '../../core/capabilities/keys';
-import type { Effect } from '../../core/incident/effects';
-import { PAGE_SEVERITY } from '../../core/incident/escalation';
+import { stepIdempotencyKey } from '../../core/model/capabilities/keys';
+import type { Effect } from '../../core/model/incident/effects';
+import { PAGE_SEVERITY } from '../../core/model/incident/escalation';
 import { pagingPage } from './activities';
 import { failureMessage, type IncidentRun } from './incident-run';
 

@@ -1,7 +1,7 @@
 import { condition } from '@temporalio/workflow';
-import { stepIdempotencyKey } from '../../core/capabilities/keys';
-import { beginPage, fallbackTargets, type LevelPage, levelTimedOut, PAGE_SEVERITY } from '../../core/incident/escalation';
-import { IncidentStatus } from '../../core/incident-model';
+import { stepIdempotencyKey } from '../../core/model/capabilities/keys';
+import { beginPage, fallbackTargets, type LevelPage, levelTimedOut, PAGE_SEVERITY } from '../../core/model/incident/escalation';
+import { IncidentStatus } from '../../core/model/incident-model';
 import { pagingPage } from './activities';
 import { compat } from '../compat';
 import { carryOutNow } from './effects';

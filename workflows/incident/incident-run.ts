@@ -1,11 +1,11 @@
 import { workflowInfo } from '@temporalio/workflow';
-import type { IncidentSnapshot, OpenIncidentInput } from '../../core/incident';
-import type { TimelineEntry } from '../../core/incident-model';
-import { BoundedIdSet, boundEntry, INCIDENT_LIMITS, SizedWindow } from '../../core/incident/bounds';
-import type { Effect } from '../../core/incident/effects';
-import { newIncident, openingEntries } from '../../core/incident/lifetime';
-import { initialLaunches, type PendingLaunch } from '../../core/incident/runbooks';
-import { compactId, jsonBytes } from '../../core/text';
+import type { IncidentSnapshot, OpenIncidentInput } from '../../core/model/incident';
+import type { TimelineEntry } from '../../core/model/incident-model';
+import { BoundedIdSet, boundEntry, INCIDENT_LIMITS, SizedWindow } from '../../core/model/incident/bounds';
+import type { Effect } from '../../core/model/incident/effects';
+import { newIncident, openingEntries } from '../../core/model/incident/lifetime';
+import { initialLaunches, type PendingLaunch } from '../../core/model/incident/runbooks';
+import { compactId, jsonBytes } from '../../core/model/text';
 
 /**
  * One run of an incident: its snapshot and what the snapshot does not show (the bounded

@@ -1,6 +1,6 @@
 import { condition, continueAsNew, setHandler } from '@temporalio/workflow';
-import type { IncidentSnapshot, OpenIncidentInput } from '../../core/incident';
-import { incidentQuery } from '../../core/messages';
+import type { IncidentSnapshot, OpenIncidentInput } from '../../core/model/incident';
+import { incidentQuery } from '../../core/model/messages';
 import { handleAlerts, handleEvents } from './alerts';
 import { handleCommands } from './commands';
 import { escalationLoop } from './escalation';
@@ -11,7 +11,7 @@ import { runbookLauncher } from './runbook-launcher';
 
 /**
  * An incident's whole life: alerts, commands, roles, escalation, status updates, the
- * postmortem and its action items. The rules live in core/incident/ (pure); this is the
+ * postmortem and its action items. The rules live in core/model/incident/ (pure); this is the
  * wiring: handlers, timers, activities. State is read by query; the API lists incidents
  * through the search attributes kept current. Long incidents continue as new, carrying
  * their state, so no history grows without bound.

@@ -1,10 +1,10 @@
 import { allHandlersFinished, workflowInfo } from '@temporalio/workflow';
-import { stepIdempotencyKey } from '../../core/capabilities/keys';
-import type { CarriedIncidentState } from '../../core/incident';
-import { actionItemTicket, unfiledItems } from '../../core/incident/action-items';
-import { INCIDENT_LIMITS } from '../../core/incident/bounds';
-import { carriedWindowBytes, carry, DEFAULT_MAX_HISTORY_EVENTS, oldEnoughToContinue, stateOverBudget } from '../../core/incident/lifetime';
-import { IncidentStatus } from '../../core/incident-model';
+import { stepIdempotencyKey } from '../../core/model/capabilities/keys';
+import type { CarriedIncidentState } from '../../core/model/incident';
+import { actionItemTicket, unfiledItems } from '../../core/model/incident/action-items';
+import { INCIDENT_LIMITS } from '../../core/model/incident/bounds';
+import { carriedWindowBytes, carry, DEFAULT_MAX_HISTORY_EVENTS, oldEnoughToContinue, stateOverBudget } from '../../core/model/incident/lifetime';
+import { IncidentStatus } from '../../core/model/incident-model';
 import { compat } from '../compat';
 import { ticketingCreateTicket } from './activities';
 import { failureMessage, type IncidentRun } from './incident-run';

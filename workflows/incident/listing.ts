@@ -1,9 +1,9 @@
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { hasReached } from '../../core/incident/state-machine';
-import { listingOf } from '../../core/incident/listing';
-import { IncidentStatus } from '../../core/incident-model';
-import { renderPostmortem } from '../../core/postmortem';
-import { heldListingKey, incidentSearchAttributes, listingKey } from '../../core/search-attributes';
+import { hasReached } from '../../core/model/incident/state-machine';
+import { listingOf } from '../../core/model/incident/listing';
+import { IncidentStatus } from '../../core/model/incident-model';
+import { renderPostmortem } from '../../core/model/postmortem';
+import { heldListingKey, incidentSearchAttributes, listingKey } from '../../core/model/search-attributes';
 import { compat, type Publishing } from '../compat';
 import type { IncidentRun } from './incident-run';
 

@@ -1,6 +1,6 @@
 import { condition, ParentClosePolicy, startChild, uuid4 } from '@temporalio/workflow';
-import { IncidentStatus } from '../../core/incident-model';
-import { type PendingLaunch, queueDecision, startsNow, trimRunbookList } from '../../core/incident/runbooks';
+import { IncidentStatus } from '../../core/model/incident-model';
+import { type PendingLaunch, queueDecision, startsNow, trimRunbookList } from '../../core/model/incident/runbooks';
 import type { runbookWorkflow } from '../runbook';
 import { compat } from '../compat';
 import { failureMessage, type IncidentRun } from './incident-run';

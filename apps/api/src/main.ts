@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { loadConfig } from '../../../core/config';
-import { describeStartupFailure } from '../../../core/startup-errors';
+import { loadConfig } from '../../../core/schemas/config';
+import { describeStartupFailure } from '../../../core/schemas/startup-errors';
 import { createApiApp } from './app';
 
 async function main(): Promise<void> {

@@ -5,8 +5,8 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { genericDedupKey, incidentIdFor } from '../../../activities/platform/incident-ids';
-import type { AlertQueueInput, AlertQueueResult } from '../../../core/incident';
+import { genericDedupKey, incidentIdFor } from '../../../temporal-client/incident-ids';
+import type { AlertQueueInput, AlertQueueResult } from '../../../core/model/incident';
 import { TestFirebreak } from '../../../test/firebreak';
 import type { HttpClient } from '../../../test/http';
 import { sharedTemporalAddress } from '../../../test/temporal';

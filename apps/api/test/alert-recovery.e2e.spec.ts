@@ -4,9 +4,9 @@
  * each exactly once. A live API delivering a slow storm is never raced by its queues.
  */
 import { Client, Connection } from '@temporalio/client';
-import { genericDedupKey, incidentIdFor } from '../../../activities/platform/incident-ids';
-import type { AlertLeaseResult } from '../../../core/alert-lease';
-import type { AlertQueueResult } from '../../../core/incident';
+import { genericDedupKey, incidentIdFor } from '../../../temporal-client/incident-ids';
+import type { AlertLeaseResult } from '../../../core/model/alert-lease';
+import type { AlertQueueResult } from '../../../core/model/incident';
 import { TEST_KEYS, TestFirebreak } from '../../../test/firebreak';
 import { HttpClient } from '../../../test/http';
 import { sharedTemporalAddress } from '../../../test/temporal';

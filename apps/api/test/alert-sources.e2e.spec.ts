@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SnsEnvelopeSchema, snsStringToSign } from '../../../core/alert-sources/sns';
+import { SnsEnvelopeSchema, snsStringToSign } from '../../../core/schemas/alert-sources/sns';
 import { SnsSignatureVerifier } from '../src/alerts/signatures/sns-signature';
 import { TestFirebreak, TEST_KEYS } from '../../../test/firebreak';
 import { cloudWatchAlarm, notification, SIGNING_CERT_URL, subscriptionConfirmation } from '../../../test/fixtures/sns/messages';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { genericDedupKey, incidentIdFor } from '../../../activities/platform/incident-ids';
-import { STATUS_PAGE_WORKFLOW_TYPE } from '../../../core/status-page-messages';
+import { genericDedupKey, incidentIdFor } from '../../../temporal-client/incident-ids';
+import { STATUS_PAGE_WORKFLOW_TYPE } from '../../../core/model/status-page-messages';
 import { TestFirebreak } from '../../../test/firebreak';
 import { listingUpserts, sharedTemporalAddress } from '../../../test/temporal';
 import { waitFor } from '../../../test/wait';

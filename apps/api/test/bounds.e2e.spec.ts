@@ -7,11 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { GenericAlertSchema } from '../../../core/alert';
-import { GENERIC_ALERT_MAX_BYTES, TRUNCATION_NOTE } from '../../../core/alert-bounds';
-import { INCIDENT_LIMITS } from '../../../core/incident/bounds';
-import { loadOperatorConfig } from '../../../core/operator-config';
-import { hasLineForbidden, jsonBytes, utf8Bytes } from '../../../core/text';
+import { GenericAlertSchema } from '../../../core/schemas/alert';
+import { GENERIC_ALERT_MAX_BYTES, TRUNCATION_NOTE } from '../../../core/model/alert-bounds';
+import { INCIDENT_LIMITS } from '../../../core/model/incident/bounds';
+import { loadOperatorConfig } from '../../../core/schemas/operator-config';
+import { hasLineForbidden, jsonBytes, utf8Bytes } from '../../../core/model/text';
 import { alertmanagerPayload, genericAlertBody } from '../../../test/alert-arbitraries';
 import { useTestFirebreak } from '../../../test/firebreak';
 import { waitFor } from '../../../test/wait';

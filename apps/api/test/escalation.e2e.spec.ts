@@ -2,7 +2,7 @@ import { Client, Connection } from '@temporalio/client';
 import { TestFirebreak } from '../../../test/firebreak';
 import { testOperatorConfig } from '../../../test/operator';
 import { listingUpserts, sharedTemporalAddress } from '../../../test/temporal';
-import { IncidentStatusAttribute } from '../../../core/search-attributes';
+import { IncidentStatusAttribute } from '../../../core/model/search-attributes';
 import { waitFor } from '../../../test/wait';
 
 type Entry = { kind: string; summary: string };

@@ -1,5 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { genericDedupKey, incidentIdFor } from '../../../activities/platform/incident-ids';
+import { genericDedupKey, incidentIdFor } from '../../../temporal-client/incident-ids';
 import { TestFirebreak } from '../../../test/firebreak';
 import { startPrivateTemporal } from '../../../test/temporal';
 import { waitFor } from '../../../test/wait';

@@ -1,6 +1,6 @@
 import { createApiApp } from '../src/app';
-import { loadConfig } from '../../../core/config';
-import { OperatorConfigError } from '../../../core/operator-config';
+import { loadConfig } from '../../../core/schemas/config';
+import { OperatorConfigError } from '../../../core/schemas/operator-config';
 
 describe('start-up', () => {
   const config = loadConfig({ API_KEYS: 'ops:admin:0123456789abcdef' });

@@ -1,8 +1,8 @@
 import { NativeConnection } from '@temporalio/worker';
-import { loadConfig } from '../../../core/config';
-import { loadIntegrationsConfig } from '../../../core/integrations-config';
-import { loadOperatorConfig } from '../../../core/operator-config';
-import { describeStartupFailure } from '../../../core/startup-errors';
+import { loadConfig } from '../../../core/schemas/config';
+import { loadIntegrationsConfig } from '../../../core/schemas/integrations-config';
+import { loadOperatorConfig } from '../../../core/schemas/operator-config';
+import { describeStartupFailure } from '../../../core/schemas/startup-errors';
 import { operatorFiles } from '../../../runbooks';
 import { runbookCatalog } from '../../../runbooks/catalog';
 import { createFirebreakWorker } from './worker';

@@ -2,8 +2,8 @@ import { Client } from '@temporalio/client';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../../../activities';
 import { createPlatformActivities } from '../../../activities/platform';
-import type { Config } from '../../../core/config';
-import { type IntegrationsConfig, localIntegrations } from '../../../core/integrations-config';
+import type { Config } from '../../../core/schemas/config';
+import { type IntegrationsConfig, localIntegrations } from '../../../core/schemas/integrations-config';
 import { workflowBundlerOptions } from './workflow-bundle';
 
 export interface FirebreakWorkerOptions {

@@ -16,7 +16,9 @@ type WebpackConfig = Parameters<NonNullable<BundlerOptions['webpackConfigHook']>
  * The SDK freezes shared modules, and their module-level variables are common to every
  * workflow, so a shared module keeps no state of its own. Workflow modules keep theirs
  * inside the workflow function. Runbooks and command schemas are not shared: zod schemas
- * memoise into themselves, so they are built per workflow, loaded on first use.
+ * memoise into themselves, so they are built per workflow, loaded on first use
+ * (workflows/lazy.ts). Which modules workflow code may import at run time is a folder rule
+ * (core/model/, not core/schemas/): docs/decisions/2026-12-07-workflow-imports.md.
  */
 export const SHARED_WORKFLOW_MODULES = [require.resolve('../../../workflows/shared-zod'), require.resolve('../../../workflows')];
 

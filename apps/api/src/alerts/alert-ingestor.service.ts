@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { type BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
-import type { ReceivedAlert } from '../../../../core/alert';
-import type { Config } from '../../../../core/config';
-import type { AlertQueueInput, IncidentTemplate, QueuedAlert } from '../../../../core/incident';
-import { deliverAlerts, type DeliveryOutcome } from '../../../../activities/platform/alert-delivery';
+import type { ReceivedAlert } from '../../../../core/model/alert';
+import type { Config } from '../../../../core/schemas/config';
+import type { AlertQueueInput, IncidentTemplate, QueuedAlert } from '../../../../core/model/incident';
+import { deliverAlerts, type DeliveryOutcome } from '../../../../temporal-client/alert-delivery';
 import type { alertQueueWorkflow } from '../../../../workflows/alert-queue';
 import { TemporalService } from '../temporal/temporal.service';
 import { AlertLease } from './alert-lease';
 import { MAX_BATCH, takeBatch } from './batches';
 import { CONFIG } from '../tokens';
-import { jsonBytes } from '../../../../core/text';
+import { jsonBytes } from '../../../../core/model/text';
 
 export type IngestOutcome =
   /** Recorded on its incident. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@nestjs/common';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { alertLeaseBeatSignal, alertQueueId, alertQueueRecoverSignal, type AlertLeaseBeat } from '../../../../core/alert-lease';
-import { alertQueueDeliveredSignal } from '../../../../core/messages';
+import { alertLeaseBeatSignal, alertQueueId, alertQueueRecoverSignal, type AlertLeaseBeat } from '../../../../core/model/alert-lease';
+import { alertQueueDeliveredSignal } from '../../../../core/model/messages';
 import type { alertLeaseWorkflow } from '../../../../workflows/alert-lease';
 import type { TemporalService } from '../temporal/temporal.service';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { GenericAlertSchema } from '../../../../core/alert';
+import { GenericAlertSchema } from '../../../../core/schemas/alert';
 import { createApiDto } from '../http/api-dto';
 
 export class GenericAlertDto extends createApiDto(GenericAlertSchema) {}

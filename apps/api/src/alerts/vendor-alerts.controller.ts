@@ -15,15 +15,15 @@ import {
 import { ApiBearerAuth, ApiBody, ApiConsumes, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { ZodValidationException } from 'nestjs-zod';
-import { normalizeAlertmanager } from '../../../../core/alert-sources/alertmanager';
-import { GrafanaWebhookSchema, normalizeGrafana } from '../../../../core/alert-sources/grafana';
+import { normalizeAlertmanager } from '../../../../core/schemas/alert-sources/alertmanager';
+import { GrafanaWebhookSchema, normalizeGrafana } from '../../../../core/schemas/alert-sources/grafana';
 import {
   normalizeCloudWatchAlarm,
   parseCloudWatchAlarm,
   SnsEnvelopeSchema,
   SnsMessageType,
-} from '../../../../core/alert-sources/sns';
-import type { Config } from '../../../../core/config';
+} from '../../../../core/schemas/alert-sources/sns';
+import type { Config } from '../../../../core/schemas/config';
 import { RequireRole } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { CurrentPrincipal } from '../auth/principal.decorator';

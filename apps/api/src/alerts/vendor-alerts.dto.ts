@@ -1,7 +1,7 @@
 import { createApiDto } from '../http/api-dto';
-import { AlertmanagerWebhookSchema } from '../../../../core/alert-sources/alertmanager';
-import { GrafanaWebhookSchema } from '../../../../core/alert-sources/grafana';
-import { SnsNotificationSchema } from '../../../../core/alert-sources/sns';
+import { AlertmanagerWebhookSchema } from '../../../../core/schemas/alert-sources/alertmanager';
+import { GrafanaWebhookSchema } from '../../../../core/schemas/alert-sources/grafana';
+import { SnsNotificationSchema } from '../../../../core/schemas/alert-sources/sns';
 
 export class AlertmanagerWebhookDto extends createApiDto(AlertmanagerWebhookSchema) {}
 export class GrafanaWebhookDto extends createApiDto(GrafanaWebhookSchema) {}

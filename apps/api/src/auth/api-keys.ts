@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ApiKey, Config } from '../../../../core/config';
+import type { ApiKey, Config } from '../../../../core/schemas/config';
 
 /** The admin key `npm start` generates when `API_KEYS` is unset. */
 export const GENERATED_KEY_FILE = 'api-key';

@@ -10,7 +10,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import type { ApiKey, Role } from '../../../../core/config';
+import type { ApiKey, Role } from '../../../../core/schemas/config';
 import { API_KEYS } from '../tokens';
 import { hasRole, type Principal } from './principal';
 

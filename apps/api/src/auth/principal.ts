@@ -1,4 +1,4 @@
-import type { Role } from '../../../../core/config';
+import type { Role } from '../../../../core/schemas/config';
 
 /** Who is calling: the API key's name is the actor on the timeline. */
 export interface Principal {

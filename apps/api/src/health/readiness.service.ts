@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Config } from '../../../../core/config';
+import type { Config } from '../../../../core/schemas/config';
 import { SharedRead } from '../cache/shared-read';
 import { MetricsService } from '../metrics/metrics.service';
 import { TemporalService } from '../temporal/temporal.service';

@@ -1,9 +1,9 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { Config } from '../../../../core/config';
-import { heartbeatPingSignal, heartbeatQuery, type HeartbeatStatus } from '../../../../core/messages';
-import type { HeartbeatMonitor, OperatorConfig } from '../../../../core/operator-config';
-import { policyFor } from '../../../../core/routing';
+import type { Config } from '../../../../core/schemas/config';
+import { heartbeatPingSignal, heartbeatQuery, type HeartbeatStatus } from '../../../../core/model/messages';
+import type { HeartbeatMonitor, OperatorConfig } from '../../../../core/schemas/operator-config';
+import { policyFor } from '../../../../core/model/routing';
 import { heartbeatWorkflowId, type heartbeatWorkflow } from '../../../../workflows/heartbeat';
 import type { Principal } from '../auth/principal';
 import { TemporalService } from '../temporal/temporal.service';

@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { loadConfig } from '../../../../core/config';
-import { ExecutionFailure } from '../../../../core/execution';
-import { IncidentFailure } from '../../../../core/incident';
+import { loadConfig } from '../../../../core/schemas/config';
+import { ExecutionFailure } from '../../../../core/model/execution';
+import { IncidentFailure } from '../../../../core/model/incident';
 import { HttpClient } from '../../../../test/http';
 import { runbookCatalog } from '../../../../test/runbooks/catalog';
 import { sharedTemporalAddress, uniqueTaskQueue } from '../../../../test/temporal';

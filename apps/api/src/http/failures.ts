@@ -1,8 +1,8 @@
 import { HttpStatus } from '@nestjs/common';
 import { ApplicationFailure, QueryNotRegisteredError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ExecutionFailure } from '../../../../core/execution';
-import { IncidentFailure } from '../../../../core/incident';
-import { describeIssues, issuePath, type IssueLike } from '../../../../core/validation-issues';
+import { ExecutionFailure } from '../../../../core/model/execution';
+import { IncidentFailure } from '../../../../core/model/incident';
+import { describeIssues, issuePath, type IssueLike } from '../../../../core/model/validation-issues';
 import { TemporalUnavailableError } from '../temporal/temporal-unavailable.error';
 
 /** One broken rule of a request: `path` names the field, `rule` the check it failed. */

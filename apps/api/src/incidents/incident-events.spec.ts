@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Request, Response } from 'express';
-import type { IncidentSnapshot } from '../../../../core/incident';
-import { IncidentStatus } from '../../../../core/incident-model';
+import type { IncidentSnapshot } from '../../../../core/model/incident';
+import { IncidentStatus } from '../../../../core/model/incident-model';
 import { type IncidentPoll, streamTimeline } from './incident-events';
 
 /** A response that records what is written, and a request that can be closed. */

@@ -1,8 +1,8 @@
 import { HttpException, HttpStatus, Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { Config } from '../../../../core/config';
-import type { IncidentSnapshot } from '../../../../core/incident';
-import { IncidentStatus } from '../../../../core/incident-model';
+import type { Config } from '../../../../core/schemas/config';
+import type { IncidentSnapshot } from '../../../../core/model/incident';
+import { IncidentStatus } from '../../../../core/model/incident-model';
 import { MetricsService } from '../metrics/metrics.service';
 import { CONFIG } from '../tokens';
 import { IncidentsService } from './incidents.service';

@@ -2,13 +2,13 @@ import { Body, Controller, Get, Header, Headers, HttpCode, Inject, Param, Post, 
 import { ApiBearerAuth, ApiBody, ApiHeader, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ZodValidationPipe } from 'nestjs-zod';
 import type { Request, Response } from 'express';
-import type { IncidentActionResult, IncidentSnapshot } from '../../../../core/incident';
-import { IncidentActionSchema, type IncidentAction } from '../../../../core/incident-actions';
+import type { IncidentActionResult, IncidentSnapshot } from '../../../../core/model/incident';
+import { IncidentActionSchema, type IncidentAction } from '../../../../core/schemas/incident-actions';
 import { RequireRole } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { CONFIG } from '../tokens';
-import type { Config } from '../../../../core/config';
+import type { Config } from '../../../../core/schemas/config';
 import { IncidentEventHub, streamTimeline } from './incident-events';
 import {
   DeclareIncidentDto,

@@ -1,9 +1,9 @@
 import { createApiDto } from '../http/api-dto';
 import { z } from 'zod';
-import { INCIDENT_STATUSES, SEVERITIES } from '../../../../core/incident-model';
-import { IncidentActionSchema } from '../../../../core/incident-actions';
-import { LEVELS } from '../../../../core/priority';
-import { freeText, plainLine } from '../../../../core/text-schemas';
+import { INCIDENT_STATUSES, SEVERITIES } from '../../../../core/model/incident-model';
+import { IncidentActionSchema } from '../../../../core/schemas/incident-actions';
+import { LEVELS } from '../../../../core/model/priority';
+import { freeText, plainLine } from '../../../../core/schemas/text-schemas';
 
 const attributeValue = z.string().regex(/^[A-Za-z0-9._/ @:-]{1,200}$/, 'letters, digits, space and . _ / @ : - only');
 

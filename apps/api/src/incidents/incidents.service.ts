@@ -2,31 +2,31 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { defaultPayloadConverter, WorkflowNotFoundError } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
-import type { Alert } from '../../../../core/alert';
-import type { Config } from '../../../../core/config';
-import type { IncidentActionResult, IncidentSnapshot, OpenIncidentInput } from '../../../../core/incident';
-import type { IncidentAction } from '../../../../core/incident-actions';
-import { IncidentStatus, type Severity } from '../../../../core/incident-model';
-import { incidentActionUpdate, incidentQuery } from '../../../../core/messages';
-import type { OperatorConfig } from '../../../../core/operator-config';
-import { priorityFor } from '../../../../core/priority';
-import { routeAlert } from '../../../../core/routing';
+import type { Alert } from '../../../../core/model/alert';
+import type { Config } from '../../../../core/schemas/config';
+import type { IncidentActionResult, IncidentSnapshot, OpenIncidentInput } from '../../../../core/model/incident';
+import type { IncidentAction } from '../../../../core/schemas/incident-actions';
+import { IncidentStatus, type Severity } from '../../../../core/model/incident-model';
+import { incidentActionUpdate, incidentQuery } from '../../../../core/model/messages';
+import type { OperatorConfig } from '../../../../core/schemas/operator-config';
+import { priorityFor } from '../../../../core/model/priority';
+import { routeAlert } from '../../../../core/model/routing';
 import {
   IncidentCommanderAttribute,
   IncidentServiceAttribute,
   IncidentSeverityAttribute,
   IncidentStatusAttribute,
   listedStart,
-} from '../../../../core/search-attributes';
+} from '../../../../core/model/search-attributes';
 import type { incidentWorkflow } from '../../../../workflows/incident/incident.workflow';
 import type { Principal } from '../auth/principal';
 import { missingAs, NotFoundError, ValidationFailedError } from '../http/failures';
 import { MetricsService } from '../metrics/metrics.service';
 import { TemporalService } from '../temporal/temporal.service';
-import type { RunbookDefinition } from '../../../../core/runbook';
-import { launchesForAlert } from '../runbooks/runbook-launches';
+import type { RunbookDefinition } from '../../../../core/model/runbook';
+import { launchesForAlert } from '../../../../core/model/runbook-launches';
 import { CONFIG, OPERATOR_CONFIG, RUNBOOK_CATALOG } from '../tokens';
-import { INCIDENT_ID_PATTERN } from '../../../../activities/platform/incident-ids';
+import { INCIDENT_ID_PATTERN } from '../../../../temporal-client/incident-ids';
 import type { DeclareIncident, IncidentPage, ListIncidentsQueryDto } from './incidents.dto';
 
 const RUNNING = 1; // WORKFLOW_EXECUTION_STATUS_RUNNING

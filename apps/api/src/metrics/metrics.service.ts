@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { ALERTMANAGER_SOURCE } from '../../../../core/alert-sources/alertmanager';
-import { GRAFANA_SOURCE } from '../../../../core/alert-sources/grafana';
-import { CLOUDWATCH_SOURCE } from '../../../../core/alert-sources/sns';
-import type { IncidentMetrics } from '../../../../core/incident';
+import { ALERTMANAGER_SOURCE } from '../../../../core/schemas/alert-sources/alertmanager';
+import { GRAFANA_SOURCE } from '../../../../core/schemas/alert-sources/grafana';
+import { CLOUDWATCH_SOURCE } from '../../../../core/schemas/alert-sources/sns';
+import type { IncidentMetrics } from '../../../../core/model/incident';
 
 /** Response-time buckets, in seconds: a minute to a day. */
 const RESPONSE_BUCKETS = [60, 120, 300, 600, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400];

@@ -14,7 +14,7 @@ import {
 } from '@nestjs/throttler';
 import type { ExecutionContext } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { ApiKey, Config } from '../../../../core/config';
+import type { ApiKey, Config } from '../../../../core/schemas/config';
 import { digest, presentedKey } from '../auth/auth.guard';
 import { API_KEYS } from '../tokens';
 

@@ -7,7 +7,7 @@ import type {
   StatusPageIncident,
   StatusPageIncidentStatus,
   StatusPageSnapshot,
-} from '../../../../core/capabilities/status-page';
+} from '../../../../core/schemas/capabilities/status-page';
 
 const COMPONENT_LABELS: Record<ComponentStatus, string> = {
   operational: 'Operational',

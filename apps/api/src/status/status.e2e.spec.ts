@@ -1,9 +1,9 @@
 import { Client, Connection } from '@temporalio/client';
 import { createActivities } from '../../../../activities';
-import { CapabilityFailure } from '../../../../core/capabilities/common';
-import { localIntegrations } from '../../../../core/integrations-config';
-import { STATUS_PAGE_BOUNDS } from '../../../../core/status-page-bounds';
-import { statusPageWorkflowId } from '../../../../core/status-page-messages';
+import { CapabilityFailure } from '../../../../core/schemas/capabilities/common';
+import { localIntegrations } from '../../../../core/schemas/integrations-config';
+import { STATUS_PAGE_BOUNDS } from '../../../../core/model/status-page-bounds';
+import { statusPageWorkflowId } from '../../../../core/model/status-page-messages';
 import { TestFirebreak } from '../../../../test/firebreak';
 import { metricValue } from '../../../../test/metrics';
 import { sharedTemporalAddress } from '../../../../test/temporal';

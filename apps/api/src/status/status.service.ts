@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { QueryRejectedError, WorkflowClient, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import { publicStatusPageSnapshot, type StatusPageSnapshot } from '../../../../core/capabilities/status-page';
-import type { Config } from '../../../../core/config';
-import { STATUS_PAGE_WORKFLOW_TYPE, statusPageQuery, statusPageWorkflowId } from '../../../../core/status-page-messages';
+import { publicStatusPageSnapshot, type StatusPageSnapshot } from '../../../../core/schemas/capabilities/status-page';
+import type { Config } from '../../../../core/schemas/config';
+import { STATUS_PAGE_WORKFLOW_TYPE, statusPageQuery, statusPageWorkflowId } from '../../../../core/model/status-page-messages';
 import { SharedRead } from '../cache/shared-read';
 import { MetricsService } from '../metrics/metrics.service';
 import { TemporalService } from '../temporal/temporal.service';

@@ -1,6 +1,6 @@
 import { BadRequestException } from '@nestjs/common';
 import { ServiceError } from '@temporalio/client';
-import { loadConfig } from '../../../../core/config';
+import { loadConfig } from '../../../../core/schemas/config';
 import { TemporalRejectedError } from './temporal-rejected.error';
 import { TemporalService } from './temporal.service';
 import { TemporalUnavailableError } from './temporal-unavailable.error';

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
-import type { Config } from '../../../../core/config';
+import type { Config } from '../../../../core/schemas/config';
 import { CONFIG } from '../tokens';
 import { isTemporalRejection, TemporalRejectedError } from './temporal-rejected.error';
 import { isTemporalUnavailable, TemporalUnavailableError } from './temporal-unavailable.error';

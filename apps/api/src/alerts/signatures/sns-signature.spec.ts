@@ -3,7 +3,7 @@ import {
   type SnsEnvelope,
   type SnsSubscriptionConfirmation,
   snsStringToSign,
-} from '../../../../../core/alert-sources/sns';
+} from '../../../../../core/schemas/alert-sources/sns';
 import {
   cloudWatchAlarm,
   notification,

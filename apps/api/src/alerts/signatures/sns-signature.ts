@@ -12,7 +12,7 @@ import {
   snsStringToSign,
   type SnsEnvelope,
   type SnsSubscriptionConfirmation,
-} from '../../../../../core/alert-sources/sns';
+} from '../../../../../core/schemas/alert-sources/sns';
 
 /** Fetches the PEM certificate at a URL; {@link fetchSnsCertificate} in production. */
 export type FetchCertificate = (url: string) => Promise<string>;

@@ -1,0 +1,149 @@
+/**
+ * Every capability operation, declared once: its input and output types, whether it may
+ * run long, what it returns in a dry run, and whether its input names the incident. The
+ * activity contract, the activity names, the runbook `ctx`, the dry-run table and each
+ * port are derived from this list; the schemas that validate the inputs are in
+ * core/schemas/capabilities/operation-schemas.ts. Free of zod, so workflows import it.
+ */
+import type { Channel, CreateChannelInput, InviteToChannelInput, PostedMessage, PostMessageInput, SetTopicInput } from '../../schemas/capabilities/chat';
+import type { FindReleasesInput, Releases, RollbackInput, RollbackResult } from '../../schemas/capabilities/deploy';
+import type { PageInput, PageResult } from '../../schemas/capabilities/paging';
+import type { DescribeServiceInput, ScaleResult, ScaleServiceInput, ServiceDescription } from '../../schemas/capabilities/scaling';
+import type { OpenStatusIncidentInput, SetComponentStatusInput, StatusIncident, UpdateStatusIncidentInput } from '../../schemas/capabilities/status-page';
+import type { CommentOnTicketInput, CreateTicketInput, Ticket, TransitionTicketInput } from '../../schemas/capabilities/ticketing';
+import type { CreateMeetingInput, Meeting } from '../../schemas/capabilities/video';
+import type { CapabilityFailure } from './keys';
+
+/** One operation: `I` is what the activity takes (before its schema's defaults), `O` what it returns. */
+export interface Operation<I, O> {
+  /**
+   * Rollouts and scaling until stable: one attempt may take 15 minutes (not 30 seconds)
+   * and heartbeats every minute.
+   */
+  readonly long?: true;
+  /**
+   * What the step returns in a dry run, when no vendor is called: a placeholder,
+   * recognisable as such, built from the step's own input so the plan reads true.
+   */
+  readonly dryRun: (input: I, stepId: string) => O;
+  /**
+   * The input names the incident (`incidentId`): a runbook may leave it out, and the
+   * `ctx` fills in the run's incident (or, without one, the execution id).
+   */
+  readonly incident?: true;
+  /** Failure types this operation raises beyond the ones every vendor call may (see `CapabilityFailure`). */
+  readonly failures?: readonly CapabilityFailure[];
+  /** Phantom: carries the types, never set. */
+  readonly types?: { input: I; output: O };
+}
+
+/**
+ * Declares an operation with input `I` and output `O`. An input with an `incidentId` must
+ * say `incident: true`, so the `ctx` knows to fill it in.
+ */
+export function operation<I, O>(
+  declaration: Omit<Operation<I, O>, 'types'> & ('incidentId' extends keyof I ? { incident: true } : { incident?: never }),
+): Operation<I, O> {
+  return declaration;
+}
+
+export const OPERATIONS = {
+  ticketing: {
+    createTicket: operation<CreateTicketInput, Ticket>({
+      incident: true,
+      dryRun: (_input, stepId) => ({ key: `DRY-RUN-${stepId}`, url: 'dry-run:ticket', created: false }),
+    }),
+    comment: operation<CommentOnTicketInput, void>({ dryRun: () => undefined }),
+    /** Moves the ticket to status `to`; a no-op when it is there already. */
+    transition: operation<TransitionTicketInput, void>({ dryRun: () => undefined }),
+  },
+  chat: {
+    createChannel: operation<CreateChannelInput, Channel>({
+      incident: true,
+      dryRun: (input) => ({ id: `dry-run-channel`, name: input.name, created: false }),
+    }),
+    /** Invites those not yet in the channel. */
+    invite: operation<InviteToChannelInput, void>({ dryRun: () => undefined }),
+    postMessage: operation<PostMessageInput, PostedMessage>({
+      dryRun: (input) => ({ channelId: input.channelId, ts: 'dry-run', created: false }),
+    }),
+    setTopic: operation<SetTopicInput, void>({ dryRun: () => undefined }),
+  },
+  video: {
+    createMeeting: operation<CreateMeetingInput, Meeting>({
+      incident: true,
+      dryRun: () => ({ id: 'dry-run-meeting', joinUrl: 'dry-run:meeting', created: false }),
+    }),
+  },
+  statusPage: {
+    openIncident: operation<OpenStatusIncidentInput, StatusIncident>({
+      incident: true,
+      dryRun: () => ({ id: 'dry-run-status-incident', created: false }),
+    }),
+    /** Posts an update; status `resolved` resolves the incident. */
+    updateIncident: operation<UpdateStatusIncidentInput, void>({ dryRun: () => undefined }),
+    setComponentStatus: operation<SetComponentStatusInput, void>({ dryRun: () => undefined }),
+  },
+  deploy: {
+    /** Finds the release running now and the last good one before it; has no effect. */
+    findReleases: operation<FindReleasesInput, Releases>({
+      dryRun: () => ({
+        current: { ref: 'dry-run-current', id: 'dry-run-current' },
+        previousGood: { ref: 'dry-run-previous-good', id: 'dry-run-previous-good' },
+      }),
+    }),
+    rollback: operation<RollbackInput, RollbackResult>({
+      long: true,
+      failures: ['OutOfBounds'],
+      dryRun: (input) => ({ deploymentId: 'dry-run', ref: input.to.ref, created: false, stable: true }),
+    }),
+  },
+  scaling: {
+    describeService: operation<DescribeServiceInput, ServiceDescription>({
+      dryRun: (input) => ({
+        ref: input.ref,
+        desiredCount: 1,
+        runningCount: 1,
+        pendingCount: 0,
+        deployments: [],
+        events: [{ message: 'dry run: the service was not described' }],
+      }),
+    }),
+    /** A desired count outside `[min, max]` is refused (`OutOfBounds`), not clamped. */
+    scaleService: operation<ScaleServiceInput, ScaleResult>({
+      long: true,
+      failures: ['OutOfBounds', 'InvalidStepInput'],
+      dryRun: (input) => ({ previousCount: input.desiredCount, desiredCount: input.desiredCount, stable: true }),
+    }),
+  },
+  paging: {
+    /** The vendor keeps one page per dedup key, so a repeat never opens a second. */
+    page: operation<PageInput, PageResult>({
+      incident: true,
+      dryRun: (input) => ({ dedupKey: input.dedupKey, delivered: false, provider: 'dry-run' }),
+    }),
+  },
+} as const;
+
+type Operations = typeof OPERATIONS;
+export type Capability = keyof Operations;
+export type OperationName<C extends Capability> = keyof Operations[C] & string;
+type Declared<C extends Capability, O extends OperationName<C>> = Operations[C][O] extends { readonly types?: infer T } ? NonNullable<T> : never;
+/** What operation `O` of capability `C` takes: the activity's input. */
+export type OperationInput<C extends Capability, O extends OperationName<C>> = Declared<C, O> extends { input: infer I } ? I : never;
+/** What operation `O` of capability `C` returns. */
+export type OperationOutput<C extends Capability, O extends OperationName<C>> = Declared<C, O> extends { output: infer R } ? R : never;
+
+/** Every capability with its operation names, in declaration order. */
+export const CAPABILITIES = Object.keys(OPERATIONS) as Capability[];
+
+export function operationNames<C extends Capability>(capability: C): Array<OperationName<C>> {
+  return Object.keys(OPERATIONS[capability]) as Array<OperationName<C>>;
+}
+
+export function declarationOf<C extends Capability, O extends OperationName<C>>(
+  capability: C,
+  name: O,
+): Operation<OperationInput<C, O>, OperationOutput<C, O>> {
+  return OPERATIONS[capability][name] as Operation<OperationInput<C, O>, OperationOutput<C, O>>;
+}

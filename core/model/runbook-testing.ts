@@ -1,0 +1,161 @@
+/**
+ * The runbook test kit: runs a runbook's `run` in-process, on the same engine the runbook
+ * workflow uses, with stubbed steps and scripted approvals. No Temporal, no vendors, no
+ * waiting: sleeps and waits pass on a clock of the kit's own.
+ *
+ * ```ts
+ * const run = await testRunbook(rollback, {
+ *   input: { service: 'checkout', scope: 'acme/checkout' },
+ *   incident: { severity: 'SEV1', firingAlerts: 0 },
+ *   steps: { 'deploy.findReleases': () => ({ current: { ref: 'v42', id: '42' }, previousGood: { ref: 'v41', id: '41' } }) },
+ *   approvals: [{ approved: true, by: 'ops' }],
+ * });
+ * expect(run.steps.map((s) => s.name)).toEqual(['deploy.findReleases', 'approval', 'deploy.rollback']);
+ * ```
+ */
+import type { z } from 'zod';
+import { activityName } from './capabilities/activities';
+import { dryRunResult } from './capabilities/dry-run';
+import { CAPABILITIES, operationNames, type Capability, type OperationInput, type OperationName, type OperationOutput } from './capabilities/operations';
+import type { Role } from '../schemas/config';
+import type { ExecutionStatus, ExecutionSnapshot, StepRecord } from './execution';
+import type { IncidentSnapshot } from './incident';
+import type { RunbookDefinition } from './runbook';
+import { refuseDecision } from './runbook-engine/approvals';
+import { RunbookRun, type RunbookHost } from './runbook-engine/run';
+
+/** Every step a runbook may take, by the name its records carry: `'chat.setTopic'`. */
+export type StepName = { [C in Capability]: `${C}.${OperationName<C>}` }[Capability];
+type Stub<C extends Capability, O extends OperationName<C>> = (
+  input: OperationInput<C, O>,
+) => OperationOutput<C, O> | Promise<OperationOutput<C, O>>;
+type StubsOf<C extends Capability> = { [O in OperationName<C> as `${C}.${O}`]?: Stub<C, O> };
+type Intersect<U> = (U extends unknown ? (arg: U) => void : never) extends (arg: infer I) => void ? I : never;
+
+/**
+ * What a stubbed step returns for its input (the activity's input, with the idempotency key
+ * and incident id filled in). A stub that throws fails the step, as a vendor would.
+ */
+export type StepStubs = Intersect<{ [C in Capability]: StubsOf<C> }[Capability]>;
+
+/** A scripted decision; `null` lets the approval time out. */
+export type ScriptedApproval = { approved: boolean; by?: string; comment?: string; role?: Role } | null;
+
+export interface TestRunbookOptions<S extends z.ZodType> {
+  /** The runbook's input, before its schema's defaults. */
+  input: z.input<S>;
+  /**
+   * The incident the run belongs to, as `ctx.incident.get()` returns it (missing fields are
+   * yours to give when the runbook reads them); a function is asked on every read. Omit
+   * for a run without an incident.
+   */
+  incident?: Partial<IncidentSnapshot> | (() => Partial<IncidentSnapshot>);
+  /** Stubs by step name; a step without one returns its dry-run placeholder. */
+  steps?: StepStubs;
+  /** The decisions, in the order the runbook asks; past the last one, approvals time out. */
+  approvals?: ScriptedApproval[];
+  /** Run as a dry run (steps only planned). @default false */
+  dryRun?: boolean;
+  /** @default 'test-execution' */
+  executionId?: string;
+}
+
+export interface RunbookTestRun {
+  /** Every step as the execution records it (approvals, waits and sleeps appear in dry runs only). */
+  steps: StepRecord[];
+  /** The steps a dry run of the same input and incident plans. */
+  plan: StepRecord[];
+  /** What `run` returned (undefined when it failed). */
+  result: unknown;
+  status: ExecutionStatus;
+  /** Why it failed, when it did. */
+  error?: string;
+  /** Step ids whose compensations ran, in order. */
+  undone: string[];
+  /** The run's log lines. */
+  log: string[];
+  /** The whole execution, as the API would show it. */
+  execution: ExecutionSnapshot;
+}
+
+const STEP_BY_ACTIVITY = new Map<string, StepName>(
+  CAPABILITIES.flatMap((capability) =>
+    operationNames(capability).map((name) => [activityName(capability, name), `${capability}.${name}` as StepName] as const),
+  ),
+);
+
+/**
+ * Runs `runbook` in-process with `options`, and its dry run for the plan. Rejects only for
+ * the test's own mistakes (an input the schema refuses, a decision the approval's roles may
+ * not take); a runbook that fails resolves with `status: 'failed'`.
+ */
+export async function testRunbook<S extends z.ZodType>(runbook: RunbookDefinition<S>, options: TestRunbookOptions<S>): Promise<RunbookTestRun> {
+  const plan = options.dryRun ? undefined : (await runOnce(runbook, { ...options, dryRun: true })).steps;
+  const run = await runOnce(runbook, options);
+  const outcome = run.outcome;
+  return {
+    steps: run.steps,
+    plan: plan ?? run.steps,
+    result: outcome?.result,
+    status: run.status,
+    error: outcome?.error,
+    undone: outcome?.undone ?? [],
+    log: run.log.map(({ message }) => message),
+    execution: run,
+  };
+}
+
+async function runOnce<S extends z.ZodType>(runbook: RunbookDefinition<S>, options: TestRunbookOptions<S>): Promise<ExecutionSnapshot> {
+  const incident = options.incident;
+  const incidentId = incident ? (snapshotOf(incident).id ?? 'test-incident') : undefined;
+  const data = runbook.input.parse(options.input);
+  const launch = { runbookId: runbook.id, input: options.input, incidentId, dryRun: options.dryRun, launchedBy: 'test', trigger: 'manual' as const };
+  const approvals = [...(options.approvals ?? [])];
+  let clock = Date.parse('2026-01-01T00:00:00Z');
+  // A scripted decision the approval refuses is the test's mistake, not the runbook's failure.
+  let scriptError: Error | undefined;
+  const host: RunbookHost = {
+    callActivity: async (activity, input) => {
+      const name = STEP_BY_ACTIVITY.get(activity);
+      const stub = name ? (options.steps as Record<string, ((input: unknown) => unknown) | undefined> | undefined)?.[name] : undefined;
+      if (stub) return stub(input);
+      const [capability, operation] = (name ?? activity).split('.') as [Capability, OperationName<Capability>];
+      return dryRunResult(capability, operation, input as never, (input as { idempotencyKey: string }).idempotencyKey);
+    },
+    readIncident: async (id) => (incident ? ({ id, ...snapshotOf(incident) } as IncidentSnapshot) : null),
+    tellIncident: async () => undefined,
+    sleep: async (ms) => {
+      clock += ms;
+    },
+    condition: async (done, timeoutMs) => {
+      const next = approvals.shift();
+      if (next) {
+        const pending = run.execution.pendingApproval;
+        const role = next.role ?? pending?.approvers[0] ?? 'responder';
+        const refused = refuseDecision(pending, run.decision, { role, approve: next.approved });
+        if (refused) throw (scriptError = new Error(`testRunbook: scripted approval refused: ${refused.message}`));
+        run.decide({ approve: next.approved, comment: next.comment, actor: next.by ?? 'tester', role });
+      } else {
+        clock += timeoutMs;
+      }
+      return done();
+    },
+    nonCancellable: (fn) => fn(),
+    patched: () => true,
+    now: () => clock,
+  };
+  const run = new RunbookRun(runbook as RunbookDefinition, launch, data, options.executionId ?? 'test-execution', host);
+  await run.note('started by test');
+  try {
+    await run.perform();
+  } catch (error) {
+    await run.fail(error, false);
+  }
+  await run.told;
+  if (scriptError) throw scriptError;
+  return run.execution;
+}
+
+function snapshotOf(incident: Partial<IncidentSnapshot> | (() => Partial<IncidentSnapshot>)): Partial<IncidentSnapshot> {
+  return typeof incident === 'function' ? incident() : incident;
+}

@@ -1,0 +1,155 @@
+/**
+ * The runbook authoring API. A runbook is one file, `runbooks/<id>.runbook.ts`, whose
+ * default export is `defineRunbook({...})`. Its `run` function is deterministic workflow
+ * code: every side effect goes through a step on `ctx`, which Temporal retries, keys for
+ * idempotency, records, and (in a dry run) only plans.
+ */
+import type { z } from 'zod';
+import type { Alert } from './alert';
+import type { Capability, OperationInput, OperationName, OperationOutput } from './capabilities/operations';
+import type { IncidentSnapshot } from './incident';
+import type { Role } from '../schemas/config';
+import type { LabelMatcher } from './label-matchers';
+
+/** A duration: milliseconds, or a string such as `'30 seconds'` or `'10m'`. */
+export type Duration = number | string;
+
+export interface RetryOptions {
+  /** @default 5 */
+  maximumAttempts?: number;
+  /** @default '1 second' */
+  initialInterval?: Duration;
+  /** @default '30 seconds' */
+  maximumInterval?: Duration;
+  /** @default 2 */
+  backoffCoefficient?: number;
+}
+
+export interface StepOptions<R> {
+  /**
+   * The step's id within the run: its idempotency key is `<execution id>/<id>`. Give one
+   * when the same call appears in a loop with different meaning.
+   * @default `<capability>.<method>` numbered by occurrence, e.g. `chat.postMessage#2`
+   */
+  id?: string;
+  /** How long one attempt may take. @default '30 seconds' ('15 minutes' for deploy and scaling) */
+  timeout?: Duration;
+  retry?: RetryOptions;
+  /**
+   * Undoes this step. If the runbook later fails or is cancelled, the compensations of
+   * completed steps run in reverse order, once each, and cannot be interrupted.
+   */
+  compensate?: (result: R) => Promise<unknown>;
+}
+
+/**
+ * What a runbook passes to step `O` of capability `C`: the operation's input without the
+ * idempotency key, and with `incidentId` optional, both filled in by the `ctx`.
+ */
+export type StepInput<C extends Capability, O extends OperationName<C>> = IncidentOptional<Omit<OperationInput<C, O>, 'idempotencyKey'>>;
+type IncidentOptional<I> = 'incidentId' extends keyof I ? Omit<I, 'incidentId'> & { incidentId?: string } : I;
+export type StepResult<C extends Capability, O extends OperationName<C>> = OperationOutput<C, O>;
+
+/**
+ * A step: one activity, with the idempotency key filled in, and the incident id (the
+ * run's incident, or without one the execution id) where the operation names one.
+ */
+export type Step<C extends Capability, O extends OperationName<C>> = (
+  input: StepInput<C, O>,
+  options?: StepOptions<StepResult<C, O>>,
+) => Promise<StepResult<C, O>>;
+
+/** The steps a runbook may take, one per declared operation: `ctx.chat.setTopic(...)`. */
+export type RunbookSteps = { readonly [C in Capability]: { readonly [O in OperationName<C>]: Step<C, O> } };
+
+export interface ApprovalRequest {
+  /** What the approver is asked, e.g. "Roll checkout back to v41?" */
+  prompt: string;
+  /** API roles that may decide. @default ['responder', 'admin'] */
+  approvers?: Role[];
+  /** How long to wait for a decision; on timeout `approve` returns `null`. */
+  timeout: Duration;
+}
+
+export interface ApprovalDecision {
+  approved: boolean;
+  /** The API key name that decided. */
+  by: string;
+  comment?: string;
+  at: string;
+}
+
+/** Everything a runbook does, it does through this. */
+export interface RunbookContext extends RunbookSteps {
+  readonly executionId: string;
+  /** The incident this run belongs to, if any; its timeline receives the run's events. */
+  readonly incidentId?: string;
+  /** True in a dry run: steps are recorded in the plan and return placeholders. */
+  readonly dryRun: boolean;
+  readonly runbookVersion: number;
+
+  incident: {
+    /** The incident as it is now (null without one). Reads Firebreak only, so it runs in dry runs too. */
+    get(): Promise<IncidentSnapshot | null>;
+    /** Adds a note to the incident's timeline (and the run's log). */
+    note(text: string): Promise<void>;
+  };
+
+  /** Waits durably for a person's decision; `null` when the timeout passes first. */
+  approve(request: ApprovalRequest): Promise<ApprovalDecision | null>;
+  /** A durable timer. */
+  sleep(duration: Duration): Promise<void>;
+  /**
+   * Checks `check` every `every` until it returns true (→ true) or `timeout` passes
+   * (→ false), e.g. "until the alert resolves, at most 10 minutes".
+   */
+  waitFor(check: () => Promise<boolean> | boolean, options: { timeout: Duration; every?: Duration }): Promise<boolean>;
+  /** Records a line in the run's log (and on the incident's timeline). */
+  log(message: string): Promise<void>;
+  /**
+   * Versioning for runs in flight: `if (ctx.patched('verify-twice')) {...}` takes the new
+   * path in new runs and the old one in runs recorded before the change.
+   */
+  patched(changeId: string): boolean;
+}
+
+/** A runbook started automatically when an incident receives a matching alert. */
+export interface RunbookTrigger {
+  /** Every label named must match (`source` matches the alert source). */
+  match: Record<string, LabelMatcher>;
+  /** Start on every matching alert, not once per incident. @default false */
+  everyAlert?: boolean;
+}
+
+export interface RunbookGuardrails<I> {
+  /** What the runbook acts on, e.g. the service: guardrails are per runbook and target. */
+  target: (input: I) => string;
+  /** A second run for a target while one runs joins it instead of running. @default true */
+  singleFlight?: boolean;
+  /**
+   * At most `max` runs that act per target in `windowMinutes`, kept durably; past it the
+   * runbook pages a human instead of acting.
+   */
+  budget?: { max: number; windowMinutes: number };
+}
+
+export interface RunbookDefinition<S extends z.ZodType = z.ZodType> {
+  /** Stable id, also the file name: `runbooks/<id>.runbook.ts`. */
+  id: string;
+  title: string;
+  description: string;
+  /** Bump when behaviour changes; each execution records the version it ran. @default 1 */
+  version?: number;
+  /** The input schema; the catalog exports it as JSON Schema and the API validates with it. */
+  input: S;
+  /** Builds the input from an alert, for triggers and routes that start this runbook. */
+  fromAlert?: (alert: Alert) => z.input<S>;
+  triggers?: RunbookTrigger[];
+  guardrails?: RunbookGuardrails<z.infer<S>>;
+  run: (ctx: RunbookContext, input: z.infer<S>) => Promise<unknown>;
+}
+
+/** Declares a runbook; the default export of `runbooks/<id>.runbook.ts`. */
+export function defineRunbook<S extends z.ZodType>(definition: RunbookDefinition<S>): RunbookDefinition<S> {
+  return definition;
+}

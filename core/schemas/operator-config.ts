@@ -1,0 +1,178 @@
+/**
+ * What operators author in `runbooks/`: alert routes, escalation policies and heartbeat
+ * monitors. Plain TypeScript values checked here when the API and the worker start; a
+ * mistake stops start-up with a message naming the file and the field.
+ */
+import { z } from 'zod';
+import { SEVERITIES, type Severity } from '../model/incident-model';
+import { LEVELS, type Impact, type PriorityMatrix, type Urgency } from '../model/priority';
+import { PriorityMatrixSchema } from './priority';
+
+const NAME = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, starting with a letter or digit');
+
+const RouteActionsSchema = z
+  .object({
+    /** Service the incident is for; default: the alert's `service`. */
+    service: z.string().min(1).optional(),
+    /** Fixed severity; otherwise taken from the alert, then from `severityMap`, then SEV3. */
+    severity: z.enum(SEVERITIES).optional(),
+    /** Maps a `severity` label's values (e.g. "page", "ticket") to SEV levels. */
+    severityMap: z.record(z.string().min(1), z.enum(SEVERITIES)).optional(),
+    impact: z.enum(LEVELS).default('medium'),
+    urgency: z.enum(LEVELS).default('medium'),
+    escalationPolicy: NAME.optional(),
+    runbooks: z.array(NAME).default([]),
+    /** Move the incident to mitigated by itself when every alert has resolved. */
+    autoMitigate: z.boolean().default(false),
+    /** Alertmanager: one incident per alert group (`groupKey`) or per alert (`fingerprint`). */
+    dedupBy: z.enum(['group', 'alert']).default('group'),
+  })
+  .strict();
+
+const RouteSchema = RouteActionsSchema.extend({
+  name: NAME,
+  /** Every label named must match; `source` matches the alert source. */
+  match: z.record(z.string().min(1), z.union([z.string(), z.instanceof(RegExp)])).refine((m) => Object.keys(m).length > 0, 'a route matches at least one label'),
+}).strict();
+
+export const RoutesFileSchema = z
+  .object({
+    routes: z.array(RouteSchema),
+    /** Catches every alert no route matched. */
+    default: RouteActionsSchema,
+    priorityMatrix: PriorityMatrixSchema.optional(),
+  })
+  .strict();
+export type RoutesFile = z.input<typeof RoutesFileSchema>;
+export type AlertRoute = z.infer<typeof RouteSchema>;
+
+const LevelSchema = z
+  .object({
+    targets: z.array(z.string().min(1)).min(1, 'a level pages at least one target'),
+    /** How long this level has to acknowledge before the next is paged. */
+    timeoutSeconds: z.number().int().min(1).max(86_400).default(300),
+  })
+  .strict();
+
+const EscalationPolicySchema = z
+  .object({
+    levels: z.array(LevelSchema).min(1, 'a policy has at least one level'),
+    /** Times the whole ladder is run again after the last level times out. */
+    repeat: z.number().int().min(0).max(10).default(0),
+    /**
+     * Who is paged through the built-in pager when the configured paging provider refuses a
+     * level's page for good; default: that level's own targets.
+     */
+    fallback: z.array(z.string().min(1)).min(1, 'a fallback pages at least one target').optional(),
+  })
+  .strict();
+export const EscalationPoliciesFileSchema = z.record(NAME, EscalationPolicySchema);
+export type EscalationPoliciesFile = z.input<typeof EscalationPoliciesFileSchema>;
+export type EscalationPolicy = z.infer<typeof EscalationPolicySchema> & { name: string };
+
+const HeartbeatSchema = z
+  .object({
+    name: NAME,
+    /** A ping is expected at least this often. */
+    intervalSeconds: z.number().int().min(1).max(7 * 86_400),
+    /** Slack past the interval before the monitor declares an incident. */
+    graceSeconds: z.number().int().min(0).max(86_400).default(60),
+    title: z.string().min(1).max(200).optional(),
+    service: z.string().min(1).optional(),
+    severity: z.enum(SEVERITIES).default('SEV2'),
+    escalationPolicy: NAME.optional(),
+    /** What the incident does when pings come back. */
+    onRecovery: z.enum(['mitigate', 'resolve', 'record']).default('mitigate'),
+  })
+  .strict();
+export const HeartbeatsFileSchema = z.array(HeartbeatSchema);
+export type HeartbeatsFile = z.input<typeof HeartbeatsFileSchema>;
+export type HeartbeatMonitor = z.infer<typeof HeartbeatSchema>;
+
+/** Identity helpers that give authors type checking and completion in `runbooks/`. */
+export const defineRoutes = (routes: RoutesFile): RoutesFile => routes;
+export const defineEscalationPolicies = (policies: EscalationPoliciesFile): EscalationPoliciesFile => policies;
+export const defineHeartbeats = (monitors: HeartbeatsFile): HeartbeatsFile => monitors;
+
+/** The operator's files as the loader receives them, by path. */
+export interface OperatorFiles {
+  routes: { file: string; value: unknown };
+  escalationPolicies: { file: string; value: unknown };
+  heartbeats: { file: string; value: unknown };
+  /** Runbook ids that exist, for checking the routes' `runbooks`. */
+  runbookIds?: readonly string[];
+}
+
+export interface OperatorConfig {
+  routes: AlertRoute[];
+  defaultRoute: z.infer<typeof RouteActionsSchema>;
+  priorityMatrix?: PriorityMatrix;
+  escalationPolicies: Map<string, EscalationPolicy>;
+  heartbeats: Map<string, HeartbeatMonitor>;
+}
+
+export class OperatorConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid definitions in runbooks/:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'OperatorConfigError';
+  }
+}
+
+function parse<S extends z.ZodType>(schema: S, file: string, value: unknown, problems: string[]): z.infer<S> | undefined {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  for (const issue of result.error.issues) {
+    problems.push(`${file}: ${issue.path.length ? issue.path.join('.') : '(export)'}: ${issue.message}`);
+  }
+  return undefined;
+}
+
+/** Validates the operator's files and their references to each other. */
+export function loadOperatorConfig(files: OperatorFiles): OperatorConfig {
+  const problems: string[] = [];
+  const routes = parse(RoutesFileSchema, files.routes.file, files.routes.value, problems);
+  const policies = parse(EscalationPoliciesFileSchema, files.escalationPolicies.file, files.escalationPolicies.value, problems);
+  const heartbeats = parse(HeartbeatsFileSchema, files.heartbeats.file, files.heartbeats.value, problems);
+
+  const policyNames = new Set(Object.keys(policies ?? {}));
+  const checkPolicy = (file: string, path: string, name: string | undefined) => {
+    if (name !== undefined && policies && !policyNames.has(name)) {
+      problems.push(`${file}: ${path}: no escalation policy "${name}" in ${files.escalationPolicies.file}`);
+    }
+  };
+  const checkRunbooks = (file: string, path: string, ids: string[]) => {
+    if (!files.runbookIds) return;
+    ids.forEach((id, index) => {
+      if (!files.runbookIds!.includes(id)) problems.push(`${file}: ${path}.${index}: no runbook "${id}" in runbooks/`);
+    });
+  };
+  if (routes) {
+    const seen = new Set<string>();
+    routes.routes.forEach((route, index) => {
+      if (seen.has(route.name)) problems.push(`${files.routes.file}: routes.${index}.name: "${route.name}" is used twice`);
+      seen.add(route.name);
+      checkPolicy(files.routes.file, `routes.${index}.escalationPolicy`, route.escalationPolicy);
+      checkRunbooks(files.routes.file, `routes.${index}.runbooks`, route.runbooks);
+    });
+    checkPolicy(files.routes.file, 'default.escalationPolicy', routes.default.escalationPolicy);
+    checkRunbooks(files.routes.file, 'default.runbooks', routes.default.runbooks);
+  }
+  if (heartbeats) {
+    const seen = new Set<string>();
+    heartbeats.forEach((monitor, index) => {
+      if (seen.has(monitor.name)) problems.push(`${files.heartbeats.file}: ${index}.name: "${monitor.name}" is used twice`);
+      seen.add(monitor.name);
+      checkPolicy(files.heartbeats.file, `${index}.escalationPolicy`, monitor.escalationPolicy);
+    });
+  }
+  if (problems.length > 0 || !routes || !policies || !heartbeats) throw new OperatorConfigError(problems);
+  return {
+    routes: routes.routes,
+    defaultRoute: routes.default,
+    priorityMatrix: routes.priorityMatrix,
+    escalationPolicies: new Map(Object.entries(policies).map(([name, policy]) => [name, { name, ...policy }])),
+    heartbeats: new Map(heartbeats.map((monitor) => [monitor.name, monitor])),
+  };
+}
+
+export type { Impact, Severity, Urgency };

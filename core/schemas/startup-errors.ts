@@ -1,0 +1,13 @@
+import { ConfigError } from './config';
+import { OperatorConfigError } from './operator-config';
+import { RunbookCatalogError } from '../model/runbook-catalog';
+
+/**
+ * What a process prints when it cannot start: an operator's mistake (a setting, a file in
+ * `runbooks/`) as its message alone, anything else in full.
+ */
+export function describeStartupFailure(error: unknown): unknown {
+  const operatorMistake =
+    error instanceof ConfigError || error instanceof OperatorConfigError || error instanceof RunbookCatalogError;
+  return operatorMistake ? error.message : error;
+}
