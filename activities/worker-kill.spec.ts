@@ -6,15 +6,11 @@
  * holds exactly one ticket.
  */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import { createFirebreakWorker } from '../apps/worker/src/worker';
-import { loadConfig } from '../core/schemas/config';
 import type { ExecutionSnapshot } from '../core/model/execution';
-import { loadIntegrationsConfig } from '../core/schemas/integrations-config';
-import { sharedTemporalAddress, uniqueTaskQueue, workflowBundle } from '../test/temporal';
+import { sharedTemporalAddress, uniqueTaskQueue } from '../test/temporal';
 import { spawnTypeScript, type TypeScriptChild } from '../test/vendors/child-process';
 import { jiraSettings, startJiraStub } from '../test/vendors/jira';
-import { quietTemporalRuntime } from '../test/vendors/temporal-worker';
+import { firebreakWorkerFromEnv, quietTemporalRuntime } from '../test/vendors/temporal-worker';
 import { waitFor } from '../test/wait';
 import type { runbookWorkflow } from '../workflows/runbook';
 
@@ -55,13 +51,7 @@ describe('a worker SIGKILLed in the middle of a runbook step', () => {
     await waitFor('Jira to create the ticket', () => jira.stub.count('issue.create') === 1, { timeoutMs: 30_000 });
     await child.kill();
 
-    const connection = await NativeConnection.connect({ address: sharedTemporalAddress() });
-    const worker = await createFirebreakWorker({
-      config: loadConfig(env),
-      connection,
-      workflowBundle: workflowBundle(),
-      integrations: loadIntegrationsConfig(env),
-    });
+    const { worker, connection } = await firebreakWorkerFromEnv(env);
     const execution: ExecutionSnapshot = await worker.runUntil(handle.result());
     await connection.close();
 

@@ -4,15 +4,11 @@
  * keeps escalating.
  */
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import { createFirebreakWorker } from '../apps/worker/src/worker';
-import { loadConfig } from '../core/schemas/config';
 import type { IncidentSnapshot, OpenIncidentInput } from '../core/model/incident';
-import { loadIntegrationsConfig } from '../core/schemas/integrations-config';
 import { incidentQuery } from '../core/model/messages';
-import { sharedTemporalAddress, uniqueTaskQueue, workflowBundle } from '../test/temporal';
+import { sharedTemporalAddress, uniqueTaskQueue } from '../test/temporal';
 import { pagerDutySettings, startPagerDutyStub } from '../test/vendors/pagerduty';
-import { quietTemporalRuntime } from '../test/vendors/temporal-worker';
+import { firebreakWorkerFromEnv, quietTemporalRuntime } from '../test/vendors/temporal-worker';
 import { waitFor } from '../test/wait';
 import type { incidentWorkflow } from './incident/incident.workflow';
 
@@ -36,13 +32,7 @@ describe('incident paging when the provider refuses for good', () => {
     const env = { TEMPORAL_ADDRESS: sharedTemporalAddress(), TEMPORAL_TASK_QUEUE: taskQueue, ...pagerDutySettings(pagerduty.stub.url) };
     // PagerDuty refuses level 1's page (400: not retried), then accepts.
     pagerduty.stub.fail('enqueue', { status: 400, body: { status: 'invalid event', message: 'Event object is invalid', errors: ['Service is disabled'] } });
-    const connection = await NativeConnection.connect({ address: sharedTemporalAddress() });
-    const worker = await createFirebreakWorker({
-      config: loadConfig(env),
-      connection,
-      workflowBundle: workflowBundle(),
-      integrations: loadIntegrationsConfig(env),
-    });
+    const { worker, connection } = await firebreakWorkerFromEnv(env);
     const incidentId = `inc-${taskQueue}`;
     const open: OpenIncidentInput = {
       incidentId,

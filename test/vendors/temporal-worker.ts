@@ -2,8 +2,10 @@
 import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
+import { createFirebreakWorker } from '../../apps/worker/src/worker';
+import { loadConfig } from '../../core/schemas/config';
 import { loadIntegrationsConfig } from '../../core/schemas/integrations-config';
-import { sharedTemporalAddress } from '../temporal';
+import { sharedTemporalAddress, workflowBundle } from '../temporal';
 
 /**
  * Quiet worker chatter: these tests fail activities on purpose, so the worker's warnings
@@ -15,6 +17,18 @@ export function quietTemporalRuntime(): void {
   } catch {
     // Installed already (by another helper in this test file).
   }
+}
+
+/**
+ * The real Firebreak worker (`createFirebreakWorker`) built from settings as production builds
+ * it (`TEMPORAL_*` and the integration variables in `env`), on the run's pre-bundled workflow
+ * code. The caller runs it and closes the connection.
+ */
+export async function firebreakWorkerFromEnv(env: Record<string, string | undefined>): Promise<{ worker: Worker; connection: NativeConnection }> {
+  const config = loadConfig(env);
+  const connection = await NativeConnection.connect({ address: config.temporal.address });
+  const worker = await createFirebreakWorker({ config, connection, workflowBundle: workflowBundle(), integrations: loadIntegrationsConfig(env) });
+  return { worker, connection };
 }
 
 /** The test-only {@link stepWorkflow}, bundled (a few seconds: once per test file). */
