@@ -127,6 +127,17 @@ export default tseslint.config(
     },
   },
   {
+    // Signing and checking what people are handed (acknowledgement links): the API and activities share it.
+    files: ['security/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: topFolder('apps', 'workflows', 'activities', 'temporal-client', 'runbooks'), message: 'security/ imports only core: nothing above it.' }] },
+      ],
+    },
+  },
+  {
     files: ['activities/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {

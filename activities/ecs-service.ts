@@ -8,7 +8,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { CapabilityFailure } from '../core/schemas/capabilities/common';
 import type { ServiceRef } from '../core/schemas/capabilities/scaling';
 import type { EcsSettings } from '../core/schemas/integrations-config';
-import { describeNetworkError, parseRetryAfter, type VendorCallProblem, vendorFailure } from './http-failures';
+import { type DeployProgress, waitDeadline } from './deploy/wait';
+import { awsProblem } from './aws-failures';
+import { vendorFailure } from './http-failures';
 
 const VENDOR = 'ECS';
 
@@ -48,7 +50,7 @@ export class EcsServices {
     try {
       return await fn(this.ecs);
     } catch (error) {
-      throw vendorFailure(awsProblem(operation, error));
+      throw vendorFailure(awsProblem(VENDOR, operation, error));
     }
   }
 
@@ -66,40 +68,36 @@ export class EcsServices {
 
   /**
    * Polls until the service is stable as the SDK's own waiter defines it (one deployment,
-   * running = desired) and `also` holds, heartbeating its counts each time. Answers the last
-   * description and whether it got there before the wait ran out.
+   * running = desired; and the primary deployment's rollout COMPLETED where ECS reports one)
+   * and `also` holds (which may throw to stop waiting), heartbeating its counts (with
+   * `progress`, when given) each time. The wait ends after `ECS_WAIT_TIMEOUT_MS`, or
+   * earlier when the step's timeout comes first; a cancelled step stops at its next pause.
+   * Answers the last description and whether it got there in time.
    */
-  async waitUntilStable(ref: ServiceRef, also: (service: Service) => boolean = () => true) {
+  async waitUntilStable(
+    ref: ServiceRef,
+    also: (service: Service) => boolean = () => true,
+    { attemptStartedAt = Date.now(), progress }: { attemptStartedAt?: number; progress?: DeployProgress } = {},
+  ) {
     const context = Context.current();
-    const until = Date.now() + this.wait.waitTimeoutMs;
+    const until = Math.min(Date.now() + this.wait.waitTimeoutMs, waitDeadline(attemptStartedAt, progress?.since));
     for (;;) {
       const service = await this.describe(ref);
-      const stable = isStable(service) && also(service);
-      context.heartbeat({ desired: service.desiredCount, running: service.runningCount, deployments: service.deployments?.length });
-      if (stable || Date.now() >= until) return { service, stable };
-      await context.sleep(this.wait.pollIntervalMs);
+      const stable = also(service) && isStable(service);
+      context.heartbeat({ ...progress, desired: service.desiredCount, running: service.runningCount, deployments: service.deployments?.length });
+      const left = until - Date.now();
+      if (stable || left <= 0) return { service, stable };
+      await context.sleep(Math.min(this.wait.pollIntervalMs, left));
     }
   }
 }
 
-export function isStable(service: Service): boolean {
-  return (service.deployments?.length ?? 0) <= 1 && service.runningCount === service.desiredCount;
-}
+/** The service's current deployment (ECS marks it PRIMARY). */
+export const primaryDeployment = (service: Service) => service.deployments?.find((deployment) => deployment.status === 'PRIMARY');
 
-/** What went wrong, from an AWS SDK error (a modeled service exception, or no answer). */
-function awsProblem(operation: string, error: unknown): VendorCallProblem {
-  const failed = error as {
-    name?: string;
-    message?: string;
-    $fault?: 'client' | 'server';
-    $metadata?: { httpStatusCode?: number };
-    $retryable?: { throttling?: boolean };
-    $response?: { headers?: Record<string, string | undefined> };
-  };
-  const status = failed.$metadata?.httpStatusCode;
-  if (status === undefined) return { vendor: VENDOR, operation, networkError: describeNetworkError(error) };
-  // AWS throttles with 400 ThrottlingException (and kin), not 429.
-  const throttled = failed.$retryable?.throttling === true || /Throttl|TooManyRequests|RequestLimitExceeded/.test(failed.name ?? '');
-  const retryAfterMs = parseRetryAfter(failed.$response?.headers?.['retry-after']);
-  return { vendor: VENDOR, operation, status, detail: `${failed.name}: ${failed.message}`, throttled, retryAfterMs };
+export function isStable(service: Service): boolean {
+  const rollout = primaryDeployment(service)?.rolloutState;
+  return (
+    (service.deployments?.length ?? 0) <= 1 && service.runningCount === service.desiredCount && (rollout === undefined || rollout === 'COMPLETED')
+  );
 }

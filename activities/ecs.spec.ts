@@ -99,7 +99,7 @@ describe('ECS deploy and scaling (@aws-sdk/client-ecs against moto)', () => {
 
     const rollback = { idempotencyKey: 'inc-8/rollback', target, to: releases.previousGood! };
     const first = await env.run(deployRollback, rollback);
-    expect(first).toEqual({ deploymentId: expect.stringMatching(/^ecs-svc\//), ref: v1, created: true, stable: true });
+    expect(first).toEqual({ deploymentId: expect.stringMatching(/^ecs-svc\//), ref: v1, created: true, stable: true, state: 'COMPLETED' });
     expect((await describe_('web')).taskDefinition).toBe(v1);
     expect(heartbeats.length).toBeGreaterThan(0);
 

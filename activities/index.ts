@@ -5,6 +5,7 @@
  */
 import type { Client } from '@temporalio/client';
 import type { CapabilityActivities } from '../core/model/capabilities/activities';
+import type { Responder } from '../core/model/oncall/types';
 import type { IntegrationsConfig } from '../core/schemas/integrations-config';
 import { createSlackClient, SlackChat } from './chat/slack';
 import { LocalChat } from './chat/local';
@@ -13,7 +14,18 @@ import { createEcsClient, EcsServices } from './ecs-service';
 import { EcsDeploy } from './deploy/ecs';
 import { createGithubClient, GithubDeploy } from './deploy/github';
 import { LocalDeploy } from './deploy/local';
+import { createOctopusApi, OctopusDeploy } from './deploy/octopus';
 import { createDeployActivities, type DeployPort } from './deploy/port';
+import { createSmtpTransport, SmtpEmailChannel } from './notification/email';
+import { LocalNotificationChannel } from './notification/local';
+import { type AckLinkSettings, testAckLinks } from './notification/message';
+import { Notifier } from './notification/notifier';
+import { createNotificationActivities, type NotificationPort } from './notification/port';
+import { SlackDmChannel } from './notification/slack';
+import { createTwilioClient, TwilioSmsChannel, TwilioVoiceChannel } from './notification/twilio';
+import { CloudWatchMonitoring, createCloudWatchClient } from './monitoring/cloudwatch';
+import { LocalMonitoring } from './monitoring/local';
+import { createMonitoringActivities, type MonitoringPort } from './monitoring/port';
 import { LocalPaging } from './paging/local';
 import { createPagerDutyApi, PagerDutyPaging } from './paging/pagerduty';
 import { createPagingActivities, type PagingPort } from './paging/port';
@@ -34,10 +46,18 @@ export interface ActivityDeps {
   config: IntegrationsConfig;
   /** For the local status page, whose state is a workflow; on the worker's namespace. */
   temporal: Client;
+  /** The people notifications reach, by id (`runbooks/responders.ts`). @default none */
+  responders?: ReadonlyMap<string, Responder>;
+  /**
+   * How acknowledgement links are signed and where they point: the ack secret the API
+   * verifies with and its public URL. The default (a random secret, `http://127.0.0.1:3000`)
+   * is for tests only: its links verify nowhere.
+   */
+  ackLinks?: AckLinkSettings;
 }
 
 /** The adapter behind each port, as configured. */
-export function createPorts({ config, temporal }: ActivityDeps) {
+export function createPorts({ config, temporal, responders = new Map(), ackLinks = testAckLinks() }: ActivityDeps) {
   const { timeoutMs } = config;
   const ticketing: TicketingPort =
     config.ticketing.provider === 'jira'
@@ -58,7 +78,9 @@ export function createPorts({ config, temporal }: ActivityDeps) {
       ? new GithubDeploy(createGithubClient(config.deploy, timeoutMs), config.deploy)
       : config.deploy.provider === 'ecs'
         ? new EcsDeploy(new EcsServices(createEcsClient(config.deploy, timeoutMs), config.deploy))
-        : new LocalDeploy();
+        : config.deploy.provider === 'octopus'
+          ? new OctopusDeploy(createOctopusApi(config.deploy, timeoutMs), config.deploy)
+          : new LocalDeploy();
   const scaling: ScalingPort =
     config.scaling.provider === 'ecs'
       ? new EcsScaling(new EcsServices(createEcsClient(config.scaling, timeoutMs), config.scaling))
@@ -67,7 +89,22 @@ export function createPorts({ config, temporal }: ActivityDeps) {
     config.paging.provider === 'pagerduty'
       ? new PagerDutyPaging(createPagerDutyApi(config.paging, timeoutMs), config.paging)
       : new LocalPaging();
-  return { ticketing, chat, video, statusPage, deploy, scaling, paging };
+  const monitoring: MonitoringPort =
+    config.monitoring.provider === 'cloudwatch'
+      ? new CloudWatchMonitoring(createCloudWatchClient(config.monitoring, timeoutMs))
+      : new LocalMonitoring();
+  const local = new LocalNotificationChannel();
+  const notification: NotificationPort = new Notifier(
+    {
+      slack: config.slackDm.provider === 'slack' ? new SlackDmChannel(createSlackClient(config.slackDm, timeoutMs), config.slackDm) : local,
+      email: config.email.provider === 'smtp' ? new SmtpEmailChannel(createSmtpTransport(config.email, timeoutMs), config.email) : local,
+      sms: config.sms.provider === 'twilio' ? new TwilioSmsChannel(createTwilioClient(config.sms, timeoutMs), config.sms) : local,
+      voice: config.voice.provider === 'twilio' ? new TwilioVoiceChannel(createTwilioClient(config.voice, timeoutMs), config.voice) : local,
+    },
+    responders,
+    ackLinks,
+  );
+  return { ticketing, chat, video, statusPage, deploy, scaling, paging, monitoring, notification };
 }
 
 /** Every activity the worker registers, by the names workflows call. */
@@ -81,6 +118,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createDeployActivities(ports.deploy),
     ...createScalingActivities(ports.scaling),
     ...createPagingActivities(ports.paging),
+    ...createMonitoringActivities(ports.monitoring),
+    ...createNotificationActivities(ports.notification),
   } satisfies CapabilityActivities;
 }
 

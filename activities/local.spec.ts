@@ -24,6 +24,8 @@ describe('the built-in local adapters (the defaults: no credentials needed)', ()
         'scalingDescribeService',
         'scalingScaleService',
         'pagingPage',
+        'notificationSend',
+        'monitoringListAlarms',
       ].sort(),
     );
   });

@@ -93,7 +93,8 @@ const VENDORS: VendorCase[] = [
     input: { idempotencyKey: 'wf-1/rollback', target: { service: 'shop', scope: 'acme/shop' }, to: { ref: 'v41', id: '1' } },
     route: 'createDeployment',
     effect: 'deployment.create',
-    expected: () => ({ deploymentId: '2', ref: 'v41', created: false, stable: false }),
+    // The stub's CD system reports queued, in_progress, success as the rollback waits.
+    expected: () => ({ deploymentId: '2', ref: 'v41', created: false, stable: true, state: 'success' }),
   },
   {
     vendor: 'PagerDuty',

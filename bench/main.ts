@@ -109,6 +109,7 @@ function report(results: Results): string {
         ['Firebreak (POST /v1/alerts)', ...[latency.firebreak.p50, latency.firebreak.p90, latency.firebreak.p99, latency.firebreak.ack.p50].map(String)],
         ['baseline (update-with-start)', ...[latency.baseline.p50, latency.baseline.p90, latency.baseline.p99, latency.baseline.ack.p50].map(String)],
         ['ratio (target p50 ≤ 1.10, p99 ≤ 1.25)', String(latency.ratio_p50), String(latency.ratio_p90), String(latency.ratio_p99), ''],
+        ['alert → first notification sent', String(latency.notification.p50), String(latency.notification.p90), String(latency.notification.p99), ''],
       ]),
     );
     const { firebreak, baseline } = latency.phases;
@@ -303,6 +304,7 @@ async function main(): Promise<void> {
       const latency = await latencyScenario(system, sizes.latency);
       results.latency = latency;
       log(`  p50 ${latency.firebreak.p50} vs ${latency.baseline.p50} ms (ratio ${latency.ratio_p50}); p99 ratio ${latency.ratio_p99}`);
+      log(`  alert → first notification sent: p50 ${latency.notification.p50} ms, p99 ${latency.notification.p99} ms`);
     });
     await attempt('storm', async () => {
       log(`Scenario 2: alert storm (${sizes.storm.alerts} alerts over ${sizes.storm.keys} keys, 64 clients, ${args.stormOrder})...`);

@@ -5,12 +5,16 @@
 import type { OperatorFiles } from '../core/schemas/operator-config';
 import escalationPolicies from './escalation-policies';
 import heartbeats from './heartbeats';
+import responders from './responders';
 import routes from './routes';
+import schedules from './schedules';
 import { runbookCatalog } from './catalog';
 
 export const operatorFiles: OperatorFiles = {
   routes: { file: 'runbooks/routes.ts', value: routes },
   escalationPolicies: { file: 'runbooks/escalation-policies.ts', value: escalationPolicies },
   heartbeats: { file: 'runbooks/heartbeats.ts', value: heartbeats },
+  responders: { file: 'runbooks/responders.ts', value: responders },
+  schedules: { file: 'runbooks/schedules.ts', value: schedules },
   runbookIds: [...runbookCatalog().keys()],
 };

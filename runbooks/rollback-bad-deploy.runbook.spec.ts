@@ -63,4 +63,25 @@ describe('rollback-bad-deploy', () => {
     expect(run.undone).toEqual(['deploy.rollback']);
     expect(run.steps.map((s) => s.id)).toEqual(['deploy.findReleases', 'deploy.rollback', 'undo:deploy.rollback:roll-forward']);
   });
+
+  it('rolls forward, and fails with the vendor\'s words, when the rollback step itself fails', async () => {
+    const run = await testRunbook(rollback, {
+      input,
+      steps: {
+        'deploy.findReleases': releases,
+        'deploy.rollback': (step) => {
+          if (step.to.ref === 'v41') throw new Error('GitHub deployment 3 of v41 to production ended failure: smoke tests failed');
+          return { deploymentId: 'd2', ref: step.to.ref, created: true, stable: true };
+        },
+      },
+    });
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/ended failure: smoke tests failed/);
+    expect(run.steps.map((s) => [s.id, s.status])).toEqual([
+      ['deploy.findReleases', 'completed'],
+      ['deploy.rollback', 'failed'],
+      ['roll-forward', 'completed'],
+    ]);
+    expect(run.steps[2].args).toMatchObject({ to: { ref: 'v42' } });
+  });
 });

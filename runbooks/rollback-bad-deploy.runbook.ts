@@ -5,8 +5,9 @@ import { defineRunbook } from '../core/model/runbook';
  * Rolls a service back to its last good release: finds it, asks for approval when the
  * input or the incident's severity says so, rolls back (GitHub deployment of the previous
  * good ref, or the ECS service's previous task definition), waits until stable, verifies
- * the alert resolves, and updates the status page. If the run is cancelled or fails after
- * rolling back, it rolls forward to what was running. At most one automatic rollback per
+ * the alert resolves, and updates the status page. If the rollback fails (the vendor's
+ * failure state, or the step's timeout), or the run is cancelled or fails after rolling
+ * back, it rolls forward to what was running. At most one automatic rollback per
  * service per 30 minutes; past that it pages a human instead.
  */
 export default defineRunbook({
@@ -63,15 +64,26 @@ export default defineRunbook({
     }
 
     const current = releases.current;
-    const rollback = await ctx.deploy.rollback(
-      { target, to: releases.previousGood, reason: `Firebreak ${ctx.executionId}: rollback of a bad deploy` },
-      {
-        compensate: () =>
-          current
-            ? ctx.deploy.rollback({ target, to: current, reason: `Firebreak ${ctx.executionId}: roll forward (undo)` }, { id: 'roll-forward' })
-            : Promise.resolve(),
-      },
-    );
+    const rollForward = () =>
+      current
+        ? ctx.deploy.rollback({ target, to: current, reason: `Firebreak ${ctx.executionId}: roll forward (undo)` }, { id: 'roll-forward' })
+        : Promise.resolve();
+    let rollback;
+    try {
+      rollback = await ctx.deploy.rollback(
+        { target, to: releases.previousGood, reason: `Firebreak ${ctx.executionId}: rollback of a bad deploy` },
+        { compensate: rollForward },
+      );
+    } catch (error) {
+      // A rollback that failed or ran out of time may have half happened: put back what ran
+      // before, as the compensation of a completed rollback would.
+      if (ctx.patched('roll-forward-after-failed-rollback')) {
+        await rollForward().catch((failure: unknown) =>
+          ctx.log(`could not roll forward: ${failure instanceof Error ? failure.message : String(failure)}`),
+        );
+      }
+      throw error;
+    }
     if (!rollback.stable) throw new Error(`${input.service} did not become stable on ${rollback.ref}`);
 
     let resolved: boolean | undefined;

@@ -4,6 +4,7 @@ import type { SnsTransport } from '../apps/api/src/alerts/vendor-alerts.controll
 import { createApiApp } from '../apps/api/src/app';
 import { createFirebreakWorker } from '../apps/worker/src/worker';
 import { loadConfig, type Config } from '../core/schemas/config';
+import type { IntegrationsConfig } from '../core/schemas/integrations-config';
 import type { OperatorConfig } from '../core/schemas/operator-config';
 import { HttpClient } from './http';
 import { runbookCatalog } from './runbooks/catalog';
@@ -18,6 +19,8 @@ export const TEST_KEYS = {
   responder: 'responder-key-0123456789',
   viewer: 'viewer-key-0123456789',
 } as const;
+/** Signs acknowledgement links in end-to-end tests, so a test can make its own (tampered, expired) ones. */
+export const TEST_ACK_SECRET = 'test-ack-signing-secret-0123456789abcdef';
 const API_KEYS = `ops:admin:${TEST_KEYS.admin},alertmanager:responder:${TEST_KEYS.responder},dashboard:viewer:${TEST_KEYS.viewer}`;
 
 export interface FirebreakOptions {
@@ -30,6 +33,8 @@ export interface FirebreakOptions {
   operator?: OperatorConfig;
   /** How the SNS route reaches SNS (tests serve their own signing certificate). */
   sns?: SnsTransport;
+  /** The worker's adapters (vendor stubs); every capability local by default. */
+  integrations?: IntegrationsConfig;
 }
 
 /**
@@ -42,6 +47,7 @@ export class TestFirebreak {
     readonly http: HttpClient,
     private readonly app: INestApplication,
     private worker: { worker: Worker; running: Promise<void>; connection: NativeConnection } | undefined,
+    private readonly options: FirebreakOptions,
   ) {}
 
   static async start(options: FirebreakOptions = {}): Promise<TestFirebreak> {
@@ -50,19 +56,20 @@ export class TestFirebreak {
       TEMPORAL_ADDRESS: options.temporalAddress ?? sharedTemporalAddress(),
       TEMPORAL_TASK_QUEUE: options.taskQueue ?? uniqueTaskQueue('e2e'),
       LOG_LEVEL: 'error',
+      ACK_SIGNING_SECRET: TEST_ACK_SECRET,
       ...options.env,
     });
-    const worker = await TestFirebreak.startWorker(config);
+    const worker = await TestFirebreak.startWorker(config, options);
     const app = await createApiApp(config, { operator: options.operator, sns: options.sns, runbooks: runbookCatalog() });
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
     const http = new HttpClient(`http://127.0.0.1:${address.port}`);
-    return new TestFirebreak(config, http, app, worker);
+    return new TestFirebreak(config, http, app, worker, options);
   }
 
-  private static async startWorker(config: Config) {
+  private static async startWorker(config: Config, { operator, integrations }: FirebreakOptions) {
     const connection = await NativeConnection.connect({ address: config.temporal.address });
-    const worker = await createFirebreakWorker({ config, connection, workflowBundle: workflowBundle() });
+    const worker = await createFirebreakWorker({ config, connection, workflowBundle: workflowBundle(), operator, integrations });
     return { worker, running: worker.run(), connection };
   }
 
@@ -87,7 +94,7 @@ export class TestFirebreak {
   /** Starts the worker again after {@link stopWorker}, on the same task queue. */
   async startWorker(): Promise<void> {
     if (this.worker) throw new Error('the worker is running');
-    this.worker = await TestFirebreak.startWorker(this.config);
+    this.worker = await TestFirebreak.startWorker(this.config, this.options);
   }
 
   async stop(): Promise<void> {

@@ -1,14 +1,23 @@
+import type { LevelNotify } from '../core/model/oncall/types';
+import type { RespondersFile, SchedulesFile } from '../core/schemas/oncall-config';
 import { loadOperatorConfig, type OperatorConfig } from '../core/schemas/operator-config';
 
 /**
  * Operator config for tests: no routes, a default route without escalation unless asked,
- * and short timeouts so ladders and heartbeats play out in seconds.
+ * nobody on call unless responders and schedules are given, and short timeouts so ladders
+ * and heartbeats play out in seconds.
  */
 export function testOperatorConfig(
   options: {
-    escalation?: { levels: Array<{ targets: string[]; timeoutSeconds: number }>; repeat?: number };
+    escalation?: {
+      levels: Array<{ targets: string[]; timeoutSeconds: number; notify?: LevelNotify }>;
+      repeat?: number;
+      fallback?: string[];
+    };
     heartbeats?: unknown[];
     autoMitigate?: boolean;
+    responders?: RespondersFile;
+    schedules?: SchedulesFile;
   } = {},
 ): OperatorConfig {
   return loadOperatorConfig({
@@ -26,5 +35,7 @@ export function testOperatorConfig(
     },
     escalationPolicies: { file: 'test/policies', value: options.escalation ? { 'test-ladder': options.escalation } : {} },
     heartbeats: { file: 'test/heartbeats', value: options.heartbeats ?? [] },
+    responders: { file: 'test/responders', value: options.responders ?? [] },
+    schedules: { file: 'test/schedules', value: options.schedules ?? [] },
   });
 }

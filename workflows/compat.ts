@@ -30,6 +30,12 @@ export const PATCHES = {
   publicStatusPageUpdates: 'public-status-page-updates',
   /** Old: continued as new on history length only, never on state size. Since 2026-12-07; retire after 2027-03-07. */
   continueAsNewOnStateSize: 'continue-as-new-on-state-size',
+  /** Old: a level's targets were handed to the pager as names; no person was resolved or notified. Since 2026-12-07; retire after 2027-03-07. */
+  oncallNotifications: 'oncall-notifications',
+  /** Old: acknowledge and resolve told the pager once, on the incident's dedup key. Since 2026-12-07; retire after 2027-03-07. */
+  pagerPerLevel: 'pager-per-level',
+  /** Old: resolving the incident left its status-page incident as it was. Since 2026-12-07; retire after 2027-03-07. */
+  incidentResolvesStatusPage: 'incident-resolves-status-page',
   // ---- status page (workflows/status-page.ts) ------------------------------------------
   /** Old: unbounded state, continued as new on history length only. Since 2026-12-07; retire after 2027-03-07. */
   statusPageBoundedState: 'status-page-bounded-state',
@@ -67,6 +73,9 @@ export const compat = {
   continueAsNewOnStateSize: (): boolean => patched(PATCHES.continueAsNewOnStateSize),
   statusPageBoundedState: (): boolean => patched(PATCHES.statusPageBoundedState),
   alertQueueLease: (): boolean => patched(PATCHES.alertQueueLease),
+  oncallNotifications: (): boolean => patched(PATCHES.oncallNotifications),
+  pagerPerLevel: (): boolean => patched(PATCHES.pagerPerLevel),
+  incidentResolvesStatusPage: (): boolean => patched(PATCHES.incidentResolvesStatusPage),
 };
 
 // ---- runbook (workflows/runbook.ts) --------------------------------------------------------
@@ -76,9 +85,16 @@ export const compat = {
 export const RUNBOOK_PATCHES = {
   /** Old: a run waited for each signal to reach its incident before going on. Since 2026-11-21; retire after 2027-02-19. */
   runbookTellsIncidentInBackground: 'runbook-tells-incident-in-background',
+  /**
+   * Old: `statusPage.openIncident` always opened a new status-page incident and the run's
+   * incident never heard of it. Since 2026-12-07; retire after 2027-03-07.
+   */
+  statusPageFollowsIncident: 'status-page-follows-incident',
 } as const;
 
 /** The runbook workflow's branches. A runbook's own `ctx.patched(id)` ids are its author's, not listed here. */
 export const runbookCompat = {
   tellsIncidentInBackground: (): boolean => patched(RUNBOOK_PATCHES.runbookTellsIncidentInBackground),
+  /** Asked at a run's first status-page step that has an incident, never before. */
+  statusPageFollowsIncident: (): boolean => patched(RUNBOOK_PATCHES.statusPageFollowsIncident),
 };

@@ -6,3 +6,4 @@ export { runbookGuardWorkflow } from './runbook-guard';
 export { statusPageWorkflow } from './status-page';
 export { alertQueueWorkflow } from './alert-queue';
 export { alertLeaseWorkflow } from './alert-lease';
+export { scheduleOverridesWorkflow } from './schedule-overrides';

@@ -52,6 +52,7 @@ export async function runbookWorkflow(input: RunbookExecutionInput): Promise<Exe
     },
   });
   run.tellsInBackground = runbookCompat.tellsIncidentInBackground();
+  run.statusPageFollowsIncident = runbookCompat.statusPageFollowsIncident;
 
   await run.note(`started${input.trigger === 'manual' ? ` by ${input.launchedBy}` : ` (${input.trigger})`}`);
   const guarded = await acquireGuard(run);
@@ -108,12 +109,12 @@ function temporalHost(incidentId: string | undefined): RunbookHost {
     callActivity: (activity, stepInput, options) =>
       (proxyActivities<CapabilityActivities>(options) as unknown as Record<string, (arg: unknown) => Promise<unknown>>)[activity](stepInput),
     readIncident: (id) => platform.incidentRead({ incidentId: id }),
-    tellIncident: async (entry) => {
+    tellIncident: async (entry, news) => {
       if (!incidentId) return;
       try {
         const incident = getExternalWorkflowHandle(incidentId);
         // What the run did reaches the incident even when the run is being cancelled.
-        await CancellationScope.nonCancellable(() => incident.signal(recordEventSignal, { entry }));
+        await CancellationScope.nonCancellable(() => incident.signal(recordEventSignal, { entry, ...news }));
       } catch {
         // The incident has closed; the execution keeps its own log.
       }

@@ -7,6 +7,7 @@ import { fitText, VendorLimits } from '../fit';
 import { describeNetworkError, parseRetryAfter, type VendorCallProblem, vendorFailure } from '../http-failures';
 import { fetchWithTimeout } from '../vendor-http';
 import type { DeployPort, FindReleasesQuery, RollbackCommand } from './port';
+import { type DeployProgress, deploymentFailed, resumedProgress, shownRef, waitForFinalState } from './wait';
 
 const VENDOR = 'GitHub';
 /** Deployments of an environment read when looking for releases and earlier rollbacks. */
@@ -32,22 +33,41 @@ interface Deployment {
   payload: unknown;
 }
 
+/** GitHub's deployment status states that end a deployment, and what each means here. */
+const FINAL_STATES: Record<string, 'stable' | 'failed' | 'superseded'> = {
+  success: 'stable',
+  failure: 'failed',
+  error: 'failed',
+  inactive: 'superseded',
+};
+
+interface DeploymentStatus {
+  id: number;
+  state: string;
+  description?: string | null;
+  created_at: string;
+}
+
 /**
  * GitHub deployments. `findReleases` reads an environment's deployments, newest first: the
  * newest is `current`, and `previousGood` is the newest older one, of another commit, that
  * once reported `success` (GitHub marks superseded deployments `inactive` afterwards). A
  * rollback creates a deployment of that ref whose `payload.firebreak.idempotency_key` is the
- * step's key; the environment's deployments are searched for it first. GitHub only records
- * the deployment: the CD system listening for it deploys, and its latest status is reported.
+ * step's key (the environment's deployments are searched for it first, and a retried attempt
+ * takes the deployment from the first attempt's heartbeat), then waits for the CD system
+ * listening for it to report a final status: `success` is stable; `failure` and `error` fail
+ * the step with the status's description; `inactive` means a later deployment superseded it.
  */
 export class GithubDeploy implements DeployPort {
   private readonly secrets: string[];
+  private readonly pollIntervalMs: number;
 
   constructor(
     private readonly github: Octokit,
-    settings: Pick<GithubSettings, 'token'>,
+    settings: Pick<GithubSettings, 'token' | 'pollIntervalMs'>,
   ) {
     this.secrets = [settings.token.reveal()];
+    this.pollIntervalMs = settings.pollIntervalMs;
   }
 
   async findReleases({ target }: FindReleasesQuery): Promise<Releases> {
@@ -56,21 +76,48 @@ export class GithubDeploy implements DeployPort {
     if (!current) return { current: null, previousGood: null };
     for (const deployment of older) {
       if (deployment.sha === current.sha) continue;
-      const states = await this.states(target, deployment.id);
+      const states = (await this.statuses(target, deployment.id)).map((status) => status.state);
       if (states.includes('success')) return { current: release(current), previousGood: release(deployment) };
     }
     return { current: release(current), previousGood: null };
   }
 
-  async rollback({ idempotencyKey, target, to, reason }: RollbackCommand): Promise<RollbackResult> {
+  async rollback(command: RollbackCommand): Promise<RollbackResult> {
+    const attemptStartedAt = Date.now();
+    const { idempotencyKey, target, to } = command;
+    const resumed = resumedProgress(idempotencyKey);
+    const { progress, created } = resumed ? { progress: resumed, created: false } : await this.deploy(command);
+    const deploymentId = Number(progress.deploymentId);
+    const subject = `GitHub deployment ${deploymentId} of ${shownRef(to.ref)} to ${target.environment}`;
+    const state = await waitForFinalState({
+      progress,
+      subject,
+      pollIntervalMs: this.pollIntervalMs,
+      attemptStartedAt,
+      look: async () => {
+        const latest = newest(await this.statuses(target, deploymentId));
+        const state = latest?.state ?? 'no status yet';
+        const meaning = FINAL_STATES[state];
+        if (!latest || !meaning) return { final: false, state };
+        if (meaning === 'stable') return { final: true, stable: true, state };
+        const words =
+          meaning === 'superseded'
+            ? `a later deployment to ${target.environment} superseded it${latest.description ? ` (${latest.description})` : ''}`
+            : (latest.description ?? undefined);
+        return { final: true, stable: false, state, failure: deploymentFailed(subject, state, words, progress.deploymentId) };
+      },
+    });
+    return { deploymentId: progress.deploymentId, ref: to.ref, created, stable: true, state };
+  }
+
+  /** The step's deployment: the one an earlier attempt made (found by its key), or a new one. */
+  private async deploy({ idempotencyKey, target, to, reason }: RollbackCommand): Promise<{ progress: DeployProgress; created: boolean }> {
     const { owner, repo } = repository(target);
-    const earlier = (await this.deployments(target)).find(
-      (deployment) => firebreakKey(deployment.payload) === idempotencyKey,
-    );
+    const earlier = (await this.deployments(target)).find((deployment) => firebreakKey(deployment.payload) === idempotencyKey);
     const deployment =
       earlier ??
       ((
-        await this.call('create deployment', () =>
+        await this.call(`create deployment of ${shownRef(to.ref)}`, () =>
           this.github.rest.repos.createDeployment({
             owner,
             repo,
@@ -84,8 +131,7 @@ export class GithubDeploy implements DeployPort {
           }),
         )
       ).data as Deployment);
-    const [latest] = await this.states(target, deployment.id);
-    return { deploymentId: String(deployment.id), ref: to.ref, created: !earlier, stable: latest === 'success' };
+    return { progress: { idempotencyKey, deploymentId: String(deployment.id), since: Date.now() }, created: !earlier };
   }
 
   private async deployments(target: FindReleasesQuery['target']): Promise<Deployment[]> {
@@ -96,13 +142,13 @@ export class GithubDeploy implements DeployPort {
     return answer.data as Deployment[];
   }
 
-  /** A deployment's status states, newest first. */
-  private async states(target: FindReleasesQuery['target'], deploymentId: number): Promise<string[]> {
+  /** A deployment's statuses (GitHub lists the newest first). */
+  private async statuses(target: FindReleasesQuery['target'], deploymentId: number): Promise<DeploymentStatus[]> {
     const { owner, repo } = repository(target);
     const answer = await this.call('list deployment statuses', () =>
       this.github.rest.repos.listDeploymentStatuses({ owner, repo, deployment_id: deploymentId, per_page: 100 }),
     );
-    return answer.data.map((status) => status.state);
+    return answer.data as DeploymentStatus[];
   }
 
   private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
@@ -112,6 +158,11 @@ export class GithubDeploy implements DeployPort {
       throw vendorFailure(githubProblem(operation, error), this.secrets);
     }
   }
+}
+
+/** The latest status, by time and then id (not trusting the order of the list). */
+function newest(statuses: DeploymentStatus[]): DeploymentStatus | undefined {
+  return [...statuses].sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id)[0];
 }
 
 function release(deployment: Deployment): Release {

@@ -1,6 +1,7 @@
 /**
  * The bench's worker process: Firebreak's worker exactly as `createFirebreakWorker` builds
- * it (options and the real activities), with a thin timing wrapper on `pagingPage`, plus
+ * it (options and the real activities), with thin timing wrappers on the escalation's
+ * activities (`pagingPage`, `oncallResolve`, `notificationSend`), plus
  * the bench-only baseline worker on its own task queue. Each wrapped activity's first line
  * reports its time to the driver.
  */
@@ -25,7 +26,7 @@ const mark = (key: string) => send({ t: 'mark', key, at: now() });
 
 /**
  * Wraps what `createFirebreakWorker` hands to `Worker.create`: the real activities, with
- * `pagingPage` reporting its first line. Everything else (options, tuning) is untouched.
+ * the escalation's first activity reporting its first line and a notification its send. Everything else (options, tuning) is untouched.
  */
 function instrumentWorkerCreate(): () => Worker | undefined {
   let created: Worker | undefined;
@@ -34,12 +35,21 @@ function instrumentWorkerCreate(): () => Worker | undefined {
     // One worker only: the next Worker.create (the baseline's) is the SDK's own.
     (Worker as { create: typeof Worker.create }).create = original;
     const activities = { ...(options.activities as Record<string, Activity> | undefined) };
-    const pagingPage = activities.pagingPage as ((input: PageInput) => Promise<unknown>) | undefined;
-    if (!pagingPage) throw new Error('the Firebreak worker registers no pagingPage activity; the bench cannot time the first action');
-    activities.pagingPage = (async (input: PageInput) => {
-      if (input.action === 'trigger') mark(`page:${input.incidentId}`);
-      return pagingPage(input);
-    }) as Activity;
+    const wrap = <I>(name: string, before: (input: I) => void, after: (input: I) => void = () => undefined) => {
+      const activity = activities[name] as ((input: I) => Promise<unknown>) | undefined;
+      if (!activity) throw new Error(`the Firebreak worker registers no ${name} activity; the bench cannot time the first action`);
+      activities[name] = (async (input: I) => {
+        before(input);
+        const result = await activity(input);
+        after(input);
+        return result;
+      }) as Activity;
+    };
+    // The first action: the level's first activity, a page to a pager or reading who is on call.
+    wrap<PageInput>('pagingPage', (input) => input.action === 'trigger' && mark(`page:${input.incidentId}`));
+    wrap<{ incidentId: string }>('oncallResolve', (input) => mark(`page:${input.incidentId}`));
+    // The first notification sent to a person: when its channel has taken it.
+    wrap<{ incidentId: string }>('notificationSend', () => undefined, (input) => mark(`notify:${input.incidentId}`));
     // Experiments: BENCH_WORKER_OPTIONS='{"maxCachedWorkflows":500}' overrides Firebreak's options.
     const overrides = JSON.parse(process.env.BENCH_WORKER_OPTIONS ?? '{}') as Partial<WorkerOptions>;
     created = await original({ ...options, ...overrides, activities });

@@ -1,7 +1,9 @@
 /**
  * Scenario 1, alert → first action: one alert at a time, each with a new dedup key (so each
  * opens an incident), timed from sending `POST /v1/alerts` to the first line of the first
- * activity it causes (`pagingPage`, level 1 of the default route's escalation policy).
+ * activity it causes (level 1 of the default route's escalation policy: `oncallResolve`
+ * reading who is on call, or `pagingPage` for a pager target), and on to the first
+ * notification sent to a person.
  * Baseline: update-with-start of a minimal workflow running one activity, timed to that
  * activity's first line. Firebreak and baseline alternate (A, B, A, B).
  */
@@ -17,6 +19,12 @@ export interface LatencyResult {
   warmup: number;
   firebreak: Summary & { ack: Summary };
   baseline: Summary & { ack: Summary };
+  /**
+   * Alert → first notification sent: from sending the alert to the moment the first
+   * notification's channel took it (the shipped policy's level 1 is `schedule:primary`,
+   * whose person is notified by Slack and email at once; local adapters). Firebreak only.
+   */
+  notification: Summary;
   ratio_p50: number;
   ratio_p90: number;
   ratio_p99: number;
@@ -45,7 +53,8 @@ export async function latencyScenario(system: System, { samples, warmup }: { sam
     if (answer.status !== 202 || !answer.body.incidentId) throw new Error(`POST /v1/alerts answered ${answer.status}: ${JSON.stringify(answer.body)}`);
     incidents.push(answer.body.incidentId);
     const at = await system.marks.wait(`page:${answer.body.incidentId}`);
-    return { first: at - start, ack, workflowId: answer.body.incidentId, start, at };
+    const notified = await system.marks.wait(`notify:${answer.body.incidentId}`);
+    return { first: at - start, ack, notified: notified - start, workflowId: answer.body.incidentId, start, at };
   };
 
   const viaBaseline = async (index: number) => {
@@ -63,6 +72,7 @@ export async function latencyScenario(system: System, { samples, warmup }: { sam
   const runs = await alternate(warmup, samples, viaFirebreak, viaBaseline);
   const firebreak = runs.a.map((run) => run.first);
   const firebreakAck = runs.a.map((run) => run.ack);
+  const notified = runs.a.map((run) => run.notified);
   const baseline = runs.b.map((run) => run.first);
   const baselineAck = runs.b.map((run) => run.ack);
   const phases = async (sampled: Array<{ workflowId: string; start: number; at: number }>) => {
@@ -80,6 +90,7 @@ export async function latencyScenario(system: System, { samples, warmup }: { sam
     samples,
     warmup,
     firebreak: { ...f, ack: summarize(firebreakAck) },
+    notification: summarize(notified),
     baseline: { ...b, ack: summarize(baselineAck) },
     ratio_p50: ratio(f.p50, b.p50),
     ratio_p90: ratio(f.p90, b.p90),

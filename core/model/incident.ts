@@ -1,4 +1,5 @@
 import type { Alert, ReceivedAlert } from './alert';
+import type { NotificationRecord, PendingNotification } from './oncall/types';
 import type { IncidentAction } from '../schemas/incident-actions';
 import type { IncidentStatus, Severity, TimelineEntry } from './incident-model';
 import type { Priority } from './priority';
@@ -109,6 +110,12 @@ export interface EscalationProgress {
   /** The current level is due to be paged. */
   pagePending?: boolean;
   pages: number;
+  /** Notifications of people waiting for their time, earliest first; emptied once acknowledged. */
+  queue?: PendingNotification[];
+  /** Levels paged through the paging capability, each once: acknowledge and resolve reach each of them. */
+  paged?: Array<{ level: number; targets: string[] }>;
+  /** People notified (the last ones, bounded), for acknowledgements from a notification. */
+  notified?: Array<{ responder: string; at: string; smsAt?: string }>;
 }
 
 export interface IncidentMetrics {
@@ -146,7 +153,18 @@ export interface IncidentSnapshot {
   alerts: IncidentAlert[];
   actionItems: ActionItem[];
   escalation: EscalationProgress;
-  statusPage?: { statusIncidentId: string; url?: string };
+  /**
+   * The most recent notifications of people (at most {@link INCIDENT_LIMITS}' count),
+   * oldest first; `notificationsDropped` counts the older ones no longer held. Absent in
+   * incidents that never notified anyone.
+   */
+  notifications?: NotificationRecord[];
+  notificationsDropped?: number;
+  /**
+   * The incident's one status-page incident, whoever opened it (a status update, a
+   * runbook); `status` is its latest status (absent in incidents from before it was kept).
+   */
+  statusPage?: { statusIncidentId: string; url?: string; status?: string };
   /** Runbook executions this incident started. */
   runbooks: Array<{ runbookId: string; executionId: string; startedAt: string; trigger: 'alert' | 'route' }>;
   /**
@@ -202,6 +220,8 @@ export interface RecordEventInput {
   entry: Omit<TimelineEntry, 'at'>;
   /** A heartbeat monitor's news about the incident it declared. */
   heartbeat?: 'recovered';
+  /** A runbook opened or updated a status-page incident for this incident. */
+  statusPage?: { statusIncidentId: string; url?: string; status: string };
 }
 
 export type { IncidentAction };

@@ -3,6 +3,8 @@ import { ConfigError, loadConfig, parseApiKeys } from './config';
 describe('loadConfig', () => {
   it('fills every default from an empty environment', () => {
     expect(loadConfig({})).toEqual({
+      ackSigningSecret: undefined,
+      publicUrl: 'http://127.0.0.1:3000',
       port: 3000,
       host: '127.0.0.1',
       temporal: { address: '127.0.0.1:7233', namespace: 'default', taskQueue: 'firebreak' },

@@ -83,6 +83,10 @@ export const ConfigSchema = z.object({
   RATE_LIMIT_PER_KEY_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(6_000),
   RATE_LIMIT_ALERTS_PER_MINUTE: z.coerce.number().int().min(0).max(10_000_000).default(0),
   GRAFANA_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** Where people reach this API: the base of the links in notifications and of Twilio's webhook signatures. */
+  PUBLIC_URL: z.string().url('must be an absolute URL such as https://firebreak.example.com').optional(),
+  /** Signs the acknowledgement links in notifications; default: `DATA_DIR/ack-secret`, made by `npm start`. */
+  ACK_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SNS_TOPIC_ARNS: z
     .string()
     .regex(/^arn:aws[a-z-]*:sns:[^,\s]+(,\s*arn:aws[a-z-]*:sns:[^,\s]+)*$/, 'must be comma-separated SNS topic ARNs')
@@ -132,10 +136,14 @@ export interface Config {
   grafanaWebhookSecret?: string;
   /** When set, SNS messages from other topics are refused. */
   snsTopicArns?: string[];
+  /** The base of links people open (no trailing slash); default `http://HOST:PORT`. */
+  publicUrl: string;
+  /** From `ACK_SIGNING_SECRET`; undefined when unset (then `DATA_DIR/ack-secret` is read, see security/ack-secret.ts). */
+  ackSigningSecret?: string;
 }
 
 /** Variables whose values must never be shown, even in a validation error. */
-const SECRET_VARIABLES = new Set(['API_KEYS', 'GRAFANA_WEBHOOK_SECRET']);
+const SECRET_VARIABLES = new Set(['API_KEYS', 'GRAFANA_WEBHOOK_SECRET', 'ACK_SIGNING_SECRET']);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -187,5 +195,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     rateLimitAlertsPerMinute: values.RATE_LIMIT_ALERTS_PER_MINUTE,
     grafanaWebhookSecret: values.GRAFANA_WEBHOOK_SECRET,
     snsTopicArns: values.SNS_TOPIC_ARNS?.split(',').map((arn) => arn.trim()),
+    publicUrl: (values.PUBLIC_URL ?? `http://${values.HOST}:${values.PORT}`).replace(/\/+$/, ''),
+    ackSigningSecret: values.ACK_SIGNING_SECRET,
   };
 }

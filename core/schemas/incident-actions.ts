@@ -74,4 +74,10 @@ export const INCIDENT_ACTIONS = IncidentActionSchema.options.map((option) => opt
 export interface IncidentCommand {
   actor: string;
   action: IncidentAction;
+  /**
+   * An acknowledgement from a notification (a signed link, or an SMS reply): the person
+   * must have been notified for this incident, and it must not have been acknowledged
+   * since `issuedAt` (the link's issue time; for an SMS reply, the person's last SMS).
+   */
+  fromNotification?: { responder: string; channel: 'link' | 'sms'; issuedAt?: number };
 }

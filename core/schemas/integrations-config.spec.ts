@@ -26,6 +26,11 @@ describe('loadIntegrationsConfig', () => {
       deploy: { provider: 'local' },
       scaling: { provider: 'local' },
       paging: { provider: 'local' },
+      monitoring: { provider: 'local' },
+      slackDm: { provider: 'local' },
+      email: { provider: 'local' },
+      sms: { provider: 'local' },
+      voice: { provider: 'local' },
     });
   });
 
@@ -71,7 +76,7 @@ describe('loadIntegrationsConfig', () => {
       'JIRA_API_TOKEN: required when TICKETING_PROVIDER=jira',
       'JIRA_PROJECT_KEY: required when TICKETING_PROVIDER=jira',
       'AWS_REGION: required when DEPLOY_PROVIDER=ecs',
-      'PAGERDUTY_ROUTING_KEY: required when PAGING_PROVIDER=pagerduty',
+      'PAGERDUTY_ROUTING_KEY: required when PAGING_PROVIDER=pagerduty, unless PAGERDUTY_SERVICE_KEYS gives each service its key',
     ]);
   });
 
@@ -85,6 +90,91 @@ describe('loadIntegrationsConfig', () => {
     expect(problemsOf({ SLACK_PUBLIC_CHANNELS: 'yes', VIDEO_ROOM_SECRET: 'short' })).toEqual([
       'SLACK_PUBLIC_CHANNELS: must be true or false (got "yes")',
       'VIDEO_ROOM_SECRET: must be at least 16 characters',
+    ]);
+  });
+
+  it('reads the notification channels: Slack DM on the chat token, SMTP, and one Twilio account for SMS and voice', () => {
+    const config = loadIntegrationsConfig({
+      SLACK_DM_PROVIDER: 'slack',
+      SLACK_BOT_TOKEN: 'xoxb-1-secret',
+      EMAIL_PROVIDER: 'smtp',
+      SMTP_URL: 'smtps://pager:smtp-secret-value@mail.acme.com:465',
+      SMTP_FROM: 'Firebreak <pager@acme.com>',
+      SMS_PROVIDER: 'twilio',
+      VOICE_PROVIDER: 'twilio',
+      TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
+      TWILIO_AUTH_TOKEN: 'twilio-secret-value',
+      TWILIO_FROM: '+14155550100',
+      TWILIO_API_URL: 'http://127.0.0.1:4010/',
+    });
+    expect(config.slackDm).toMatchObject({ provider: 'slack', apiUrl: 'https://slack.com/api/' });
+    expect((config.slackDm as { botToken: Secret }).botToken.reveal()).toBe('xoxb-1-secret');
+    expect(config.email).toEqual({ provider: 'smtp', url: 'smtps://pager:smtp-secret-value@mail.acme.com:465', from: 'Firebreak <pager@acme.com>' });
+    const twilio = { provider: 'twilio', accountSid: `AC${'0'.repeat(32)}`, authToken: 'twilio-secret-value', from: '+14155550100', apiUrl: 'http://127.0.0.1:4010' };
+    expect(config.sms).toEqual(twilio);
+    expect(config.voice).toEqual(twilio);
+    expect(loadIntegrationsConfig({ SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: 't', TWILIO_FROM: '+14155550100' }).sms).not.toHaveProperty('apiUrl');
+
+    expect(problemsOf({ SLACK_DM_PROVIDER: 'slack', EMAIL_PROVIDER: 'smtp', SMS_PROVIDER: 'twilio', VOICE_PROVIDER: 'twilio' })).toEqual([
+      'SLACK_BOT_TOKEN: required when SLACK_DM_PROVIDER=slack',
+      'SMTP_URL: required when EMAIL_PROVIDER=smtp',
+      'SMTP_FROM: required when EMAIL_PROVIDER=smtp',
+      'TWILIO_ACCOUNT_SID: required when SMS_PROVIDER=twilio',
+      'TWILIO_AUTH_TOKEN: required when SMS_PROVIDER=twilio',
+      'TWILIO_FROM: required when SMS_PROVIDER=twilio',
+    ]);
+    const problems = problemsOf({
+      SMTP_URL: 'http://pager:smtp-secret-value@mail.acme.com',
+      SMTP_FROM: 'pager',
+      TWILIO_ACCOUNT_SID: 'SK123',
+      TWILIO_FROM: '4155550100',
+      SMS_PROVIDER: 'nexmo',
+    });
+    expect(problems).toEqual([
+      'SMTP_URL: must be an smtp:// or smtps:// URL with a host',
+      'SMTP_FROM: must be an email address, e.g. pager@acme.com or Firebreak <pager@acme.com> (got "pager")',
+      'SMS_PROVIDER: must be one of local, twilio (got "nexmo")',
+      'TWILIO_ACCOUNT_SID: must be a Twilio account SID: AC and 32 hex digits (got "SK123")',
+      'TWILIO_FROM: must be a phone number in E.164 form, e.g. +14155550100 (got "4155550100")',
+    ]);
+    expect(problems.join('\n')).not.toContain('smtp-secret-value');
+  });
+
+  it('reads the deploy providers: GitHub and Octopus with their poll interval, Octopus in its space (key never printed)', () => {
+    const github = loadIntegrationsConfig({ DEPLOY_PROVIDER: 'github', GITHUB_TOKEN: 'ghp_secret-value', DEPLOY_POLL_INTERVAL_MS: '250' });
+    expect(github.deploy).toMatchObject({ provider: 'github', apiUrl: 'https://api.github.com', pollIntervalMs: 250 });
+    const octopus = loadIntegrationsConfig({ DEPLOY_PROVIDER: 'octopus', OCTOPUS_URL: 'https://acme.octopus.app/', OCTOPUS_API_KEY: 'API-SECRETVALUE123' });
+    expect(octopus.deploy).toMatchObject({ provider: 'octopus', url: 'https://acme.octopus.app', space: 'Default', pollIntervalMs: 1000 });
+    expect((octopus.deploy as { apiKey: Secret }).apiKey.reveal()).toBe('API-SECRETVALUE123');
+    expect(JSON.stringify(octopus)).not.toContain('API-SECRETVALUE123');
+    expect(loadIntegrationsConfig({ DEPLOY_PROVIDER: 'octopus', OCTOPUS_URL: 'https://o.example', OCTOPUS_API_KEY: 'k', OCTOPUS_SPACE: 'Platform' }).deploy).toMatchObject({
+      space: 'Platform',
+    });
+    expect(problemsOf({ DEPLOY_PROVIDER: 'octopus' })).toEqual([
+      'OCTOPUS_URL: required when DEPLOY_PROVIDER=octopus',
+      'OCTOPUS_API_KEY: required when DEPLOY_PROVIDER=octopus',
+    ]);
+    const problems = problemsOf({ DEPLOY_PROVIDER: 'octopus', OCTOPUS_URL: 'octopus.local', OCTOPUS_API_KEY: ' ', DEPLOY_POLL_INTERVAL_MS: '0' });
+    expect(problems).toEqual([
+      expect.stringMatching(/^DEPLOY_POLL_INTERVAL_MS: .* \(got "0"\)$/),
+      'OCTOPUS_URL: must be an http(s) URL (got "octopus.local")',
+    ]);
+  });
+
+  it('reads CloudWatch monitoring with the AWS region the ECS adapters use and an endpoint of its own', () => {
+    expect(loadIntegrationsConfig({ MONITORING_PROVIDER: 'cloudwatch', AWS_REGION: 'eu-west-1' }).monitoring).toEqual({ provider: 'cloudwatch', region: 'eu-west-1' });
+    const config = loadIntegrationsConfig({
+      MONITORING_PROVIDER: 'cloudwatch',
+      SCALING_PROVIDER: 'ecs',
+      AWS_REGION: 'us-east-2',
+      AWS_ENDPOINT_URL_CLOUDWATCH: 'http://127.0.0.1:4566',
+    });
+    expect(config.monitoring).toEqual({ provider: 'cloudwatch', region: 'us-east-2', endpoint: 'http://127.0.0.1:4566' });
+    expect(config.scaling).toEqual({ provider: 'ecs', region: 'us-east-2', waitTimeoutMs: 600_000, pollIntervalMs: 5_000 });
+    expect(problemsOf({ MONITORING_PROVIDER: 'cloudwatch' })).toEqual(['AWS_REGION: required when MONITORING_PROVIDER=cloudwatch']);
+    expect(problemsOf({ MONITORING_PROVIDER: 'datadog' })).toEqual(['MONITORING_PROVIDER: must be one of local, cloudwatch (got "datadog")']);
+    expect(problemsOf({ MONITORING_PROVIDER: 'cloudwatch', AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_CLOUDWATCH: 'ftp://x' })).toEqual([
+      'AWS_ENDPOINT_URL_CLOUDWATCH: must be an http(s) URL (got "ftp://x")',
     ]);
   });
 

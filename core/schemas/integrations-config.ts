@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import { ConfigError } from './config';
+import { parseTarget } from '../model/oncall/targets';
+import type { EscalationPolicy } from './operator-config';
 
 /**
  * A credential. It prints as `[secret]` (in logs, JSON and string templates) so that only
@@ -83,6 +85,21 @@ export interface GithubSettings {
   token: Secret;
   /** @default https://api.github.com */
   apiUrl: string;
+  /** `DEPLOY_POLL_INTERVAL_MS`: the first pause between looks at a rollback's statuses (doubling up to 5 s). @default 1000 */
+  pollIntervalMs: number;
+}
+
+/** Octopus Deploy through its official client; a deploy target's scope is the project, its environment Octopus's. */
+export interface OctopusSettings {
+  provider: 'octopus';
+  /** `OCTOPUS_URL`: the server, e.g. `https://acme.octopus.app`. */
+  url: string;
+  /** `OCTOPUS_API_KEY`: sent as `X-Octopus-ApiKey`; never printed. */
+  apiKey: Secret;
+  /** `OCTOPUS_SPACE`: the space's name. @default Default */
+  space: string;
+  /** `DEPLOY_POLL_INTERVAL_MS`: the first pause between looks at a deployment's task (doubling up to 5 s). @default 1000 */
+  pollIntervalMs: number;
 }
 
 /** ECS through the AWS SDK; credentials come from the SDK's default chain. */
@@ -97,11 +114,51 @@ export interface EcsSettings {
   pollIntervalMs: number;
 }
 
+/**
+ * CloudWatch alarms through the AWS SDK (`MONITORING_PROVIDER=cloudwatch`): the region and
+ * credentials chain the ECS adapters use, and an endpoint of its own.
+ */
+export interface CloudWatchSettings {
+  provider: 'cloudwatch';
+  /** `AWS_REGION`, shared with ECS. */
+  region: string;
+  /** `AWS_ENDPOINT_URL_CLOUDWATCH`: another CloudWatch endpoint (a test server, a VPC endpoint). */
+  endpoint?: string;
+}
+
 export interface PagerDutySettings {
   provider: 'pagerduty';
-  routingKey: Secret;
+  /** The default routing key: for plain pager targets and levels naming no `pagerduty:` service. */
+  routingKey?: Secret;
+  /** `PAGERDUTY_SERVICE_KEYS`: the routing key of each service a `pagerduty:<service>` target names. */
+  services: ReadonlyMap<string, Secret>;
   /** @default https://events.pagerduty.com (events go to `/v2/enqueue`) */
   eventsUrl: string;
+}
+
+/** Slack direct messages to people: the chat adapter's bot token and API URL (`SLACK_DM_PROVIDER=slack`). */
+export type SlackDmSettings = Pick<SlackSettings, 'provider' | 'botToken' | 'apiUrl'>;
+
+/** Email over SMTP (`EMAIL_PROVIDER=smtp`). */
+export interface SmtpSettings {
+  provider: 'smtp';
+  /** `SMTP_URL`: `smtp://user:password@host:587` or `smtps://…:465`; may hold a password, so never printed. */
+  url: string;
+  /** `SMTP_FROM`: the sender, e.g. `Firebreak <pager@acme.com>`. */
+  from: string;
+}
+
+/** SMS and voice calls through Twilio (`SMS_PROVIDER=twilio`, `VOICE_PROVIDER=twilio`). */
+export interface TwilioSettings {
+  provider: 'twilio';
+  /** `TWILIO_ACCOUNT_SID`: `AC` and 32 hex digits. */
+  accountSid: string;
+  /** `TWILIO_AUTH_TOKEN`: signs API calls (HTTP Basic) and Twilio's webhooks; never printed. */
+  authToken: string;
+  /** `TWILIO_FROM`: the Twilio number messages and calls come from (E.164). */
+  from: string;
+  /** `TWILIO_API_URL`: another base URL for a test server or a proxy; unset, Twilio's own. */
+  apiUrl?: string;
 }
 
 /** The built-in video bridge: room links from a template, made unguessable with a keyed token. */
@@ -126,9 +183,16 @@ export interface IntegrationsConfig {
   chat: { provider: 'local' } | SlackSettings;
   video: LocalVideoSettings | ZoomSettings;
   statusPage: { provider: 'local' } | StatuspageSettings;
-  deploy: { provider: 'local' } | GithubSettings | EcsSettings;
+  deploy: { provider: 'local' } | GithubSettings | EcsSettings | OctopusSettings;
   scaling: { provider: 'local' } | EcsSettings;
   paging: { provider: 'local' } | PagerDutySettings;
+  /** Reading a service's alarms. */
+  monitoring: { provider: 'local' } | CloudWatchSettings;
+  /** Notifying people: one adapter per contact method. */
+  slackDm: { provider: 'local' } | SlackDmSettings;
+  email: { provider: 'local' } | SmtpSettings;
+  sms: { provider: 'local' } | TwilioSettings;
+  voice: { provider: 'local' } | TwilioSettings;
 }
 
 /** Which variable picks each capability's adapter, and the adapters it may pick. */
@@ -137,9 +201,14 @@ export const PROVIDER_VARIABLES = {
   chat: { variable: 'CHAT_PROVIDER', values: ['local', 'slack'] },
   video: { variable: 'VIDEO_PROVIDER', values: ['local', 'zoom'] },
   statusPage: { variable: 'STATUSPAGE_PROVIDER', values: ['local', 'statuspage'] },
-  deploy: { variable: 'DEPLOY_PROVIDER', values: ['local', 'github', 'ecs'] },
+  deploy: { variable: 'DEPLOY_PROVIDER', values: ['local', 'github', 'ecs', 'octopus'] },
   scaling: { variable: 'SCALING_PROVIDER', values: ['local', 'ecs'] },
   paging: { variable: 'PAGING_PROVIDER', values: ['local', 'pagerduty'] },
+  monitoring: { variable: 'MONITORING_PROVIDER', values: ['local', 'cloudwatch'] },
+  slackDm: { variable: 'SLACK_DM_PROVIDER', values: ['local', 'slack'] },
+  email: { variable: 'EMAIL_PROVIDER', values: ['local', 'smtp'] },
+  sms: { variable: 'SMS_PROVIDER', values: ['local', 'twilio'] },
+  voice: { variable: 'VOICE_PROVIDER', values: ['local', 'twilio'] },
 } as const;
 
 /** What each real adapter cannot do without. */
@@ -150,7 +219,12 @@ const REQUIRED: Record<string, readonly string[]> = {
   statuspage: ['STATUSPAGE_API_KEY', 'STATUSPAGE_PAGE_ID'],
   github: ['GITHUB_TOKEN'],
   ecs: ['AWS_REGION'],
-  pagerduty: ['PAGERDUTY_ROUTING_KEY'],
+  cloudwatch: ['AWS_REGION'],
+  octopus: ['OCTOPUS_URL', 'OCTOPUS_API_KEY'],
+  // PagerDuty needs PAGERDUTY_ROUTING_KEY or PAGERDUTY_SERVICE_KEYS: checked below.
+  pagerduty: [],
+  smtp: ['SMTP_URL', 'SMTP_FROM'],
+  twilio: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM'],
 };
 
 const SECRET_VARIABLES = new Set([
@@ -159,8 +233,12 @@ const SECRET_VARIABLES = new Set([
   'ZOOM_CLIENT_SECRET',
   'STATUSPAGE_API_KEY',
   'GITHUB_TOKEN',
+  'OCTOPUS_API_KEY',
   'PAGERDUTY_ROUTING_KEY',
+  'PAGERDUTY_SERVICE_KEYS',
   'VIDEO_ROOM_SECRET',
+  'SMTP_URL',
+  'TWILIO_AUTH_TOKEN',
 ]);
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
@@ -170,6 +248,15 @@ const provider = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of ${values.join(', ')}` }).default(values[0]);
 
 const ROOM_PLACEHOLDERS = /\{(\w+)\}/g;
+
+function isSmtpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'smtp:' || url.protocol === 'smtps:') && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
 
 export const IntegrationsEnvSchema = z.object({
   INTEGRATIONS_TIMEOUT_MS: integer(100, 300_000, 10_000),
@@ -211,16 +298,43 @@ export const IntegrationsEnvSchema = z.object({
   STATUSPAGE_PAGE_ID: text.optional(),
   STATUSPAGE_API_URL: httpUrl.default('https://api.statuspage.io/v1'),
   DEPLOY_PROVIDER: provider(PROVIDER_VARIABLES.deploy.values),
+  DEPLOY_POLL_INTERVAL_MS: integer(10, 60_000, 1_000),
   GITHUB_TOKEN: text.optional(),
   GITHUB_API_URL: httpUrl.default('https://api.github.com'),
+  OCTOPUS_URL: httpUrl.optional(),
+  OCTOPUS_API_KEY: text.optional(),
+  OCTOPUS_SPACE: text.default('Default'),
   SCALING_PROVIDER: provider(PROVIDER_VARIABLES.scaling.values),
   AWS_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, 'must be an AWS region, e.g. eu-west-1').optional(),
   AWS_ENDPOINT_URL_ECS: httpUrl.optional(),
   ECS_WAIT_TIMEOUT_MS: integer(1_000, 3_600_000, 600_000),
   ECS_POLL_INTERVAL_MS: integer(10, 60_000, 5_000),
+  MONITORING_PROVIDER: provider(PROVIDER_VARIABLES.monitoring.values),
+  AWS_ENDPOINT_URL_CLOUDWATCH: httpUrl.optional(),
   PAGING_PROVIDER: provider(PROVIDER_VARIABLES.paging.values),
   PAGERDUTY_ROUTING_KEY: text.optional(),
+  /** `service=routing-key` pairs, comma-separated: one Events API v2 key per PagerDuty service. */
+  PAGERDUTY_SERVICE_KEYS: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}=[^,=\s]+(\s*,\s*[a-z0-9][a-z0-9-]{0,62}=[^,=\s]+)*$/, 'must be comma-separated service=routing-key pairs (service names as in pagerduty:<service> targets)')
+    .optional(),
   PAGERDUTY_EVENTS_URL: httpUrl.default('https://events.pagerduty.com'),
+  SLACK_DM_PROVIDER: provider(PROVIDER_VARIABLES.slackDm.values),
+  EMAIL_PROVIDER: provider(PROVIDER_VARIABLES.email.values),
+  SMTP_URL: z.string().trim().refine(isSmtpUrl, 'must be an smtp:// or smtps:// URL with a host').optional(),
+  SMTP_FROM: z
+    .string()
+    .trim()
+    .max(320)
+    .regex(/^([^<>@\s]+@[^<>@\s]+|[^<>]*<[^<>@\s]+@[^<>@\s]+>)$/, 'must be an email address, e.g. pager@acme.com or Firebreak <pager@acme.com>')
+    .optional(),
+  SMS_PROVIDER: provider(PROVIDER_VARIABLES.sms.values),
+  VOICE_PROVIDER: provider(PROVIDER_VARIABLES.voice.values),
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio account SID: AC and 32 hex digits').optional(),
+  TWILIO_AUTH_TOKEN: text.optional(),
+  TWILIO_FROM: z.string().regex(/^\+[1-9]\d{1,14}$/, 'must be a phone number in E.164 form, e.g. +14155550100').optional(),
+  TWILIO_API_URL: httpUrl.optional(),
 });
 
 type Env = z.output<typeof IntegrationsEnvSchema>;
@@ -256,8 +370,44 @@ export function loadIntegrationsConfig(env: Record<string, string | undefined>):
       }
     }
   }
+  if (values.PAGING_PROVIDER === 'pagerduty' && values.PAGERDUTY_ROUTING_KEY === undefined && values.PAGERDUTY_SERVICE_KEYS === undefined) {
+    problems.push('PAGERDUTY_ROUTING_KEY: required when PAGING_PROVIDER=pagerduty, unless PAGERDUTY_SERVICE_KEYS gives each service its key');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return toConfig(values);
+}
+
+/**
+ * With PagerDuty configured, every `pagerduty:<service>` target in the escalation policies
+ * needs its routing key: a missing one stops start-up (naming the policy's field) rather
+ * than failing the first page at 3 a.m.
+ */
+export function checkPagerDutyTargets(policies: ReadonlyMap<string, EscalationPolicy>, paging: IntegrationsConfig['paging'], file = 'runbooks/escalation-policies.ts'): void {
+  if (paging.provider !== 'pagerduty') return;
+  const problems: string[] = [];
+  for (const [name, policy] of policies) {
+    const check = (path: string, targets: readonly string[]) =>
+      targets.forEach((text, index) => {
+        const target = parseTarget(text);
+        if (target?.kind === 'pagerduty' && !paging.services.has(target.service)) {
+          problems.push(`${file}: ${name}.${path}.${index}: PagerDuty service "${target.service}" has no routing key in PAGERDUTY_SERVICE_KEYS`);
+        } else if ((target?.kind === 'pager') && !paging.routingKey) {
+          problems.push(`${file}: ${name}.${path}.${index}: "${text}" pages PagerDuty's default key, and PAGERDUTY_ROUTING_KEY is unset`);
+        }
+      });
+    policy.levels.forEach((level, index) => check(`levels.${index}.targets`, level.targets));
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/** `payments=KEY1,platform=KEY2` as a map of secrets. */
+function parseServiceKeys(text: string | undefined): ReadonlyMap<string, Secret> {
+  const services = new Map<string, Secret>();
+  for (const pair of text?.split(',') ?? []) {
+    const [service, key] = pair.trim().split('=');
+    services.set(service, new Secret(key));
+  }
+  return services;
 }
 
 function toConfig(values: Env): IntegrationsConfig {
@@ -269,6 +419,13 @@ function toConfig(values: Env): IntegrationsConfig {
     ...(values.AWS_ENDPOINT_URL_ECS ? { endpoint: values.AWS_ENDPOINT_URL_ECS } : {}),
     waitTimeoutMs: values.ECS_WAIT_TIMEOUT_MS,
     pollIntervalMs: values.ECS_POLL_INTERVAL_MS,
+  });
+  const twilio = (): TwilioSettings => ({
+    provider: 'twilio',
+    accountSid: need('TWILIO_ACCOUNT_SID'),
+    authToken: need('TWILIO_AUTH_TOKEN'),
+    from: need('TWILIO_FROM'),
+    ...(values.TWILIO_API_URL ? { apiUrl: withoutTrailingSlash(values.TWILIO_API_URL) } : {}),
   });
   return {
     timeoutMs: values.INTEGRATIONS_TIMEOUT_MS,
@@ -321,19 +478,48 @@ function toConfig(values: Env): IntegrationsConfig {
         : { provider: 'local' },
     deploy:
       values.DEPLOY_PROVIDER === 'github'
-        ? { provider: 'github', token: new Secret(need('GITHUB_TOKEN')), apiUrl: withoutTrailingSlash(values.GITHUB_API_URL) }
+        ? {
+            provider: 'github',
+            token: new Secret(need('GITHUB_TOKEN')),
+            apiUrl: withoutTrailingSlash(values.GITHUB_API_URL),
+            pollIntervalMs: values.DEPLOY_POLL_INTERVAL_MS,
+          }
         : values.DEPLOY_PROVIDER === 'ecs'
           ? ecs()
-          : { provider: 'local' },
+          : values.DEPLOY_PROVIDER === 'octopus'
+            ? {
+                provider: 'octopus',
+                url: withoutTrailingSlash(need('OCTOPUS_URL')),
+                apiKey: new Secret(need('OCTOPUS_API_KEY')),
+                space: values.OCTOPUS_SPACE,
+                pollIntervalMs: values.DEPLOY_POLL_INTERVAL_MS,
+              }
+            : { provider: 'local' },
     scaling: values.SCALING_PROVIDER === 'ecs' ? ecs() : { provider: 'local' },
     paging:
       values.PAGING_PROVIDER === 'pagerduty'
         ? {
             provider: 'pagerduty',
-            routingKey: new Secret(need('PAGERDUTY_ROUTING_KEY')),
+            ...(values.PAGERDUTY_ROUTING_KEY ? { routingKey: new Secret(values.PAGERDUTY_ROUTING_KEY) } : {}),
+            services: parseServiceKeys(values.PAGERDUTY_SERVICE_KEYS),
             eventsUrl: withoutTrailingSlash(values.PAGERDUTY_EVENTS_URL),
           }
         : { provider: 'local' },
+    monitoring:
+      values.MONITORING_PROVIDER === 'cloudwatch'
+        ? {
+            provider: 'cloudwatch',
+            region: need('AWS_REGION'),
+            ...(values.AWS_ENDPOINT_URL_CLOUDWATCH ? { endpoint: values.AWS_ENDPOINT_URL_CLOUDWATCH } : {}),
+          }
+        : { provider: 'local' },
+    slackDm:
+      values.SLACK_DM_PROVIDER === 'slack'
+        ? { provider: 'slack', botToken: new Secret(need('SLACK_BOT_TOKEN')), apiUrl: `${withoutTrailingSlash(values.SLACK_API_URL)}/` }
+        : { provider: 'local' },
+    email: values.EMAIL_PROVIDER === 'smtp' ? { provider: 'smtp', url: need('SMTP_URL'), from: need('SMTP_FROM') } : { provider: 'local' },
+    sms: values.SMS_PROVIDER === 'twilio' ? twilio() : { provider: 'local' },
+    voice: values.VOICE_PROVIDER === 'twilio' ? twilio() : { provider: 'local' },
   };
 }
 

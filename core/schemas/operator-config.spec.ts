@@ -2,7 +2,7 @@ import type { Alert } from '../model/alert';
 import { loadOperatorConfig, OperatorConfigError, type OperatorFiles } from './operator-config';
 import { routeAlert } from '../model/routing';
 
-const files = (overrides: Partial<Record<'routes' | 'escalationPolicies' | 'heartbeats', unknown>> = {}): OperatorFiles => ({
+const files = (overrides: Partial<Record<'routes' | 'escalationPolicies' | 'heartbeats' | 'responders' | 'schedules', unknown>> = {}): OperatorFiles => ({
   routes: {
     file: 'runbooks/routes.ts',
     value: overrides.routes ?? {
@@ -20,6 +20,18 @@ const files = (overrides: Partial<Record<'routes' | 'escalationPolicies' | 'hear
   heartbeats: {
     file: 'runbooks/heartbeats.ts',
     value: overrides.heartbeats ?? [{ name: 'backup', intervalSeconds: 60 }],
+  },
+  responders: {
+    file: 'runbooks/responders.ts',
+    value: overrides.responders ?? [
+      { id: 'dana', name: 'Dana', timeZone: 'Europe/Berlin', contact: { email: 'dana@example.com' }, rules: [{ method: 'email', afterMinutes: 0 }] },
+    ],
+  },
+  schedules: {
+    file: 'runbooks/schedules.ts',
+    value: overrides.schedules ?? [
+      { id: 'dba', name: 'DBA', timeZone: 'UTC', layers: [{ name: 'weekly', responders: ['dana'], start: '2026-01-05', handoff: '09:00', shift: { every: 1, unit: 'weeks' } }] },
+    ],
   },
   runbookIds: ['service-health-check'],
 });
@@ -41,8 +53,8 @@ describe('operator config', () => {
       name: 'dba',
       repeat: 0,
       levels: [
-        { targets: ['dba-primary'], timeoutSeconds: 300 },
-        { targets: ['dba-lead'], timeoutSeconds: 60 },
+        { targets: ['dba-primary'], timeoutSeconds: 300, notify: 'all' },
+        { targets: ['dba-lead'], timeoutSeconds: 60, notify: 'all' },
       ],
     });
     expect(config.heartbeats.get('backup')).toMatchObject({ graceSeconds: 60, severity: 'SEV2', onRecovery: 'mitigate' });
@@ -51,6 +63,14 @@ describe('operator config', () => {
   it('takes fallback targets on a policy: paged through the built-in pager when the provider refuses', () => {
     const config = loadOperatorConfig(files({ escalationPolicies: { dba: { levels: [{ targets: ['dba-primary'] }], fallback: ['ops-phone'] } } }));
     expect(config.escalationPolicies.get('dba')).toMatchObject({ fallback: ['ops-phone'] });
+  });
+
+  it('takes people, schedules and PagerDuty services as targets, and round-robin levels', () => {
+    const levels = [{ targets: ['schedule:dba', 'user:dana'], notify: 'round-robin' }, { targets: ['pagerduty:db-platform', 'dba-lead'] }];
+    const config = loadOperatorConfig(files({ escalationPolicies: { dba: { levels, fallback: ['user:dana', 'ops-phone'] } } }));
+    expect(config.escalationPolicies.get('dba')?.levels.map((level) => level.notify)).toEqual(['round-robin', 'all']);
+    expect(config.responders.get('dana')?.name).toBe('Dana');
+    expect(config.schedules.get('dba')?.layers[0].responders).toEqual(['dana']);
   });
 
   it.each([
@@ -63,6 +83,17 @@ describe('operator config', () => {
     [{ escalationPolicies: { dba: { levels: [{ targets: ['x'] }], fallback: [] } } }, 'runbooks/escalation-policies.ts: dba.fallback: a fallback pages at least one target'],
     [{ heartbeats: [{ name: 'Backup Job', intervalSeconds: 60 }] }, 'runbooks/heartbeats.ts: 0.name: lowercase letters'],
     [{ heartbeats: [{ name: 'a', intervalSeconds: 60 }, { name: 'a', intervalSeconds: 5 }] }, 'runbooks/heartbeats.ts: 1.name: "a" is used twice'],
+    [
+      { escalationPolicies: { 'primary-on-call': { levels: [{ targets: ['schedule:dba'] }, { targets: ['user:dana', 'user:x'] }] } } },
+      'runbooks/escalation-policies.ts: primary-on-call.levels.1.targets.1: no responder "x" in runbooks/responders.ts',
+    ],
+    [{ escalationPolicies: { dba: { levels: [{ targets: ['schedule:nights'] }] } } }, 'runbooks/escalation-policies.ts: dba.levels.0.targets.0: no schedule "nights" in runbooks/schedules.ts'],
+    [{ escalationPolicies: { dba: { levels: [{ targets: ['x'] }], fallback: ['ops', 'user:eve'] } } }, 'runbooks/escalation-policies.ts: dba.fallback.1: no responder "eve" in runbooks/responders.ts'],
+    [{ escalationPolicies: { dba: { levels: [{ targets: ['shedule:dba'] }] } } }, 'runbooks/escalation-policies.ts: dba.levels.0.targets.0: not a target: write user:<id>, schedule:<id>, pagerduty:<service>'],
+    [{ escalationPolicies: { dba: { levels: [{ targets: ['pagerduty:DB Platform'] }] } } }, 'runbooks/escalation-policies.ts: dba.levels.0.targets.0: not a target'],
+    [{ escalationPolicies: { dba: { levels: [{ targets: ['x'], notify: 'some' }] } } }, 'runbooks/escalation-policies.ts: dba.levels.0.notify: Invalid option'],
+    [{ responders: [{ id: 'dana' }] }, 'runbooks/responders.ts: 0.name: Invalid input'],
+    [{ schedules: [{ id: 'dba', name: 'DBA', timeZone: 'Mars/Base', layers: [] }] }, 'runbooks/schedules.ts: 0.timeZone: not an IANA time zone'],
   ])('names the file and field of a mistake (%#)', (override, message) => {
     let error: unknown;
     try {

@@ -1,14 +1,21 @@
 /**
- * What operators author in `runbooks/`: alert routes, escalation policies and heartbeat
- * monitors. Plain TypeScript values checked here when the API and the worker start; a
- * mistake stops start-up with a message naming the file and the field.
+ * What operators author in `runbooks/`: alert routes, escalation policies, heartbeat
+ * monitors, responders and on-call schedules. Plain TypeScript values checked here when the
+ * API and the worker start; a mistake stops start-up with a message naming the file and the
+ * field.
  */
 import { z } from 'zod';
 import { SEVERITIES, type Severity } from '../model/incident-model';
 import { LEVELS, type Impact, type PriorityMatrix, type Urgency } from '../model/priority';
+import { ID_PATTERN, ID_RULE, parseTarget, TARGET_FORMS } from '../model/oncall/targets';
+import type { LevelNotify, Responder, Schedule } from '../model/oncall/types';
+import { RespondersFileSchema, SchedulesFileSchema } from './oncall-config';
 import { PriorityMatrixSchema } from './priority';
 
-const NAME = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, starting with a letter or digit');
+const NAME = z.string().regex(ID_PATTERN, ID_RULE);
+
+/** `user:<id>`, `schedule:<id>`, `pagerduty:<service>` or a plain pager name (see parseTarget). */
+const TargetSchema = z.string().min(1).refine((text) => parseTarget(text) !== undefined, `not a target: write ${TARGET_FORMS}`);
 
 const RouteActionsSchema = z
   .object({
@@ -48,9 +55,12 @@ export type AlertRoute = z.infer<typeof RouteSchema>;
 
 const LevelSchema = z
   .object({
-    targets: z.array(z.string().min(1)).min(1, 'a level pages at least one target'),
+    /** `user:<id>`, `schedule:<id>`, `pagerduty:<service>`, or a plain name for the paging provider. */
+    targets: z.array(TargetSchema).min(1, 'a level pages at least one target'),
     /** How long this level has to acknowledge before the next is paged. */
     timeoutSeconds: z.number().int().min(1).max(86_400).default(300),
+    /** `all`: everyone the targets resolve to; `round-robin`: one of them, the next one each round. */
+    notify: z.enum(['all', 'round-robin']).default('all'),
   })
   .strict();
 
@@ -63,12 +73,20 @@ const EscalationPolicySchema = z
      * Who is paged through the built-in pager when the configured paging provider refuses a
      * level's page for good; default: that level's own targets.
      */
-    fallback: z.array(z.string().min(1)).min(1, 'a fallback pages at least one target').optional(),
+    fallback: z.array(TargetSchema).min(1, 'a fallback pages at least one target').optional(),
   })
   .strict();
 export const EscalationPoliciesFileSchema = z.record(NAME, EscalationPolicySchema);
 export type EscalationPoliciesFile = z.input<typeof EscalationPoliciesFileSchema>;
-export type EscalationPolicy = z.infer<typeof EscalationPolicySchema> & { name: string };
+type EscalationLevel = z.infer<typeof LevelSchema>;
+/**
+ * A policy as incidents carry it. `notify` may be missing on a level: incidents opened
+ * before it existed carry their policy in their history without it (read it as `all`).
+ */
+export type EscalationPolicy = Omit<z.infer<typeof EscalationPolicySchema>, 'levels'> & {
+  name: string;
+  levels: Array<Omit<EscalationLevel, 'notify'> & { notify?: LevelNotify }>;
+};
 
 const HeartbeatSchema = z
   .object({
@@ -99,6 +117,10 @@ export interface OperatorFiles {
   routes: { file: string; value: unknown };
   escalationPolicies: { file: string; value: unknown };
   heartbeats: { file: string; value: unknown };
+  /** `runbooks/responders.ts`; default: nobody. */
+  responders?: { file: string; value: unknown };
+  /** `runbooks/schedules.ts`; default: no schedules. */
+  schedules?: { file: string; value: unknown };
   /** Runbook ids that exist, for checking the routes' `runbooks`. */
   runbookIds?: readonly string[];
 }
@@ -109,6 +131,8 @@ export interface OperatorConfig {
   priorityMatrix?: PriorityMatrix;
   escalationPolicies: Map<string, EscalationPolicy>;
   heartbeats: Map<string, HeartbeatMonitor>;
+  responders: Map<string, Responder>;
+  schedules: Map<string, Schedule>;
 }
 
 export class OperatorConfigError extends Error {
@@ -133,6 +157,44 @@ export function loadOperatorConfig(files: OperatorFiles): OperatorConfig {
   const routes = parse(RoutesFileSchema, files.routes.file, files.routes.value, problems);
   const policies = parse(EscalationPoliciesFileSchema, files.escalationPolicies.file, files.escalationPolicies.value, problems);
   const heartbeats = parse(HeartbeatsFileSchema, files.heartbeats.file, files.heartbeats.value, problems);
+  const respondersFile = files.responders ?? { file: 'runbooks/responders.ts', value: [] };
+  const schedulesFile = files.schedules ?? { file: 'runbooks/schedules.ts', value: [] };
+  const responders = parse(RespondersFileSchema, respondersFile.file, respondersFile.value, problems);
+  const schedules = parse(SchedulesFileSchema, schedulesFile.file, schedulesFile.value, problems);
+
+  const unique = <T>(file: string, list: T[] | undefined, idOf: (item: T) => string): Map<string, T> => {
+    const byId = new Map<string, T>();
+    list?.forEach((item, index) => {
+      const id = idOf(item);
+      if (byId.has(id)) problems.push(`${file}: ${index}.id: "${id}" is used twice`);
+      else byId.set(id, item);
+    });
+    return byId;
+  };
+  const respondersById = unique(respondersFile.file, responders, (responder) => responder.id);
+  const schedulesById = unique(schedulesFile.file, schedules, (schedule) => schedule.id);
+  if (responders) {
+    schedules?.forEach((schedule, s) =>
+      schedule.layers.forEach((layer, l) =>
+        layer.responders.forEach((id, r) => {
+          if (!respondersById.has(id)) problems.push(`${schedulesFile.file}: ${s}.layers.${l}.responders.${r}: no responder "${id}" in ${respondersFile.file}`);
+        }),
+      ),
+    );
+  }
+  // A target naming someone or something unknown stops start-up; only checked once the file
+  // it points into parsed, so one mistake is not reported twice.
+  const checkTargets = (path: string, targets: string[]) =>
+    targets.forEach((text, index) => {
+      const target = parseTarget(text);
+      const where = `${files.escalationPolicies.file}: ${path}.${index}`;
+      if (target?.kind === 'user' && responders && !respondersById.has(target.id)) problems.push(`${where}: no responder "${target.id}" in ${respondersFile.file}`);
+      if (target?.kind === 'schedule' && schedules && !schedulesById.has(target.id)) problems.push(`${where}: no schedule "${target.id}" in ${schedulesFile.file}`);
+    });
+  for (const [name, policy] of Object.entries(policies ?? {})) {
+    policy.levels.forEach((level, index) => checkTargets(`${name}.levels.${index}.targets`, level.targets));
+    if (policy.fallback) checkTargets(`${name}.fallback`, policy.fallback);
+  }
 
   const policyNames = new Set(Object.keys(policies ?? {}));
   const checkPolicy = (file: string, path: string, name: string | undefined) => {
@@ -165,13 +227,15 @@ export function loadOperatorConfig(files: OperatorFiles): OperatorConfig {
       checkPolicy(files.heartbeats.file, `${index}.escalationPolicy`, monitor.escalationPolicy);
     });
   }
-  if (problems.length > 0 || !routes || !policies || !heartbeats) throw new OperatorConfigError(problems);
+  if (problems.length > 0 || !routes || !policies || !heartbeats || !responders || !schedules) throw new OperatorConfigError(problems);
   return {
     routes: routes.routes,
     defaultRoute: routes.default,
     priorityMatrix: routes.priorityMatrix,
     escalationPolicies: new Map(Object.entries(policies).map(([name, policy]) => [name, { name, ...policy }])),
     heartbeats: new Map(heartbeats.map((monitor) => [monitor.name, monitor])),
+    responders: respondersById,
+    schedules: schedulesById,
   };
 }
 

@@ -49,8 +49,12 @@ const INTEGRATION_SETTINGS = [
   'STATUSPAGE_PAGE_ID',
   'STATUSPAGE_API_URL',
   'DEPLOY_PROVIDER',
+  'DEPLOY_POLL_INTERVAL_MS',
   'GITHUB_TOKEN',
   'GITHUB_API_URL',
+  'OCTOPUS_URL',
+  'OCTOPUS_API_KEY',
+  'OCTOPUS_SPACE',
   'SCALING_PROVIDER',
   'AWS_REGION',
   'AWS_ACCESS_KEY_ID',
@@ -59,9 +63,22 @@ const INTEGRATION_SETTINGS = [
   'AWS_ENDPOINT_URL_ECS',
   'ECS_WAIT_TIMEOUT_MS',
   'ECS_POLL_INTERVAL_MS',
+  'MONITORING_PROVIDER',
+  'AWS_ENDPOINT_URL_CLOUDWATCH',
   'PAGING_PROVIDER',
   'PAGERDUTY_ROUTING_KEY',
+  'PAGERDUTY_SERVICE_KEYS',
   'PAGERDUTY_EVENTS_URL',
+  'SLACK_DM_PROVIDER',
+  'EMAIL_PROVIDER',
+  'SMTP_URL',
+  'SMTP_FROM',
+  'SMS_PROVIDER',
+  'VOICE_PROVIDER',
+  'TWILIO_ACCOUNT_SID',
+  'TWILIO_AUTH_TOKEN',
+  'TWILIO_FROM',
+  'TWILIO_API_URL',
 ] as const;
 
 /** Settings deliberately not given to the containers, and why. */
@@ -73,7 +90,10 @@ const SETTINGS = new Set<string>([...Object.keys(ConfigSchema.shape), ...INTEGRA
 /** Node's own variables, allowed as ENV in the Dockerfile. */
 const NODE_VARIABLES = new Set(['NODE_ENV', 'NODE_OPTIONS']);
 /** Stand-ins for `${NAME:?...}` variables the operator must supply, to validate the rest. */
-const REQUIRED_SAMPLES: Record<string, string> = { API_KEYS: 'compose-test:admin:compose-test-key' };
+const REQUIRED_SAMPLES: Record<string, string> = {
+  API_KEYS: 'compose-test:admin:compose-test-key',
+  ACK_SIGNING_SECRET: 'compose-test-ack-signing-secret-0123456789',
+};
 const FLOATING_TAGS = new Set(['latest', 'stable', 'main', 'master', 'edge', 'nightly', 'dev']);
 const CONDITIONS = new Set(['service_started', 'service_healthy', 'service_completed_successfully']);
 /** How the temporal CLI spells each search attribute type. */
@@ -307,6 +327,12 @@ function deployProblems({ compose, dockerfile, dockerignore }: DeployFiles): str
   const apiEnv = services.api ? environmentOf(services.api) : new Map<string, string | null>();
   if (!/^\$\{API_KEYS:\?[^}]*\}$/.test(apiEnv.get('API_KEYS') ?? '')) {
     problems.push('service api: API_KEYS must come from the operator\'s environment as ${API_KEYS:?…}');
+  }
+  for (const role of ['api', 'worker']) {
+    const env = services[role] ? environmentOf(services[role]) : new Map<string, string | null>();
+    if (!/^\$\{ACK_SIGNING_SECRET:\?[^}]*\}$/.test(env.get('ACK_SIGNING_SECRET') ?? '')) {
+      problems.push(`service ${role}: ACK_SIGNING_SECRET must come from the operator's environment as \${ACK_SIGNING_SECRET:?…}, the same for api and worker`);
+    }
   }
   if (api) {
     if (api.host !== '0.0.0.0') problems.push(`service api: HOST is ${api.host}; inside a container it must be 0.0.0.0`);

@@ -338,7 +338,7 @@ describe('shipped runbooks with maximum-size valid input, on the built-in adapte
       await property(fc.record({ input: local.driver.inputs(health), severity, onIncident: fc.boolean() }), async ({ input, severity, onIncident }) => {
         const execution = await local.driver.run(health.id, input, onIncident ? await local.driver.declare(severity) : undefined);
         expectCompleted(execution);
-        expect(execution.steps.map((step) => step.name)).toEqual(['scaling.describeService']);
+        expect(execution.steps.map((step) => step.name)).toEqual(['scaling.describeService', 'monitoring.listAlarms']);
       });
     }, TEST_TIMEOUT_MS);
   });

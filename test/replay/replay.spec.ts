@@ -17,7 +17,10 @@ import { alertLeaseBeatSignal, alertQueueId, type AlertLeaseInput, type AlertLea
 import { guardWorkflowId } from '../../core/model/execution';
 import type { AlertQueueInput, AlertQueueResult, QueuedAlert } from '../../core/model/incident';
 import { guardQuery } from '../../core/model/messages';
+import { scheduleOverridesWorkflowId } from '../../core/model/schedule-overrides';
+import type { Override } from '../../core/model/oncall/types';
 import { statusPageWorkflowId } from '../../core/model/status-page-messages';
+import { addOverride, removeOverride } from '../../temporal-client/schedule-overrides';
 import { heartbeatWorkflowId } from '../../workflows/heartbeat';
 import { workflowBundlerOptions } from '../../apps/worker/src/workflow-bundle';
 import { TestFirebreak } from '../firebreak';
@@ -30,20 +33,55 @@ const RECORD = process.env.RECORD_HISTORIES === '1';
 /** A monitor quick to fall silent, so that a recording sees it declare an incident in seconds. */
 const RECORDED_HEARTBEAT = { name: 'recorded-heartbeat', intervalSeconds: 1, graceSeconds: 3, service: 'batch', onRecovery: 'mitigate' };
 
+/**
+ * On call for the recorded incident: level 1 reaches a schedule's person (Slack at once, SMS
+ * a moment later) and a pager name, level 2 a person by email, so its history holds who was
+ * on call, the notifications, the pager told per level and the status page resolved with it.
+ */
+const RECORDED_ONCALL = {
+  escalation: {
+    levels: [
+      { targets: ['schedule:recorded-primary', 'recorded-pager'], timeoutSeconds: 2 },
+      { targets: ['user:lee'], timeoutSeconds: 3600 },
+    ],
+  },
+  responders: [
+    {
+      id: 'dana',
+      name: 'Dana Scully',
+      timeZone: 'Europe/Berlin',
+      contact: { slack: 'U0DANA01', sms: '+14155550101' },
+      rules: [
+        { method: 'slack' as const, afterMinutes: 0 },
+        { method: 'sms' as const, afterMinutes: 0.01 },
+      ],
+    },
+    { id: 'lee', name: 'Lee Adama', timeZone: 'UTC', contact: { email: 'lee@acme.test' }, rules: [{ method: 'email' as const, afterMinutes: 0 }] },
+  ],
+  schedules: [
+    {
+      id: 'recorded-primary',
+      name: 'Recorded primary',
+      timeZone: 'UTC',
+      layers: [{ name: 'weekly', responders: ['dana'], start: '2026-01-05', handoff: '09:00', shift: { every: 1, unit: 'weeks' as const } }],
+    },
+  ],
+};
+
 /** A workflow's history as recorded, under the name its file takes. */
 type Recording = [name: string, history: string];
 
 /**
  * Runs every shipped runbook on an incident (local adapters), the incident's life, the
  * status page it posts to, an alert queue's recovery, an alert lease that lapses, a
- * heartbeat monitor's silence and recovery, and a runbook's guardrail, and saves each
- * workflow's history. Long-lived workflows are recorded once they reach the state that
- * matters, still running: a replay checks the commands recorded so far. A history already
- * recorded is kept (it stands for runs that may be in flight) and the new one is saved
- * beside it, as `<name>@<time>.json`.
+ * heartbeat monitor's silence and recovery, a runbook's guardrail and a schedule's
+ * overrides, and saves each workflow's history. Long-lived workflows are recorded once they
+ * reach the state that matters, still running: a replay checks the commands recorded so far.
+ * A history already recorded is kept (it stands for runs that may be in flight) and the new
+ * one is saved beside it, as `<name>@<time>.json`.
  */
 async function recordHistories(): Promise<void> {
-  const firebreak = await TestFirebreak.start({ operator: testOperatorConfig({ heartbeats: [RECORDED_HEARTBEAT] }) });
+  const firebreak = await TestFirebreak.start({ operator: testOperatorConfig({ heartbeats: [RECORDED_HEARTBEAT], ...RECORDED_ONCALL }) });
   const temporal = new Client({ connection: await Connection.connect({ address: sharedTemporalAddress() }) });
   try {
     const recordings = [
@@ -51,6 +89,7 @@ async function recordHistories(): Promise<void> {
       ...(await recordStatusPage(firebreak, temporal)),
       ...(await recordAlertQueues(firebreak, temporal)),
       ...(await recordHeartbeat(firebreak, temporal)),
+      ...(await recordScheduleOverrides(firebreak, temporal)),
     ];
     mkdirSync(HISTORIES, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -109,6 +148,10 @@ async function recordRunbooksAndIncident(firebreak: TestFirebreak, temporal: Cli
   await settled(temporal, guard);
   recordings.push(['runbook-guard', historyNow(guard)]);
 
+  await waitFor('both levels to notify their people', async () => {
+    const sent = (await firebreak.as('viewer').get(`/v1/notifications?incidentId=${incident}`)).body.notifications ?? [];
+    return ['slack', 'sms', 'email'].every((method) => sent.some((entry: { method: string }) => entry.method === method));
+  });
   for (const action of [{ action: 'acknowledge' }, { action: 'post-status-update', message: 'Investigating' }, { action: 'resolve' }, { action: 'close' }]) {
     await responder.post(`/v1/incidents/${incident}/actions`, action);
   }
@@ -208,6 +251,27 @@ async function recordHeartbeat(firebreak: TestFirebreak, temporal: Client): Prom
   return [['heartbeat', historyNow(monitor)]];
 }
 
+/** A schedule's overrides: two added (one of them twice, as a retried request), one removed. */
+async function recordScheduleOverrides(firebreak: TestFirebreak, temporal: Client): Promise<Recording[]> {
+  const scheduleId = `recorded-${Date.now()}`;
+  const hour = 60 * 60 * 1000;
+  const now = Date.now();
+  const override = (hours: number): Override => ({
+    id: randomUUID(),
+    responder: 'recorded',
+    from: new Date(now + hours * hour).toISOString(),
+    to: new Date(now + (hours + 1) * hour).toISOString(),
+    createdBy: 'recorder',
+    createdAt: new Date(now).toISOString(),
+  });
+  const [first, second] = [override(1), override(2)];
+  for (const added of [first, first, second]) await addOverride(temporal, { taskQueue: firebreak.taskQueue, scheduleId, override: added });
+  await removeOverride(temporal, { scheduleId, overrideId: first.id, by: 'recorder' });
+  const id = scheduleOverridesWorkflowId(scheduleId);
+  await settled(temporal, id);
+  return [['schedule-overrides', historyNow(id)]];
+}
+
 function recorded() {
   return readdirSync(HISTORIES)
     .filter((file) => file.endsWith('.json'))
@@ -231,7 +295,7 @@ describe('replaying recorded histories', () => {
     const names = recorded().map(({ workflowId }) => workflowId);
     expect(names).toEqual(
       expect.arrayContaining([
-        ...['incident', 'alert-queue', 'alert-lease', 'heartbeat', 'runbook-guard', 'status-page'],
+        ...['incident', 'alert-queue', 'alert-lease', 'heartbeat', 'runbook-guard', 'status-page', 'schedule-overrides'],
         ...['major-incident-kickoff', 'rollback-bad-deploy', 'scale-out-on-high-cpu', 'service-health-check', 'status-page-update'],
       ]),
     );

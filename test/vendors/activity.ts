@@ -2,7 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { ApplicationFailure, type Logger } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { createActivities, type FirebreakActivities } from '../../activities';
+import { type ActivityDeps, createActivities, type FirebreakActivities } from '../../activities';
 import { CapabilityFailure } from '../../core/schemas/capabilities/common';
 import { loadIntegrationsConfig } from '../../core/schemas/integrations-config';
 import { sharedTemporalAddress } from '../temporal';
@@ -30,11 +30,12 @@ let temporal: Client | undefined;
 /**
  * Every activity as the worker builds them from `env` (the integration variables): adapter
  * tests exercise the same wiring as production. The Temporal client is the local status
- * page's; it connects (to the run's server) only if that adapter is used.
+ * page's; it connects (to the run's server) only if that adapter is used. `people` are the
+ * responders notifications reach and how their links are signed.
  */
-export function configuredActivities(env: Record<string, string>): FirebreakActivities {
+export function configuredActivities(env: Record<string, string>, people: Pick<ActivityDeps, 'responders' | 'ackLinks'> = {}): FirebreakActivities {
   temporal ??= new Client({ connection: Connection.lazy({ address: sharedTemporalAddress() }) });
-  return createActivities({ config: loadIntegrationsConfig(env), temporal });
+  return createActivities({ config: loadIntegrationsConfig(env), temporal, ...people });
 }
 
 export const activityEnvironment = (info?: ConstructorParameters<typeof MockActivityEnvironment>[0]) => new ActivityEnvironment(info);

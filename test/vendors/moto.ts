@@ -1,7 +1,7 @@
 /**
  * moto's server (PyPI `moto[server]`, installed into tools/venv by
- * scripts/install-test-tools.sh) standing in for AWS ECS: started on a free loopback port
- * for a test file, stopped after it.
+ * scripts/install-test-tools.sh) standing in for AWS ECS and CloudWatch (one server answers
+ * both): started on a free loopback port for a test file, stopped after it.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';

@@ -1,7 +1,9 @@
 /**
- * Slack's Web API as the Slack adapter uses it (api.slack.com/methods): POST
+ * Slack's Web API as the Slack adapters use it (api.slack.com/methods): POST
  * `/api/<method>`, form-encoded arguments (objects as JSON), the bot token as a Bearer
- * header, and `{ ok: false, error }` with HTTP 200 for refusals.
+ * header, and `{ ok: false, error }` with HTTP 200 for refusals. Channels for the chat
+ * adapter; direct messages (`conversations.open`, one conversation per user) for
+ * notifications, whose posts count as `dm.post` rather than `message.post`.
  */
 import { StubRejection, StubServer, type StubAnswer, type StubRequest } from './stub-server';
 
@@ -10,6 +12,9 @@ export const SLACK_TOKEN = 'xoxb-stub-0123456789-s3cr3t';
 /** The settings that point the Slack adapter at a stub at `url`. */
 export const slackSettings = (url: string) => ({ CHAT_PROVIDER: 'slack', SLACK_BOT_TOKEN: SLACK_TOKEN, SLACK_API_URL: `${url}/api/` });
 
+/** The settings that send notifications' Slack direct messages to a stub at `url`. */
+export const slackDmSettings = (url: string) => ({ SLACK_DM_PROVIDER: 'slack', SLACK_BOT_TOKEN: SLACK_TOKEN, SLACK_API_URL: `${url}/api/` });
+
 interface SlackChannelRecord {
   id: string;
   name: string;
@@ -17,13 +22,38 @@ interface SlackChannelRecord {
   is_private: boolean;
   topic: { value: string };
   members: string[];
-  messages: Array<{ ts: string; text: string; metadata?: unknown; pinned?: boolean }>;
+  messages: Array<{ ts: string; text: string; metadata?: unknown; pinned?: boolean; blocks?: SlackBlock[] }>;
+}
+
+/** The parts of Block Kit blocks the stub checks: Slack's own limits on them. */
+interface SlackBlock {
+  type?: string;
+  text?: { type?: string; text?: string };
+  elements?: Array<{ type?: string; text?: { text?: string }; url?: string }>;
+}
+
+/** Why Slack would refuse `blocks` (`invalid_blocks`), or undefined. */
+function blocksProblem(blocks: unknown): string | undefined {
+  if (!Array.isArray(blocks) || blocks.length === 0 || blocks.length > 50) return 'blocks must be an array of 1 to 50 blocks';
+  for (const block of blocks as SlackBlock[]) {
+    if (!['header', 'section', 'actions', 'context', 'divider'].includes(block.type ?? '')) return `unknown block type ${block.type}`;
+    const text = block.text?.text ?? '';
+    if (block.type === 'header' && (block.text?.type !== 'plain_text' || text.length === 0 || text.length > 150)) return 'header text: plain_text, 1 to 150 characters';
+    if (block.type === 'section' && (text.length === 0 || text.length > 3000)) return 'section text: 1 to 3000 characters';
+    for (const element of block.elements ?? []) {
+      if (element.type === 'button' && (!element.text?.text || element.text.text.length > 75)) return 'button text: 1 to 75 characters';
+      if (element.url !== undefined && (element.url.length > 3000 || !/^https?:\/\//.test(element.url))) return 'button url: an http(s) URL of at most 3000 characters';
+    }
+  }
+  return undefined;
 }
 
 const refuse = (error: string) => new StubRejection({ status: 200, body: { ok: false, error } });
 
 export async function startSlackStub({ pageSize = 2 } = {}) {
   const channels: SlackChannelRecord[] = [];
+  /** Direct conversations, one per user, as `conversations.open` makes them. */
+  const directMessages = new Map<string, SlackChannelRecord>();
   let clock = 1_700_000_000;
   const stub = new StubServer({
     vendor: 'Slack',
@@ -31,7 +61,7 @@ export async function startSlackStub({ pageSize = 2 } = {}) {
     unauthorized: { status: 200, body: { ok: false, error: 'invalid_auth' } },
   });
   const channel = ({ body }: StubRequest) => {
-    const found = channels.find((c) => c.id === body?.channel);
+    const found = channels.find((c) => c.id === body?.channel) ?? [...directMessages.values()].find((c) => c.id === body?.channel);
     if (!found) throw refuse('channel_not_found');
     return found;
   };
@@ -96,17 +126,29 @@ export async function startSlackStub({ pageSize = 2 } = {}) {
     const newestFirst = [...target.messages].reverse().slice(0, Number(request.body.limit ?? 100));
     return ok({ messages: newestFirst.map(({ ts, text, metadata }) => ({ type: 'message', ts, text, ...(withMetadata && metadata ? { metadata } : {}) })) });
   });
+  method('conversations.open', ({ body }) => {
+    const user = String(body?.users ?? '');
+    if (!/^[UW][A-Z0-9]{2,}$/.test(user)) throw refuse('user_not_found');
+    let conversation = directMessages.get(user);
+    if (!conversation) {
+      conversation = { id: `D${String(directMessages.size + 1).padStart(8, '0')}`, name: user, is_archived: false, is_private: true, topic: { value: '' }, members: ['UBOT', user], messages: [] };
+      directMessages.set(user, conversation);
+      stub.effect('dm.open');
+    }
+    return ok({ channel: { id: conversation.id } });
+  });
   method('chat.postMessage', (request) => {
     const target = channel(request);
     if (!request.body.text) throw refuse('no_text');
     if (String(request.body.text).length > 40_000) throw refuse('msg_too_long');
+    if (request.body.blocks !== undefined && blocksProblem(request.body.blocks)) throw refuse('invalid_blocks');
     const metadata = request.body.metadata;
     if (metadata !== undefined && (typeof metadata.event_type !== 'string' || typeof metadata.event_payload !== 'object')) {
       throw refuse('invalid_metadata_format');
     }
     const ts = `${clock++}.000100`;
-    target.messages.push({ ts, text: request.body.text, metadata });
-    stub.effect('message.post');
+    target.messages.push({ ts, text: request.body.text, metadata, ...(request.body.blocks ? { blocks: request.body.blocks } : {}) });
+    stub.effect(target.id.startsWith('D') ? 'dm.post' : 'message.post');
     return ok({ channel: target.id, ts, message: { text: request.body.text, ts } });
   });
   method('pins.add', (request) => {
@@ -118,5 +160,5 @@ export async function startSlackStub({ pageSize = 2 } = {}) {
     return ok({});
   });
   await stub.start();
-  return { stub, channels };
+  return { stub, channels, directMessages };
 }

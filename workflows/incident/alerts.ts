@@ -16,6 +16,7 @@ import { INCIDENT_LIMITS } from '../../core/model/incident/bounds';
 import { recordBy } from '../../core/model/incident/effects';
 import { droppedLaunchesSummary } from '../../core/model/incident/runbooks';
 import { moveStatus } from '../../core/model/incident/status';
+import { followStatusPage } from '../../core/model/incident/status-page';
 import { IncidentStatus } from '../../core/model/incident-model';
 import { ingestAlertsUpdate, recordEventSignal } from '../../core/model/messages';
 import { compat } from '../compat';
@@ -58,8 +59,9 @@ export function handleAlerts(run: IncidentRun, listing: Listing): void {
 
 /** Events from other workflows: a runbook's steps, a heartbeat monitor's news. */
 export function handleEvents(run: IncidentRun, listing: Listing): void {
-  setHandler(recordEventSignal, ({ entry, heartbeat }: RecordEventInput) => {
+  setHandler(recordEventSignal, ({ entry, heartbeat, statusPage }: RecordEventInput) => {
     run.record(entry);
+    if (statusPage) followStatusPage(run.incident, statusPage);
     const move = recoveryMove(run.incident, heartbeat);
     if (move) carryOutNow(run, moveStatus(run.incident, move.status, 'firebreak', move.how, new Date().toISOString()));
     listing.publish();

@@ -15,6 +15,7 @@ import { carryOutNow } from './effects';
 import { failureMessage, type IncidentRun } from './incident-run';
 import type { Listing } from './listing';
 import { describeIssues } from '../../core/model/validation-issues';
+import { refuseFromNotification } from '../../core/model/oncall/notify-plan';
 
 /**
  * The command schema, built when the first command arrives (most incidents take alerts
@@ -46,7 +47,7 @@ export function handleCommands(run: IncidentRun, listing: Listing): void {
             IncidentFailure.Invalid,
           );
         }
-        const reason = refuse(incident, parsed.data);
+        const reason = refuse(incident, parsed.data) ?? (command.fromNotification && refuseFromNotification(incident, command.fromNotification));
         if (reason) throw conflict(reason);
       },
     },
@@ -81,7 +82,7 @@ async function postStatusUpdate(run: IncidentRun, update: PostStatusUpdate, acto
           components: update.components,
         }),
       );
-      incident.statusPage = { statusIncidentId: opened.id, url: opened.url };
+      incident.statusPage = { statusIncidentId: opened.id, url: opened.url, status: update.status };
     } else {
       const statusIncidentId = incident.statusPage.statusIncidentId;
       await run.step(() =>
@@ -93,6 +94,7 @@ async function postStatusUpdate(run: IncidentRun, update: PostStatusUpdate, acto
           components: update.components,
         }),
       );
+      incident.statusPage.status = update.status;
     }
   } catch (error) {
     run.record({ kind: 'status-update', actor, summary: `Status page update failed: ${failureMessage(error)}` });

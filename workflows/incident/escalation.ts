@@ -1,8 +1,10 @@
 import { condition } from '@temporalio/workflow';
 import { stepIdempotencyKey } from '../../core/model/capabilities/keys';
-import { beginPage, fallbackTargets, type LevelPage, levelTimedOut, PAGE_SEVERITY } from '../../core/model/incident/escalation';
+import { beginPage, fallbackTargets, type LevelPage, levelTimedOut, PAGE_SEVERITY, rememberPagedLevel } from '../../core/model/incident/escalation';
 import { IncidentStatus } from '../../core/model/incident-model';
-import { pagingPage } from './activities';
+import { oncallResolve, pagingPage } from './activities';
+import { choosePeople, enqueue, planNotifications } from '../../core/model/oncall/notify-plan';
+import type { ResolvedLevel } from '../../core/model/oncall/types';
 import { compat } from '../compat';
 import { carryOutNow } from './effects';
 import { failureMessage, type IncidentRun } from './incident-run';
@@ -26,9 +28,44 @@ export async function escalationLoop(run: IncidentRun): Promise<void> {
 }
 
 async function pageCurrentLevel(run: IncidentRun): Promise<void> {
+  const page = beginPage(run.incident, Date.now());
+  if (!compat.oncallNotifications()) {
+    await pageTargets(run, page, page.level.targets);
+    return;
+  }
   const { incident, progress } = run;
-  const page = beginPage(incident, Date.now());
-  const { policy, level, where } = page;
+  const { level, where, policy } = page;
+  let resolved: ResolvedLevel;
+  try {
+    resolved = await run.step(() => oncallResolve({ incidentId: incident.id, targets: level.targets, at: new Date().toISOString(), notify: level.notify }));
+  } catch (error) {
+    await pageThroughFallback(run, page, `who is on call could not be read: ${failureMessage(error)}`);
+    return;
+  }
+  for (const target of resolved.empty) {
+    run.record({ kind: 'notification', actor: 'firebreak', summary: `Nobody is on call for ${target} (${where}, policy ${policy.name})` });
+  }
+  if (resolved.pagers.length > 0) await pageTargets(run, page, resolved.pagers);
+  const people = choosePeople(resolved.people, level.notify, incident.id, progress.round + 1);
+  if (people.length > 0) {
+    const planned = planNotifications(people, { level: progress.level + 1, round: progress.round + 1, pageAtMs: Date.now() });
+    const left = enqueue(progress, planned);
+    run.record({
+      kind: 'notification',
+      actor: 'firebreak',
+      summary: `Notifying ${people.map((person) => `${person.name} (${person.via})`).join(', ')} (${where}, policy ${policy.name})${left ? `; ${left} later notifications left out: too many pending` : ''}`,
+      details: { level: progress.level + 1, round: progress.round + 1, people: people.map((person) => person.responder) },
+    });
+  } else if (resolved.pagers.length === 0) {
+    run.record({ kind: 'notification', actor: 'firebreak', summary: `${where} reached nobody: escalating at once` });
+    carryOutNow(run, levelTimedOut(incident));
+  }
+}
+
+/** Pages `targets` through the paging capability (falling back to the built-in pager when it refuses). */
+async function pageTargets(run: IncidentRun, page: LevelPage, targets: string[]): Promise<void> {
+  const { incident, progress } = run;
+  const { policy, where } = page;
   try {
     const result = await run.step(() =>
       pagingPage({
@@ -38,15 +75,16 @@ async function pageCurrentLevel(run: IncidentRun): Promise<void> {
         dedupKey: incident.dedupKey ?? incident.id,
         summary: `[${incident.severity}] ${incident.title}`,
         severity: PAGE_SEVERITY[incident.severity],
-        targets: level.targets,
+        targets,
         level: progress.level + 1,
       }),
     );
+    rememberPagedLevel(progress, progress.level + 1, targets);
     run.record({
       kind: 'notification',
       actor: 'firebreak',
-      summary: `Paged ${level.targets.join(', ')} (${where}, policy ${policy.name})`,
-      details: { level: progress.level + 1, round: progress.round + 1, targets: level.targets, provider: result.provider },
+      summary: `Paged ${targets.join(', ')} (${where}, policy ${policy.name})`,
+      details: { level: progress.level + 1, round: progress.round + 1, targets, provider: result.provider },
     });
   } catch (error) {
     if (!compat.pagingFallback()) {

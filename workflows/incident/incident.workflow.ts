@@ -4,6 +4,7 @@ import { incidentQuery } from '../../core/model/messages';
 import { handleAlerts, handleEvents } from './alerts';
 import { handleCommands } from './commands';
 import { escalationLoop } from './escalation';
+import { notificationLoop } from './notifications';
 import { IncidentRun } from './incident-run';
 import { fileActionItemTickets, Lifetime } from './lifetime';
 import { Listing } from './listing';
@@ -27,6 +28,7 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
   listing.publish();
 
   const escalation = escalationLoop(run);
+  const notifications = notificationLoop(run);
   const runbooks = runbookLauncher(run);
   const lifetime = new Lifetime(run);
   await condition(() => lifetime.closedOrFull());
@@ -37,6 +39,7 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
   }
 
   await escalation;
+  await notifications;
   await runbooks;
   await fileActionItemTickets(run, listing);
   await condition(() => lifetime.idle());

@@ -3,9 +3,11 @@ import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ZodValidationPipe } from 'nestjs-zod';
 import type { ApiKey, Config } from '../../../core/schemas/config';
+import type { IntegrationsConfig } from '../../../core/schemas/integrations-config';
 import type { OperatorConfig } from '../../../core/schemas/operator-config';
 import type { RunbookDefinition } from '../../../core/model/runbook';
 import type { SnsTransport } from './alerts/vendor-alerts.controller';
+import { AckModule } from './ack/ack.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuthGuard } from './auth/auth.guard';
 import { HealthController } from './health/health.controller';
@@ -14,6 +16,7 @@ import { HeartbeatsModule } from './heartbeats/heartbeats.module';
 import { ErrorsFilter } from './http/errors.filter';
 import { IncidentsModule } from './incidents/incidents.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { OncallModule } from './oncall/oncall.module';
 import { RateLimitGuard, rateLimitOptions } from './rate-limit/rate-limit.guard';
 import { RunbooksModule } from './runbooks/runbooks.module';
 import { StatusModule } from './status/status.module';
@@ -28,8 +31,10 @@ export class AppModule {
     operator: OperatorConfig;
     runbooks: ReadonlyMap<string, RunbookDefinition>;
     sns: SnsTransport;
+    /** The API reads only the SMS settings: Twilio's webhook is verified with its auth token. */
+    integrations: Pick<IntegrationsConfig, 'sms'>;
   }): DynamicModule {
-    const { config, apiKeys, operator, runbooks, sns } = options;
+    const { config, apiKeys, operator, runbooks, sns, integrations } = options;
     return {
       module: AppModule,
       global: true,
@@ -42,6 +47,8 @@ export class AppModule {
         HeartbeatsModule,
         RunbooksModule,
         StatusModule,
+        AckModule.forRoot({ sms: integrations.sms }),
+        OncallModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Request } from 'express';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
 import type { Config } from '../../../core/schemas/config';
+import { type IntegrationsConfig, loadIntegrationsConfig } from '../../../core/schemas/integrations-config';
 import { loadOperatorConfig, type OperatorConfig, type OperatorFiles } from '../../../core/schemas/operator-config';
 import type { RunbookDefinition } from '../../../core/model/runbook';
 import { operatorFiles } from '../../../runbooks';
@@ -30,6 +31,8 @@ export const BODY_LIMITS = {
   vendorAlerts: 5 * 1024 * 1024,
   /** SNS posts JSON as text/plain; SNS messages are at most 256 KB. */
   snsText: 1024 * 1024,
+  /** Twilio's SMS webhook: a form of a few short fields (an SMS body is at most 1,600 characters). */
+  twilioForm: 64 * 1024,
   /** Every other route: commands, declarations, runbook inputs. */
   other: 1024 * 1024,
 } as const;
@@ -38,6 +41,7 @@ const isJson = (request: Request) => (request.headers['content-type'] ?? '').spl
 const routeOf = (request: Request) => (request.path ?? request.url).replace(/\/+$/, '');
 const isGenericAlertRoute = (request: Request) => routeOf(request) === '/v1/alerts';
 const isVendorAlertRoute = (request: Request) => routeOf(request).startsWith('/v1/alerts/');
+const isTwilioSmsRoute = (request: Request) => routeOf(request) === '/v1/webhooks/twilio/sms';
 
 export interface ApiAppOptions {
   /** Routes, escalation policies and heartbeat monitors, already loaded. */
@@ -48,6 +52,8 @@ export interface ApiAppOptions {
   sns?: SnsTransport;
   /** The runbook catalog; default: the runbooks in `runbooks/catalog.ts`, checked. */
   runbooks?: ReadonlyMap<string, RunbookDefinition>;
+  /** Integration settings (the API uses the SMS ones); default: read from the environment, as the worker does. */
+  integrations?: IntegrationsConfig;
 }
 
 /** Builds the API (not yet listening): used by `main.ts` and by the end-to-end tests. */
@@ -59,6 +65,7 @@ export async function createApiApp(config: Config, options: ApiAppOptions = {}):
       operator,
       runbooks: options.runbooks ?? runbookCatalog(),
       sns: options.sns ?? { verifier: new SnsSignatureVerifier(), get: fetch },
+      integrations: options.integrations ?? loadIntegrationsConfig(process.env),
     }), {
     logger: LOG_LEVELS[config.logLevel],
     rawBody: true,
@@ -74,6 +81,8 @@ export async function createApiApp(config: Config, options: ApiAppOptions = {}):
   // never lost to its size. Alertmanager retries a 5xx forever and drops a 4xx.
   app.useBodyParser('json', { limit: BODY_LIMITS.vendorAlerts, type: (request: Request) => isJson(request) && isVendorAlertRoute(request) });
   app.useBodyParser('json', { limit: BODY_LIMITS.other });
+  // Twilio posts its webhooks as forms; no other route reads one.
+  app.useBodyParser('urlencoded', { extended: false, limit: BODY_LIMITS.twilioForm, type: (request: Request) => isTwilioSmsRoute(request) && (request.headers['content-type'] ?? '').toLowerCase().startsWith('application/x-www-form-urlencoded') });
   // SNS posts JSON with a text/plain content type.
   app.useBodyParser('text', { type: 'text/plain', limit: BODY_LIMITS.snsText });
   app.enableShutdownHooks();

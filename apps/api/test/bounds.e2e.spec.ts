@@ -27,7 +27,7 @@ const operator = loadOperatorConfig({
     file: 'test/routes',
     value: { routes: [], default: { impact: 'high', urgency: 'medium', escalationPolicy: 'ladder', severityMap: { page: 'SEV1' } } },
   },
-  escalationPolicies: { file: 'test/policies', value: { ladder: { levels: [{ targets: ['user:alice'], timeoutSeconds: 300 }] } } },
+  escalationPolicies: { file: 'test/policies', value: { ladder: { levels: [{ targets: ['alice'], timeoutSeconds: 300 }] } } },
   heartbeats: { file: 'test/heartbeats', value: [] },
 });
 

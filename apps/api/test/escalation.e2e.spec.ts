@@ -59,7 +59,7 @@ describe('escalation, heartbeats and long incidents', () => {
       // The level's timeout timer was cancelled, not left to fire: nothing is pending.
       await waitFor('the pending timeout to be cancelled', async () => (await pendingTimers(id)) === 0);
       await waitFor('the pager to hear of the acknowledgement', async () =>
-        (await read()).timeline.some((entry: Entry) => entry.summary === 'Pager told: acknowledge'),
+        (await read()).timeline.some((entry: Entry) => entry.summary === 'Pager told: acknowledge (level 1)'),
       );
       expect(pages((await read()).timeline).length).toBe(pages(stopped.timeline).length);
     } finally {

@@ -118,7 +118,7 @@ describe('runbooks over HTTP, on the local adapters', () => {
   it.each([
     ['rollback-bad-deploy', { service: 'checkout', scope: 'acme/checkout' }, ['deploy.findReleases', 'paging.page']],
     ['scale-out-on-high-cpu', { cluster: 'prod', service: 'search', waitMinutes: 0 }, ['scaling.describeService', 'scaling.scaleService']],
-    ['service-health-check', { cluster: 'prod', service: 'search' }, ['scaling.describeService']],
+    ['service-health-check', { cluster: 'prod', service: 'search' }, ['scaling.describeService', 'monitoring.listAlarms']],
     ['status-page-update', { stage: 'identified', service: 'checkout', details: 'Rollback under way.' }, ['statusPage.openIncident']],
   ])('runs %s to the end on the local adapters', async (name, input, steps) => {
     const incidentId = await declare();
@@ -131,7 +131,7 @@ describe('runbooks over HTTP, on the local adapters', () => {
   it.each([
     ['rollback-bad-deploy', { service: 'checkout', scope: 'acme/checkout', requireApproval: true }, ['deploy.findReleases', 'approval', 'deploy.rollback']],
     ['scale-out-on-high-cpu', { cluster: 'prod', service: 'search', scaleBackAfterMinutes: 5 }, ['scaling.describeService', 'scaling.scaleService', 'sleep', 'scaling.scaleService']],
-    ['service-health-check', { cluster: 'prod', service: 'search' }, ['scaling.describeService']],
+    ['service-health-check', { cluster: 'prod', service: 'search' }, ['scaling.describeService', 'monitoring.listAlarms']],
     ['status-page-update', { stage: 'monitoring', service: 'checkout' }, ['statusPage.openIncident']],
   ])('plans a dry run of %s', async (name, input, actions) => {
     const started = await launch(name, { input, dryRun: true });

@@ -1,6 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../../../core/schemas/config';
-import { loadIntegrationsConfig } from '../../../core/schemas/integrations-config';
+import { checkPagerDutyTargets, loadIntegrationsConfig } from '../../../core/schemas/integrations-config';
 import { loadOperatorConfig } from '../../../core/schemas/operator-config';
 import { describeStartupFailure } from '../../../core/schemas/startup-errors';
 import { operatorFiles } from '../../../runbooks';
@@ -11,11 +11,12 @@ async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const integrations = loadIntegrationsConfig(process.env);
   // Routes, policies and monitors are checked here too, so a mistake stops every process.
-  loadOperatorConfig(operatorFiles);
+  const operator = loadOperatorConfig(operatorFiles);
+  checkPagerDutyTargets(operator.escalationPolicies, integrations.paging);
   runbookCatalog();
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
-    const worker = await createFirebreakWorker({ config, connection, integrations });
+    const worker = await createFirebreakWorker({ config, connection, integrations, operator });
     // The supervisor in scripts/start.mjs waits for this line.
     console.log(`Firebreak worker polling task queue "${config.temporal.taskQueue}" at ${config.temporal.address}`);
     // Worker.run() stops cleanly on SIGINT and SIGTERM, finishing the tasks in hand.

@@ -2,6 +2,10 @@ import { Client } from '@temporalio/client';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../../../activities';
 import { createPlatformActivities } from '../../../activities/platform';
+import { createOncallActivities } from '../../../activities/platform/oncall';
+import { resolveAckSecret } from '../../../security/ack-secret';
+import { loadOperatorConfig, type OperatorConfig } from '../../../core/schemas/operator-config';
+import { operatorFiles } from '../../../runbooks';
 import type { Config } from '../../../core/schemas/config';
 import { type IntegrationsConfig, localIntegrations } from '../../../core/schemas/integrations-config';
 import { workflowBundlerOptions } from './workflow-bundle';
@@ -21,6 +25,8 @@ export interface FirebreakWorkerOptions {
    * on `connection` and the configured namespace.
    */
   temporalClient?: Client;
+  /** Responders and schedules, for resolving who is on call; by default the ones in `runbooks/`. */
+  operator?: Pick<OperatorConfig, 'responders' | 'schedules'>;
 }
 
 /** The Temporal worker: every Firebreak workflow and activity on one task queue. */
@@ -30,15 +36,18 @@ export async function createFirebreakWorker({
   workflowBundle,
   integrations = localIntegrations(),
   temporalClient = new Client({ connection, namespace: config.temporal.namespace }),
+  operator = loadOperatorConfig(operatorFiles),
 }: FirebreakWorkerOptions) {
+  const ackLinks = { secret: resolveAckSecret(config), publicUrl: config.publicUrl };
   return Worker.create({
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.temporal.taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../../../workflows'), bundlerOptions: workflowBundlerOptions() }),
     activities: {
-      ...createActivities({ config: integrations, temporal: temporalClient }),
+      ...createActivities({ config: integrations, temporal: temporalClient, responders: operator.responders, ackLinks }),
       ...createPlatformActivities(temporalClient, config.temporal.taskQueue),
+      ...createOncallActivities(temporalClient, operator),
     },
   });
 }

@@ -7,6 +7,8 @@
  */
 import type { Channel, CreateChannelInput, InviteToChannelInput, PostedMessage, PostMessageInput, SetTopicInput } from '../../schemas/capabilities/chat';
 import type { FindReleasesInput, Releases, RollbackInput, RollbackResult } from '../../schemas/capabilities/deploy';
+import type { AlarmList, ListAlarmsInput } from '../../schemas/capabilities/monitoring';
+import type { NotificationResult, SendNotificationInput } from '../../schemas/capabilities/notification';
 import type { PageInput, PageResult } from '../../schemas/capabilities/paging';
 import type { DescribeServiceInput, ScaleResult, ScaleServiceInput, ServiceDescription } from '../../schemas/capabilities/scaling';
 import type { OpenStatusIncidentInput, SetComponentStatusInput, StatusIncident, UpdateStatusIncidentInput } from '../../schemas/capabilities/status-page';
@@ -121,6 +123,25 @@ export const OPERATIONS = {
     page: operation<PageInput, PageResult>({
       incident: true,
       dryRun: (input) => ({ dedupKey: input.dedupKey, delivered: false, provider: 'dry-run' }),
+    }),
+  },
+  monitoring: {
+    /**
+     * The alarms matching a name prefix or tags, with their state: those in ALARM first, at
+     * most `limit` (100). Reads only.
+     */
+    listAlarms: operation<ListAlarmsInput, AlarmList>({
+      dryRun: () => ({ provider: 'dry-run', alarms: [], truncated: false }),
+    }),
+  },
+  notification: {
+    /**
+     * Notifies one person by one method (Slack DM, email, SMS, voice call) with a signed
+     * acknowledgement link; the address comes from the responder directory, never the input.
+     */
+    send: operation<SendNotificationInput, NotificationResult>({
+      incident: true,
+      dryRun: (input) => ({ method: input.method, provider: 'local', delivered: false }),
     }),
   },
 } as const;

@@ -5,6 +5,7 @@
  */
 import type { GuardAcquireInput, GuardDecision, GuardReleaseInput } from '../execution';
 import type { IncidentSnapshot, QueuedAlert } from '../incident';
+import type { LevelNotify, ResolvedLevel } from '../oncall/types';
 
 export interface PlatformActivities {
   /** The incident as its workflow knows it; null when it does not exist. */
@@ -14,4 +15,18 @@ export interface PlatformActivities {
   /** Delivers an alert queue whose API process did not. */
   deliverQueuedAlerts(input: { queueId: string; alerts: QueuedAlert[] }): Promise<{ recorded: number; ignored: number }>;
   guardRelease(input: GuardReleaseInput): Promise<void>;
+}
+
+export interface ResolveLevelInput {
+  incidentId: string;
+  targets: string[];
+  /** The level's page time (ISO-8601), from the workflow's clock. */
+  at: string;
+  notify?: LevelNotify;
+}
+
+/** Who is on call (activities/platform/oncall.ts). */
+export interface OncallActivities {
+  /** An escalation level's targets resolved to people (and pager targets) at `at`. */
+  oncallResolve(input: ResolveLevelInput): Promise<ResolvedLevel>;
 }

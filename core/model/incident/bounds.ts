@@ -32,6 +32,12 @@ export const INCIDENT_LIMITS = {
   pendingLaunchesBytes: 128 * 1024,
   actionItems: 50,
   investigators: 50,
+  /** Notification records held (older ones are counted in `notificationsDropped`). */
+  notifications: 200,
+  /** Notifications waiting for their time (people × rules across the levels paged). */
+  pendingNotifications: 200,
+  /** People remembered as notified, for acknowledgements from a notification. */
+  notifiedPeople: 100,
   /** Runbook executions listed on the incident. */
   runbooks: 200,
   /** One timeline entry's summary (a note is at most 16 KiB), actor and details. */

@@ -16,6 +16,8 @@ export type Effect =
   | { kind: 'notify-pager'; action: 'acknowledge' | 'resolve' }
   /** The ladder is paging: move on to the next level without waiting for the timeout. */
   | { kind: 'escalate-now' }
+  /** The incident resolved: resolve its status-page incident too, with a final message. */
+  | { kind: 'resolve-status-page' }
   /** Open or update the incident on the public status page. */
   | { kind: 'post-status-update'; update: PostStatusUpdate; actor: string };
 

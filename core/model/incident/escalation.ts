@@ -6,6 +6,7 @@ import type { IncidentSnapshot } from '../incident';
 import type { Severity } from '../incident-model';
 import type { EscalationPolicy } from '../../schemas/operator-config';
 import { type Effect, recordBy } from './effects';
+import { cancelPending } from '../oncall/notify-plan';
 
 /** The pager severity each incident severity pages with. */
 export const PAGE_SEVERITY: Record<Severity, 'critical' | 'error' | 'warning' | 'info'> = {
@@ -21,14 +22,19 @@ export function notifyPager(incident: IncidentSnapshot, action: 'acknowledge' | 
   return incident.escalation.pages === 0 ? [] : [{ kind: 'notify-pager', action }];
 }
 
-/** Acknowledgement stops a ladder that is paging, and the pager is told. */
+/**
+ * Acknowledgement stops a ladder that is paging, and the pager is told; every notification
+ * still waiting for its time is dropped, whether the ladder was paging or exhausted.
+ */
 export function stopEscalation(incident: IncidentSnapshot, actor: string): Effect[] {
   const progress = incident.escalation;
-  if (progress.state !== 'paging') return [];
+  const dropped = cancelPending(progress);
+  const cancelled: Effect[] = dropped > 0 ? [recordBy('notification', `${dropped} pending notification${dropped === 1 ? '' : 's'} cancelled: acknowledged`)] : [];
+  if (progress.state !== 'paging') return cancelled;
   progress.state = 'stopped';
   progress.pagePending = false;
   progress.nextAt = undefined;
-  return [{ kind: 'record', entry: { kind: 'notification', actor, summary: 'Escalation stopped: acknowledged' } }, ...notifyPager(incident, 'acknowledge')];
+  return [{ kind: 'record', entry: { kind: 'notification', actor, summary: 'Escalation stopped: acknowledged' } }, ...cancelled, ...notifyPager(incident, 'acknowledge')];
 }
 
 /** Moves to the next level, or the first level of the next round; false when none is left. */
@@ -94,6 +100,12 @@ export function beginPage(incident: IncidentSnapshot, nowMs: number): LevelPage 
   progress.pages += 1;
   progress.nextAt = new Date(nowMs + level.timeoutSeconds * 1000).toISOString();
   return { policy, level, where: `level ${progress.level + 1}${policy.repeat ? `, round ${progress.round + 1}` : ''}` };
+}
+
+/** Remembers that `level` (1-based) was paged through the pager, so acknowledge and resolve reach it. */
+export function rememberPagedLevel(progress: IncidentSnapshot['escalation'], level: number, targets: string[]): void {
+  const paged = (progress.paged ??= []);
+  if (!paged.some((entry) => entry.level === level)) paged.push({ level, targets });
 }
 
 /** Where the fallback page goes: the policy's `fallback` targets, else the level's own. */

@@ -3,6 +3,7 @@
  */
 import type { IncidentMetrics, IncidentSnapshot } from '../incident';
 import { IncidentStatus } from '../incident-model';
+import { resolveStatusPage } from './status-page';
 import type { Effect } from './effects';
 import { notifyPager, stopEscalation } from './escalation';
 import { hasReached } from './state-machine';
@@ -52,7 +53,9 @@ export function moveStatus(incident: IncidentSnapshot, status: IncidentStatus, a
   if (status === IncidentStatus.Closed) incident.closedAt = now;
   const effects: Effect[] = [{ kind: 'record', entry: { kind: 'status', actor, summary: `${how}: ${from} → ${status}` }, at: now }];
   if (hasReached(status, IncidentStatus.Acknowledged)) effects.push(...stopEscalation(incident, actor));
-  if (hasReached(status, IncidentStatus.Resolved) && !hasReached(from, IncidentStatus.Resolved)) effects.push(...notifyPager(incident, 'resolve'));
+  if (hasReached(status, IncidentStatus.Resolved) && !hasReached(from, IncidentStatus.Resolved)) {
+    effects.push(...notifyPager(incident, 'resolve'), ...resolveStatusPage(incident));
+  }
   return effects;
 }
 

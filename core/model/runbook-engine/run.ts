@@ -10,7 +10,7 @@ import { stepIdempotencyKey } from '../capabilities/keys';
 import { dryRunResult } from '../capabilities/dry-run';
 import { CAPABILITIES, declarationOf, operationNames, type Capability, type OperationName } from '../capabilities/operations';
 import { ExecutionStatus, type DecideApprovalInput, type ExecutionSnapshot, type RunbookExecutionInput } from '../execution';
-import type { IncidentSnapshot } from '../incident';
+import type { IncidentSnapshot, RecordEventInput } from '../incident';
 import type { TimelineEntry } from '../incident-model';
 import type { ApprovalDecision, ApprovalRequest, Duration, RunbookContext, RunbookDefinition, RunbookSteps, Step, StepOptions } from '../runbook';
 import { DEFAULT_APPROVERS, decisionMessage, pendingApproval } from './approvals';
@@ -22,8 +22,11 @@ export interface RunbookHost {
   /** Calls step `activity` (never in a dry run). */
   callActivity(activity: string, input: unknown, options: ActivityOptions): Promise<unknown>;
   readIncident(incidentId: string): Promise<IncidentSnapshot | null>;
-  /** Adds an entry to the run's incident's timeline, if it has one; a closed incident is no error. */
-  tellIncident(entry: Omit<TimelineEntry, 'at'>): Promise<void>;
+  /**
+   * Adds an entry to the run's incident's timeline, if it has one; a closed incident is no
+   * error. `news` tells it of a status-page incident the run opened or updated for it.
+   */
+  tellIncident(entry: Omit<TimelineEntry, 'at'>, news?: Pick<RecordEventInput, 'statusPage'>): Promise<void>;
   sleep(ms: number): Promise<void>;
   /** Resolves true once `done()` holds, false after `timeoutMs`. */
   condition(done: () => boolean, timeoutMs: number): Promise<boolean>;
@@ -48,6 +51,12 @@ export class RunbookRun {
   tellsInBackground = true;
   /** The signals to the incident still on their way, one after the other (so in order). */
   told: Promise<void> = Promise.resolve();
+  /**
+   * Whether status-page steps follow the run's incident (reuse its status-page incident,
+   * tell it of theirs); the workflow sets this from its patch marker, asked lazily.
+   */
+  statusPageFollowsIncident: () => boolean = () => false;
+  private followsStatusPage: boolean | undefined;
   private readonly compensations: Array<{ stepId: string; undo: () => Promise<unknown> }> = [];
   private readonly ids = new StepIds();
   private compensatingFor: string | undefined;
@@ -240,11 +249,22 @@ export class RunbookRun {
       this.execution.currentStep = id;
       const activityInput = { ...args, idempotencyKey: stepIdempotencyKey(this.executionId, id) };
       let result: unknown;
+      let reused = false;
       if (this.dryRun) {
         result = dryRunResult(capability, operation, activityInput as never, id);
       } else {
         try {
-          result = await this.host.callActivity(activity, activityInput, stepActivityOptions(id, declaration.long === true, options));
+          const existing = name === 'statusPage.openIncident' ? await this.openStatusIncident() : undefined;
+          if (existing) {
+            // The incident has a status-page incident already: this step updates it instead.
+            const { idempotencyKey, status, message, components } = activityInput as Record<string, unknown>;
+            const update = { idempotencyKey, statusIncidentId: existing.statusIncidentId, status, message, components };
+            await this.host.callActivity(activityName('statusPage', 'updateIncident'), update, stepActivityOptions(id, false, options));
+            result = { id: existing.statusIncidentId, url: existing.url, created: false };
+            reused = true;
+          } else {
+            result = await this.host.callActivity(activity, activityInput, stepActivityOptions(id, declaration.long === true, options));
+          }
         } catch (error) {
           record.status = 'failed';
           record.error = messageOf(error);
@@ -252,14 +272,48 @@ export class RunbookRun {
           throw error;
         }
         record.status = 'completed';
+        await this.tellStatusPage(name, activityInput, result);
       }
       record.result = result;
       record.endedAt = this.stamp();
-      if (options.compensate && !this.compensatingFor) {
+      // A reused status-page incident is the incident's, not this step's to withdraw.
+      if (options.compensate && !this.compensatingFor && !reused) {
         const undo = options.compensate;
         this.compensations.push({ stepId: id, undo: () => undo(result) });
       }
       return result;
     }) as unknown as Step<C, O>;
+  }
+
+  /** Whether status-page steps follow the incident: asked once, at the first one with an incident. */
+  private follows(): boolean {
+    if (!this.input.incidentId) return false;
+    this.followsStatusPage ??= this.statusPageFollowsIncident();
+    return this.followsStatusPage;
+  }
+
+  /** The incident's open status-page incident, which an `openIncident` step updates instead of opening another. */
+  private async openStatusIncident(): Promise<{ statusIncidentId: string; url?: string } | undefined> {
+    if (!this.follows()) return undefined;
+    const page = (await this.host.readIncident(this.input.incidentId!))?.statusPage;
+    return page && page.status !== 'resolved' ? page : undefined;
+  }
+
+  /** Tells the incident of the status-page incident a step opened or updated, so the incident follows it. */
+  private async tellStatusPage(name: string, input: unknown, result: unknown): Promise<void> {
+    if ((name !== 'statusPage.openIncident' && name !== 'statusPage.updateIncident') || !this.follows()) return;
+    const { status, statusIncidentId } = input as { status: string; statusIncidentId?: string };
+    const opened = result as { id?: string; url?: string } | undefined;
+    const id = name === 'statusPage.openIncident' ? opened?.id : statusIncidentId;
+    if (!id) return;
+    const entry: Omit<TimelineEntry, 'at'> = {
+      kind: 'status-update',
+      actor: `runbook:${this.runbook.id}`,
+      summary: `${this.runbook.title}: status page ${status}`,
+      details: { executionId: this.executionId, statusIncidentId: id },
+    };
+    const news = { statusPage: { statusIncidentId: id, ...(opened?.url && name === 'statusPage.openIncident' ? { url: opened.url } : {}), status } };
+    if (this.tellsInBackground) this.told = this.told.then(() => this.host.tellIncident(entry, news));
+    else await this.host.tellIncident(entry, news);
   }
 }

@@ -8,6 +8,8 @@ import type { z } from 'zod';
 import { CreateChannelInputSchema, InviteToChannelInputSchema, PostMessageInputSchema, SetTopicInputSchema } from './chat';
 import { FindReleasesInputSchema, RollbackInputSchema } from './deploy';
 import type { Capability, OperationInput, OperationName, OperationOutput } from '../../model/capabilities/operations';
+import { ListAlarmsInputSchema } from './monitoring';
+import { SendNotificationInputSchema } from './notification';
 import { PageInputSchema } from './paging';
 import { DescribeServiceInputSchema, ScaleServiceInputSchema } from './scaling';
 import { OpenStatusIncidentInputSchema, SetComponentStatusInputSchema, UpdateStatusIncidentInputSchema } from './status-page';
@@ -33,6 +35,8 @@ export const OPERATION_SCHEMAS = {
   deploy: { findReleases: FindReleasesInputSchema, rollback: RollbackInputSchema },
   scaling: { describeService: DescribeServiceInputSchema, scaleService: ScaleServiceInputSchema },
   paging: { page: PageInputSchema },
+  monitoring: { listAlarms: ListAlarmsInputSchema },
+  notification: { send: SendNotificationInputSchema },
 } as const satisfies SchemaTable;
 
 /** What an adapter receives for operation `O`: its input, validated, with the schema's defaults applied. */

@@ -1,0 +1,102 @@
+import {
+  ErrorCode,
+  type WebAPIHTTPError,
+  type WebAPIPlatformError,
+  type WebAPIRateLimitedError,
+  type WebAPIRequestError,
+  type WebClient,
+} from '@slack/web-api';
+import type { SlackDmSettings } from '../../core/schemas/integrations-config';
+import { SLACK_STEP_EVENT } from '../chat/slack';
+import { describeNetworkError, parseRetryAfter, type VendorCallProblem, vendorFailure, vendorMessage } from '../http-failures';
+import { slackDmMessage } from './message';
+import type { Delivery, NotificationChannel } from './port';
+
+const VENDOR = 'Slack';
+/** How many recent messages of the direct conversation a repeated send is looked for in. */
+const HISTORY_SCANNED = 200;
+/** Platform errors that say "try again", not "no". */
+const RETRYABLE_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
+
+interface SlackMessage {
+  ts?: string;
+  metadata?: { event_type?: string; event_payload?: { idempotency_key?: string } };
+}
+
+/**
+ * Slack direct messages from the bot (`conversations.open`, then `chat.postMessage`), with
+ * the chat adapter's client (activities/chat/slack.ts). The bot needs the `im:write`,
+ * `im:history` and `chat:write` scopes.
+ *
+ * Sent once per idempotency key, the way the chat adapter posts: each message carries the
+ * key in Slack message metadata (`firebreak_step`), and a retry (after a lost answer, or a
+ * worker killed mid-call) first looks for it among the conversation's last 200 messages.
+ * Opening the conversation is itself idempotent: Slack returns the same one each time.
+ */
+export class SlackDmChannel implements NotificationChannel {
+  readonly provider = 'slack';
+  private readonly secrets: string[];
+
+  constructor(
+    private readonly slack: WebClient,
+    settings: Pick<SlackDmSettings, 'botToken'>,
+  ) {
+    this.secrets = [settings.botToken.reveal()];
+  }
+
+  async deliver({ command, address, links }: Delivery): Promise<{ vendorId?: string }> {
+    const opened = await this.call('open direct message', () => this.slack.conversations.open({ users: address }));
+    const channel = opened.channel?.id;
+    if (!channel) throw vendorFailure({ vendor: VENDOR, operation: 'open direct message', status: 502, detail: 'no channel in the answer' });
+    const history = await this.call('read direct messages', () =>
+      this.slack.conversations.history({ channel, limit: HISTORY_SCANNED, include_all_metadata: true }),
+    );
+    const earlier = ((history.messages ?? []) as SlackMessage[]).find(
+      (message) =>
+        message.metadata?.event_type === SLACK_STEP_EVENT && message.metadata.event_payload?.idempotency_key === command.idempotencyKey,
+    );
+    if (earlier?.ts) return { vendorId: earlier.ts };
+    const { text, blocks } = slackDmMessage(command, links);
+    const posted = await this.call('send direct message', () =>
+      this.slack.chat.postMessage({
+        channel,
+        text,
+        blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+        metadata: { event_type: SLACK_STEP_EVENT, event_payload: { idempotency_key: command.idempotencyKey } },
+      }),
+    );
+    return { vendorId: String(posted.ts) };
+  }
+
+  private async call<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw vendorFailure(slackProblem(operation, error), this.secrets);
+    }
+  }
+}
+
+/** What went wrong, from @slack/web-api's error classes. */
+function slackProblem(operation: string, error: unknown): VendorCallProblem {
+  const base = { vendor: VENDOR, operation };
+  switch ((error as { code?: string }).code) {
+    case ErrorCode.RateLimitedError:
+      return { ...base, status: 429, retryAfterMs: (error as WebAPIRateLimitedError).retryAfter * 1000 };
+    case ErrorCode.HTTPError: {
+      const http = error as WebAPIHTTPError;
+      return { ...base, status: http.statusCode, detail: vendorMessage(http.body), retryAfterMs: parseRetryAfter(http.headers['retry-after']) };
+    }
+    case ErrorCode.PlatformError: {
+      // Slack answers 200 with ok:false; its error code says whether retrying can help.
+      const code = (error as WebAPIPlatformError).data.error;
+      return { ...base, status: RETRYABLE_ERRORS.has(code) ? 503 : 400, detail: code };
+    }
+    case ErrorCode.RequestError:
+      return { ...base, networkError: describeNetworkError((error as WebAPIRequestError).original) };
+    default:
+      return { ...base, networkError: describeNetworkError(error) };
+  }
+}
