@@ -14,7 +14,9 @@ RUN npm ci --ignore-scripts --no-audit --no-fund
 
 # .dockerignore lets in only what tsconfig.build.json compiles (and never .env or .data/).
 COPY . .
+# The console (apps/web) is built here too: the API serves apps/web/dist (WEB_ROOT).
 RUN npm run build \
+ && npx vite build --config apps/web/vite.config.ts \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
 # ---- runtime: compiled code and production dependencies only, as a non-root user ----
@@ -41,6 +43,8 @@ COPY --from=build /app/node_modules ./node_modules
 # dist/workflows stays in the image: the worker bundles workflow code from it at start
 # (webpack ships inside @temporalio/worker, a production dependency).
 COPY --from=build /app/dist ./dist
+# The built console, served by the API at / (static files only: no sources, no node_modules).
+COPY --from=build /app/apps/web/dist ./apps/web/dist
 
 # Files stay root-owned and read-only to the process; `node` (uid 1000) comes with the image.
 USER node

@@ -24,12 +24,12 @@ const ioLibraries = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'tools/', '.data/', 'coverage/', 'bench/results/'] },
+  { ignores: ['node_modules/', 'dist/', 'apps/web/dist/', 'tools/', '.data/', 'coverage/', 'bench/results/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.mjs', '*.js', 'scripts/*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: { allowDefaultProject: ['*.mjs', '*.js', 'scripts/*.mjs', 'bin/*.js'], maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 20 }, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
@@ -148,8 +148,53 @@ export default tseslint.config(
     },
   },
   {
-    files: ['workflows/**/*.ts', 'runbooks/**/*.ts', 'core/**/*.ts'],
+    // The console runs in the browser: server code reaches it as types only (zod, Nest and
+    // Temporal would swell the bundle or not run at all). core/model/ is zod-free and pure.
+    files: ['apps/web/src/**/*.ts', 'apps/web/src/**/*.tsx'],
     ignores: ['**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^zod$|^@nestjs/|^@temporalio/|^(\\.\\./)+core/schemas(/|$)|^(\\.\\./)+api/src/',
+              allowTypeImports: true,
+              message: 'the console imports server code for its types only (`import type`); core/model/ may be imported.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'process', message: 'the console runs in the browser: there is no process.' }],
+    },
+  },
+  {
+    // A custom capability's implementation (`runbooks/capabilities/<file>.worker.ts`) is worker
+    // code and may do I/O; workflow code loads runbooks and the declarations they import, so
+    // nothing else in runbooks/ may import an implementation, or the list that loads them.
+    files: ['runbooks/**/*.ts'],
+    ignores: ['**/*.spec.ts', 'runbooks/**/*.worker.ts', 'runbooks/capabilities/index.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '\\.worker$|(^|/)capabilities(/index)?$|^\\.(/index)?$',
+              message: 'a runbook imports the declaration of a capability (runbooks/capabilities/<file>), never its implementation (.worker) or the list of them.',
+            },
+            {
+              regex: topFolder('activities', 'apps', 'temporal-client', 'workflows'),
+              message: 'runbooks and capability declarations are workflow code: they import core/ only (an implementation, <file>.worker.ts, may import activities/).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['workflows/**/*.ts', 'runbooks/**/*.ts', 'core/**/*.ts'],
+    ignores: ['**/*.spec.ts', 'runbooks/**/*.worker.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -19,10 +19,10 @@ module.exports = {
       },
     ],
   },
-  // @octokit/rest v22 and what it pulls are ESM only: Node requires them natively, jest does
-  // not, so @swc/jest compiles them to CommonJS like our own code.
+  // @octokit/rest v22, @kubernetes/client-node 1.x and what they pull are ESM only: Node
+  // requires them natively, jest does not, so @swc/jest compiles them to CommonJS like our own code.
   transformIgnorePatterns: [
-    '/node_modules/(?!(@octokit|universal-user-agent|before-after-hook|json-with-bigint|content-type)/)',
+    '/node_modules/(?!(@octokit|universal-user-agent|before-after-hook|json-with-bigint|content-type|@kubernetes/client-node|openid-client|oauth4webapi|jose|jsonpath-plus)/)',
   ],
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',

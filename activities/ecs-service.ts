@@ -9,28 +9,19 @@ import { CapabilityFailure } from '../core/schemas/capabilities/common';
 import type { ServiceRef } from '../core/schemas/capabilities/scaling';
 import type { EcsSettings } from '../core/schemas/integrations-config';
 import { type DeployProgress, waitDeadline } from './deploy/wait';
+import { awsClientConfig } from './aws-client';
 import { awsProblem } from './aws-failures';
 import { vendorFailure } from './http-failures';
 
 const VENDOR = 'ECS';
 
-/**
- * The official ECS client with the SDK's own retries off (Temporal retries the activity) and
- * a deadline on every request. Credentials come from the SDK's default chain unless given.
- */
+/** The official ECS client, set up as {@link awsClientConfig} says. */
 export function createEcsClient(
   settings: Pick<EcsSettings, 'region' | 'endpoint'>,
   timeoutMs: number,
   credentials?: ECSClientConfig['credentials'],
 ): ECSClient {
-  return new ECSClient({
-    region: settings.region,
-    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-    ...(credentials ? { credentials } : {}),
-    maxAttempts: 1,
-    // Without throwOnRequestTimeout the handler only warns when the deadline passes.
-    requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs, throwOnRequestTimeout: true },
-  });
+  return new ECSClient(awsClientConfig(settings, timeoutMs, credentials));
 }
 
 /** How long to wait for a service to settle, and how often to look. */

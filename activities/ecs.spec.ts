@@ -1,14 +1,8 @@
-import {
-  CreateClusterCommand,
-  CreateServiceCommand,
-  DescribeServicesCommand,
-  type ECSClient,
-  RegisterTaskDefinitionCommand,
-} from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { CapabilityFailure } from '../core/schemas/capabilities/common';
 import { type EcsSettings, loadIntegrationsConfig } from '../core/schemas/integrations-config';
 import { activityEnvironment, expectFailure, expectTransientFaultsRetried } from '../test/vendors/activity';
-import { MOTO_CREDENTIALS, MOTO_REGION, type Moto, startMoto } from '../test/vendors/moto';
+import { MOTO_CREDENTIALS, MOTO_REGION, recordCommands, useMotoServer } from '../test/vendors/moto';
 import { StubServer } from '../test/vendors/stub-server';
 import { EcsDeploy } from './deploy/ecs';
 import { createDeployActivities } from './deploy/port';
@@ -17,8 +11,7 @@ import { EcsScaling } from './scaling/ecs';
 import { createScalingActivities } from './scaling/port';
 
 describe('ECS deploy and scaling (@aws-sdk/client-ecs against moto)', () => {
-  let moto: Moto;
-  let admin: ECSClient;
+  const aws = useMotoServer({ runningTasks: 2 });
   let cluster: string;
   let sequence = 0;
 
@@ -35,18 +28,11 @@ describe('ECS deploy and scaling (@aws-sdk/client-ecs against moto)', () => {
     });
 
   /** The adapters as the worker builds them, and the ECS commands they send. */
-  const adaptersFor = (endpoint = moto.url, extra: Record<string, string> = {}) => {
+  const adaptersFor = (endpoint = aws.moto.url, extra: Record<string, string> = {}) => {
     const config = settingsFor(endpoint, extra);
     const settings = config.deploy as EcsSettings;
     const client = createEcsClient(settings, config.timeoutMs, MOTO_CREDENTIALS);
-    const sent: string[] = [];
-    client.middlewareStack.add(
-      (next, context) => (args) => {
-        sent.push(context.commandName ?? '?');
-        return next(args);
-      },
-      { step: 'initialize' },
-    );
+    const sent = recordCommands(client);
     const services = new EcsServices(client, settings);
     return {
       sent,
@@ -58,29 +44,21 @@ describe('ECS deploy and scaling (@aws-sdk/client-ecs against moto)', () => {
   const service = async (name: string, desiredCount: number) => {
     const family = `${name}-${sequence}`;
     const register = () =>
-      admin.send(
+      aws.ecs.send(
         new RegisterTaskDefinitionCommand({ family, containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128 }] }),
       );
     const v1 = (await register()).taskDefinition!.taskDefinitionArn!;
     const v2 = (await register()).taskDefinition!.taskDefinitionArn!;
-    await admin.send(new CreateServiceCommand({ cluster, serviceName: name, taskDefinition: v2, desiredCount }));
+    await aws.ecs.send(new CreateServiceCommand({ cluster, serviceName: name, taskDefinition: v2, desiredCount }));
     return { v1, v2, ref: { cluster, service: name } };
   };
 
   const describe_ = async (name: string) =>
-    (await admin.send(new DescribeServicesCommand({ cluster, services: [name] }))).services![0];
+    (await aws.ecs.send(new DescribeServicesCommand({ cluster, services: [name] }))).services![0];
 
-  beforeAll(async () => {
-    moto = await startMoto({ runningTasks: 2 });
-    admin = createEcsClient({ region: MOTO_REGION, endpoint: moto.url }, 5000, MOTO_CREDENTIALS);
-  });
-  afterAll(async () => {
-    admin?.destroy();
-    await moto?.stop();
-  });
   beforeEach(async () => {
     cluster = `prod-${++sequence}`;
-    await admin.send(new CreateClusterCommand({ clusterName: cluster }));
+    await aws.ecs.send(new CreateClusterCommand({ clusterName: cluster }));
   });
 
   it('rolls a service back to its previous task definition revision, once, and verifies it is stable', async () => {
@@ -139,7 +117,7 @@ describe('ECS deploy and scaling (@aws-sdk/client-ecs against moto)', () => {
     const env = activityEnvironment();
     let heartbeats = 0;
     env.on('heartbeat', () => (heartbeats += 1));
-    const { scalingScaleService } = adaptersFor(moto.url, { ECS_WAIT_TIMEOUT_MS: '1000' });
+    const { scalingScaleService } = adaptersFor(aws.moto.url, { ECS_WAIT_TIMEOUT_MS: '1000' });
     const result = await env.run(scalingScaleService, { idempotencyKey: 'inc-10/scale', ref, desiredCount: 3, min: 1, max: 4 });
     expect(result).toEqual({ previousCount: 3, desiredCount: 3, stable: false });
     expect(heartbeats).toBeGreaterThan(1);

@@ -20,6 +20,8 @@ export const VendorLimits = {
   slackTopic: 250,
   /** Slack: `chat.postMessage` `text` (Slack truncates longer messages). */
   slackText: 40_000,
+  /** A section block's text. */
+  slackSection: 3_000,
   /** Zoom: meeting `topic`. */
   zoomTopic: 200,
   /** Zoom: meeting `agenda`. */

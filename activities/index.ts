@@ -15,6 +15,9 @@ import { EcsDeploy } from './deploy/ecs';
 import { createGithubClient, GithubDeploy } from './deploy/github';
 import { LocalDeploy } from './deploy/local';
 import { createOctopusApi, OctopusDeploy } from './deploy/octopus';
+import { NoHostsHttp } from './http/local';
+import { NodeHttp } from './http/node-http';
+import { createHttpActivities, type HttpPort } from './http/port';
 import { createDeployActivities, type DeployPort } from './deploy/port';
 import { createSmtpTransport, SmtpEmailChannel } from './notification/email';
 import { LocalNotificationChannel } from './notification/local';
@@ -23,6 +26,9 @@ import { Notifier } from './notification/notifier';
 import { createNotificationActivities, type NotificationPort } from './notification/port';
 import { SlackDmChannel } from './notification/slack';
 import { createTwilioClient, TwilioSmsChannel, TwilioVoiceChannel } from './notification/twilio';
+import { connectKubernetes } from './kubernetes/connect';
+import { LocalKubernetes } from './kubernetes/local';
+import { createKubernetesActivities, type KubernetesPort } from './kubernetes/port';
 import { CloudWatchMonitoring, createCloudWatchClient } from './monitoring/cloudwatch';
 import { LocalMonitoring } from './monitoring/local';
 import { createMonitoringActivities, type MonitoringPort } from './monitoring/port';
@@ -32,6 +38,9 @@ import { createPagingActivities, type PagingPort } from './paging/port';
 import { EcsScaling } from './scaling/ecs';
 import { LocalScaling } from './scaling/local';
 import { createScalingActivities, type ScalingPort } from './scaling/port';
+import { LocalSsm } from './ssm/local';
+import { createSsmActivities, type SsmPort } from './ssm/port';
+import { createSsmClient, SsmRunCommand } from './ssm/ssm';
 import { LocalStatusPage } from './status-page/local';
 import { createStatusPageActivities, type StatusPagePort } from './status-page/port';
 import { createStatuspageApi, StatuspageStatusPage } from './status-page/statuspage';
@@ -93,6 +102,8 @@ export function createPorts({ config, temporal, responders = new Map(), ackLinks
     config.monitoring.provider === 'cloudwatch'
       ? new CloudWatchMonitoring(createCloudWatchClient(config.monitoring, timeoutMs))
       : new LocalMonitoring();
+  const kubernetes: KubernetesPort =
+    config.kubernetes.provider === 'kubernetes' ? connectKubernetes(config.kubernetes, timeoutMs) : new LocalKubernetes();
   const local = new LocalNotificationChannel();
   const notification: NotificationPort = new Notifier(
     {
@@ -104,7 +115,10 @@ export function createPorts({ config, temporal, responders = new Map(), ackLinks
     responders,
     ackLinks,
   );
-  return { ticketing, chat, video, statusPage, deploy, scaling, paging, monitoring, notification };
+  const ssm: SsmPort =
+    config.ssm.provider === 'ssm' ? new SsmRunCommand(createSsmClient(config.ssm, timeoutMs), config.ssm) : new LocalSsm();
+  const http: HttpPort = config.http.allowedHosts.length > 0 ? new NodeHttp({ settings: config.http, timeoutMs }) : new NoHostsHttp();
+  return { ticketing, chat, video, statusPage, deploy, scaling, paging, monitoring, kubernetes, notification, ssm, http };
 }
 
 /** Every activity the worker registers, by the names workflows call. */
@@ -119,7 +133,10 @@ export function createActivities(deps: ActivityDeps) {
     ...createScalingActivities(ports.scaling),
     ...createPagingActivities(ports.paging),
     ...createMonitoringActivities(ports.monitoring),
+    ...createKubernetesActivities(ports.kubernetes),
     ...createNotificationActivities(ports.notification),
+    ...createSsmActivities(ports.ssm),
+    ...createHttpActivities(ports.http),
   } satisfies CapabilityActivities;
 }
 

@@ -14,6 +14,7 @@ describe('the built-in local adapters (the defaults: no credentials needed)', ()
         'chatCreateChannel',
         'chatInvite',
         'chatPostMessage',
+        'chatUpdateMessage',
         'chatSetTopic',
         'videoCreateMeeting',
         'statusPageOpenIncident',
@@ -26,6 +27,12 @@ describe('the built-in local adapters (the defaults: no credentials needed)', ()
         'pagingPage',
         'notificationSend',
         'monitoringListAlarms',
+        'kubernetesDescribeDeployment',
+        'kubernetesScaleDeployment',
+        'kubernetesRestartDeployment',
+        'kubernetesRollbackDeployment',
+        'ssmRunCommand',
+        'httpRequest',
       ].sort(),
     );
   });
@@ -84,5 +91,50 @@ describe('the built-in local adapters (the defaults: no credentials needed)', ()
       nonRetryable: true,
     });
     expect(await env.run(scalingDescribeService, { ref })).toMatchObject({ ref, desiredCount: 0, runningCount: 0 });
+  });
+
+  it('answers Kubernetes steps as recorded no-ops, the same each time, never pretending to be a cluster', async () => {
+    const { kubernetesDescribeDeployment, kubernetesScaleDeployment, kubernetesRestartDeployment, kubernetesRollbackDeployment } = local();
+    const ref = { namespace: 'shop', name: 'checkout' };
+    expect(await env.run(kubernetesDescribeDeployment, ref)).toEqual({
+      ...ref,
+      replicas: { desired: 0, updated: 0, ready: 0, available: 0, unavailable: 0 },
+      rollout: { state: 'complete', message: expect.stringMatching(/^local Kubernetes adapter: no cluster behind it/) },
+      conditions: [],
+      pods: [],
+      podsTruncated: false,
+      events: [],
+      recordedOnly: true,
+    });
+    const restart = { idempotencyKey: 'k', ...ref };
+    expect(await env.run(kubernetesRestartDeployment, restart)).toEqual({ ...ref, restartedAt: 'local', restarted: false, stable: true, recordedOnly: true });
+    expect(await env.run(kubernetesRestartDeployment, restart)).toEqual(await env.run(kubernetesRestartDeployment, restart));
+    expect(await env.run(kubernetesRollbackDeployment, { ...restart, toRevision: 3 })).toEqual({ ...ref, toRevision: 3, rolledBack: false, stable: true, recordedOnly: true });
+    expect(await env.run(kubernetesScaleDeployment, { ...restart, replicas: 3, max: 4 })).toEqual({ ...ref, previousReplicas: 3, replicas: 3, stable: true, recordedOnly: true });
+    await expectFailure(env.run(kubernetesScaleDeployment, { ...restart, replicas: 5, max: 4 }), { type: CapabilityFailure.OutOfBounds, nonRetryable: true });
+  });
+
+  it('records Run Command without running anything, and says so', async () => {
+    const { ssmRunCommand } = local();
+    const command = { idempotencyKey: 'run-1/ssm.runCommand', instanceIds: ['i-0123456789abcdef0'], parameters: { commands: ['systemctl restart app'] } };
+    const answer = await env.run(ssmRunCommand, command);
+    expect(answer).toEqual({
+      commandId: expect.stringMatching(/^local-[0-9a-f]{12}$/),
+      status: 'Success',
+      created: true,
+      counts: { targets: 1, completed: 1, errors: 0 },
+      instances: [{ instanceId: 'i-0123456789abcdef0', status: 'Success', statusDetails: 'recorded only: nothing ran', responseCode: 0, stdout: '', stderr: '' }],
+      truncated: false,
+      recordedOnly: true,
+    });
+    expect(await env.run(ssmRunCommand, command)).toEqual(answer);
+  });
+
+  it('refuses every HTTP step while HTTP_STEP_ALLOWED_HOSTS is unset, naming the setting', async () => {
+    await expectFailure(env.run(local().httpRequest, { idempotencyKey: 'k', method: 'GET', url: 'https://payments.internal/health' }), {
+      type: CapabilityFailure.Misconfigured,
+      nonRetryable: true,
+      message: /HTTP step GET https:\/\/payments\.internal refused: HTTP_STEP_ALLOWED_HOSTS is unset/,
+    });
   });
 });

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=latency,storm,scale,runbook,public-reads] [-- --storm-order=bursty] [-- --profile]`
+ * `npm run bench [-- --quick] [-- --only=latency,storm,scale,runbook,public-reads,console] [-- --storm-order=bursty] [-- --profile]`
  *
  * The driver: starts the Temporal dev server scripts/bench.mjs prepared, a worker process
  * (Firebreak's worker, instrumented, and the bench-only baseline worker) and an API process,
@@ -9,6 +9,7 @@
 import { cpus, freemem, loadavg, release, totalmem, type as osType } from 'node:os';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { type ConsoleResult, consoleScenario } from './scenarios/console';
 import { latencyScenario, type LatencyResult } from './scenarios/latency';
 import { type FloodRun, publicReadsScenario, type PublicReadsResult } from './scenarios/public-reads';
 import { RUNBOOK, type RunbookResult, runbookScenario, runbookUnavailable } from './scenarios/runbook';
@@ -21,7 +22,7 @@ import { System, type TemporalLaunch } from './lib/system';
 /** The repository: this file runs as dist/bench-build/bench/main.js. */
 const ROOT = resolve(__dirname, '..', '..', '..');
 const RESULTS = join(ROOT, 'bench', 'results');
-const SCENARIOS = ['latency', 'storm', 'scale', 'runbook', 'public-reads'] as const;
+const SCENARIOS = ['latency', 'storm', 'scale', 'runbook', 'public-reads', 'console'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface Args {
@@ -96,11 +97,12 @@ interface Results {
   scale?: ScaleResult;
   runbook?: RunbookResult | { skipped: string };
   publicReads?: PublicReadsResult;
+  console?: ConsoleResult;
 }
 
 function report(results: Results): string {
   const lines: string[] = [];
-  const { latency, storm, scale, runbook, publicReads } = results;
+  const { latency, storm, scale, runbook, publicReads, console: web } = results;
   if (latency) {
     lines.push(`\n1. Alert → first action (${latency.samples} alerts, one at a time; ms)`);
     lines.push(
@@ -205,6 +207,29 @@ function report(results: Results): string {
       ]),
     );
   }
+  if (web) {
+    const { js, incidents_page: list, incident_page: one } = web;
+    lines.push(
+      `\n6. The console (Chromium ${web.chromium}; ${web.options.incidents} open incidents; ${web.options.samples} navigations per page, each in a fresh context; ms from navigation)`,
+    );
+    const page = (label: string, timing: typeof list) => [
+      label,
+      String(timing.p50),
+      String(timing.p90),
+      String(timing.max),
+      String(timing.dom_content_loaded_p50),
+      String(timing.data_answered_p50),
+      `${timing.target_ms}`,
+    ];
+    lines.push(
+      table([
+        ['', 'p50', 'p90', 'max', 'DOMContentLoaded p50', 'data answered p50', 'target p90'],
+        page('Incidents page interactive', list),
+        page('incident page interactive', one),
+      ]),
+    );
+    lines.push(`   JavaScript: ${js.gzip_kb} KB gzipped in ${js.files} files, ${js.initial_gzip_kb} KB of it loaded by index.html (target ≤ ${js.target_kb} KB)`);
+  }
   return lines.join('\n');
 }
 
@@ -257,6 +282,7 @@ async function main(): Promise<void> {
         scale: { incidents: 200, reads: 30 },
         runbook: { samples: 15, warmup: 3 },
         publicReads: { samples: 20, warmup: 3, rate: 200, concurrency: 32, maxRequests: 20_000, maxSeconds: 60 },
+        console: { incidents: 200, samples: 5, warmup: 1 },
       }
     : {
         latency: { samples: 300, warmup: 20 },
@@ -264,6 +290,7 @@ async function main(): Promise<void> {
         scale: { incidents: 2_000, reads: 200 },
         runbook: { samples: 100, warmup: 5 },
         publicReads: { samples: 100, warmup: 5, rate: 200, concurrency: 32, maxRequests: 100_000, maxSeconds: 300 },
+        console: { incidents: 2_000, samples: 20, warmup: 2 },
       };
   const childExecArgv = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles')}`] : [];
 
@@ -339,6 +366,15 @@ async function main(): Promise<void> {
       log(`Scenario 5: public-read flood at ${flood.rate}/s (${flood.samples} + ${flood.warmup} alerts idle, then under the flood; caches on, then off)...`);
       await system.startWorker();
       results.publicReads = await publicReadsScenario(system, flood, log);
+    });
+    await attempt('console', async () => {
+      log(`Scenario 6: the console (${sizes.console.incidents} open incidents, ${sizes.console.samples} + ${sizes.console.warmup} navigations per page)...`);
+      await system.startWorker();
+      const web = await consoleScenario(system, ROOT, sizes.console, log);
+      results.console = web;
+      log(
+        `  JS ${web.js.gzip_kb} KB gzipped; interactive p90: Incidents ${web.incidents_page.p90} ms, incident ${web.incident_page.p90} ms`,
+      );
     });
   } finally {
     await system.stop();

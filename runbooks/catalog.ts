@@ -9,6 +9,7 @@ import { lazyCatalog, runbooksById } from '../core/model/runbook-catalog';
 
 export const RUNBOOK_FILES = runbooksById('runbooks', {
   'major-incident-kickoff': () => require('./major-incident-kickoff.runbook'),
+  'restart-unhealthy-deployment': () => require('./restart-unhealthy-deployment.runbook'),
   'rollback-bad-deploy': () => require('./rollback-bad-deploy.runbook'),
   'scale-out-on-high-cpu': () => require('./scale-out-on-high-cpu.runbook'),
   'service-health-check': () => require('./service-health-check.runbook'),

@@ -3,6 +3,7 @@
  * start; a mistake stops start-up with a message naming the file and the field.
  */
 import type { OperatorFiles } from '../core/schemas/operator-config';
+import chatUsers from './chat-users';
 import escalationPolicies from './escalation-policies';
 import heartbeats from './heartbeats';
 import responders from './responders';
@@ -16,5 +17,6 @@ export const operatorFiles: OperatorFiles = {
   heartbeats: { file: 'runbooks/heartbeats.ts', value: heartbeats },
   responders: { file: 'runbooks/responders.ts', value: responders },
   schedules: { file: 'runbooks/schedules.ts', value: schedules },
+  chatUsers: { file: 'runbooks/chat-users.ts', value: chatUsers },
   runbookIds: [...runbookCatalog().keys()],
 };

@@ -30,6 +30,7 @@ export default defineRunbook({
     service: alert.service ?? alert.labels.service ?? 'unknown',
     severity: alert.severity ?? 'SEV1',
   }),
+  uses: ['ticketing', 'chat', 'video', 'statusPage', 'paging'],
   async run(ctx, input) {
     // Steps fill in the incident id themselves; the texts name it too.
     const incidentId = ctx.incidentId ?? ctx.executionId;

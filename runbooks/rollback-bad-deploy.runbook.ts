@@ -30,6 +30,7 @@ export default defineRunbook({
   }),
   triggers: [{ match: { remediation: 'rollback' } }],
   guardrails: { target: (input) => input.service, budget: { max: 1, windowMinutes: 30 } },
+  uses: ['deploy', 'statusPage', 'paging'],
   async run(ctx, input) {
     const target = { service: input.service, scope: input.scope, environment: input.environment };
     const incident = await ctx.incident.get();

@@ -27,6 +27,7 @@ export default defineRunbook({
   }),
   triggers: [{ match: { alertname: /^(HighCPU|CPUHigh|HighCpuUtilization)$/i } }],
   guardrails: { target: (input) => `${input.cluster}/${input.service}`, budget: { max: 3, windowMinutes: 60 } },
+  uses: ['scaling', 'paging'],
   async run(ctx, input) {
     const ref = { cluster: input.cluster, service: input.service };
     const page = (summary: string) =>

@@ -40,6 +40,7 @@ export default defineRunbook({
   version: 2,
   input: Input,
   fromAlert: (alert) => ({ cluster: alert.labels.cluster ?? 'default', service: alert.service ?? alert.labels.service ?? 'unknown' }),
+  uses: ['scaling', 'monitoring'],
   async run(ctx, input) {
     const service = await ctx.scaling.describeService({ ref: { cluster: input.cluster, service: input.service } });
     if (!ctx.patched(VERDICTS)) return describeOnly(ctx, input, service);
@@ -65,7 +66,7 @@ export default defineRunbook({
 });
 
 /** Version 1, kept for runs started before the verdicts: the description only. */
-async function describeOnly(ctx: RunbookContext, input: Input, service: ServiceDescription) {
+async function describeOnly(ctx: Pick<RunbookContext, 'incident'>, input: Input, service: ServiceDescription) {
   const healthy = service.runningCount >= service.desiredCount && service.pendingCount === 0;
   const lines = [
     `${input.service} on ${input.cluster}: ${service.runningCount}/${service.desiredCount} tasks running, ${service.pendingCount} pending${healthy ? '' : ' — below desired'}`,

@@ -24,6 +24,7 @@ export default defineRunbook({
     details: z.string().max(2000).optional().describe('A sentence added after the template.'),
     components: ComponentsSchema.default({}),
   }),
+  uses: ['statusPage'],
   async run(ctx, input) {
     const message = [TEMPLATES[input.stage].replace('{service}', input.service), input.details].filter(Boolean).join(' ');
     const incident = await ctx.incident.get();

@@ -23,21 +23,42 @@ if [ ! -x tools/venv/bin/moto_server ] || ! tools/venv/bin/python -c "import mot
   tools/venv/bin/python -m pip install --quiet "moto[server]==$MOTO_VERSION"
 fi
 
-# A real Prometheus Alertmanager delivers webhooks in test/real-senders/alertmanager.e2e.spec.ts.
-# Debian's package installs the binary as /usr/bin/prometheus-alertmanager (plus amtool).
-# Its postinst starts the packaged service through invoke-rc.d and fails the install when
-# that fails; the tests run their own Alertmanager, so a policy-rc.d answering 101 ("action
-# forbidden") keeps the service from starting during the install. Any existing policy-rc.d
-# is put back afterwards. Needs root (CI runs this script as root); otherwise it only warns,
-# and that test skips saying why.
+# Debian packages, installed together in one apt run when any is missing:
+# - prometheus-alertmanager: a real Alertmanager delivers webhooks in
+#   test/real-senders/alertmanager.e2e.spec.ts. Debian installs the binary as
+#   /usr/bin/prometheus-alertmanager (plus amtool). Without it that test skips saying why.
+# - chromium (and fonts-liberation, so pages render the same text everywhere): the browser
+#   tests (test/browser/, apps/web) drive Debian's /usr/bin/chromium through playwright-core;
+#   Playwright's own browser downloads are never used. Without it those tests fail saying
+#   how to install it. FIREBREAK_CHROMIUM_BIN names another Chromium instead.
+# Alertmanager's postinst starts the packaged service through invoke-rc.d and fails the
+# install when that fails; the tests run their own Alertmanager, so a policy-rc.d answering
+# 101 ("action forbidden") keeps any service from starting during the install. Any existing
+# policy-rc.d is put back afterwards. Needs root (CI runs this script as root); otherwise it
+# only warns.
+apt_packages=()
 if ! command -v alertmanager >/dev/null 2>&1 && ! command -v prometheus-alertmanager >/dev/null 2>&1; then
+  apt_packages+=(prometheus-alertmanager)
+fi
+if [ -n "${FIREBREAK_CHROMIUM_BIN:-}" ]; then
+  if [ ! -x "$FIREBREAK_CHROMIUM_BIN" ]; then
+    echo "FIREBREAK_CHROMIUM_BIN=$FIREBREAK_CHROMIUM_BIN is not an executable file; unset it to use Debian's chromium." >&2
+    exit 1
+  fi
+elif [ ! -x /usr/bin/chromium ]; then
+  apt_packages+=(chromium)
+  dpkg -s fonts-liberation >/dev/null 2>&1 || apt_packages+=(fonts-liberation)
+fi
+if [ ${#apt_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
-    echo "prometheus-alertmanager is not installed and this is not root: run 'sudo bash scripts/install-test-tools.sh' for the Alertmanager end-to-end test (it skips until then)." >&2
+    echo "Missing Debian packages (${apt_packages[*]}) and this is not root: run 'sudo bash scripts/install-test-tools.sh'." >&2
+    echo "Until then the Alertmanager end-to-end test skips and the browser tests fail, each saying why." >&2
   elif ! command -v apt-get >/dev/null 2>&1; then
-    echo "prometheus-alertmanager is not installed and there is no apt-get: put 'alertmanager' on PATH (or set FIREBREAK_ALERTMANAGER_BIN)." >&2
+    echo "Missing ${apt_packages[*]} and there is no apt-get: put 'alertmanager' on PATH (or set FIREBREAK_ALERTMANAGER_BIN)" >&2
+    echo "and set FIREBREAK_CHROMIUM_BIN to a Chromium executable." >&2
     exit 1
   else
-    echo "Installing prometheus-alertmanager (apt) ..." >&2
+    echo "Installing ${apt_packages[*]} (apt) ..." >&2
     policy=/usr/sbin/policy-rc.d
     policy_backup=
     apt_log=$(mktemp)
@@ -54,9 +75,9 @@ if ! command -v alertmanager >/dev/null 2>&1 && ! command -v prometheus-alertman
     printf '#!/bin/sh\n# Written by firebreak scripts/install-test-tools.sh for one install; removed after it.\nexit 101\n' >"$policy"
     chmod 755 "$policy"
     if ! { DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus-alertmanager; } >"$apt_log" 2>&1; then
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${apt_packages[@]}"; } >"$apt_log" 2>&1; then
       cat "$apt_log" >&2
-      echo "Installing prometheus-alertmanager failed (output above)." >&2
+      echo "Installing ${apt_packages[*]} failed (output above)." >&2
       exit 1
     fi
     restore_policy

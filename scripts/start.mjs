@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ensureDependencies, runBin } from './setup.mjs';
 import { devServerArgs, ensureTemporal, ROOT } from './temporal.mjs';
+import { ensureConsole, WEB_DIST } from './web.mjs';
 
 const require = createRequire(import.meta.url);
 const children = [];
@@ -91,6 +92,7 @@ async function main() {
   const { SEARCH_ATTRIBUTES } = require(join(ROOT, 'dist/core/model/search-attributes.js'));
   const config = loadConfig(process.env);
   const dataDir = resolve(ROOT, config.dataDir);
+  const consoleNote = await buildConsole(config);
   mkdirSync(dataDir, { recursive: true });
 
   let adminKey;
@@ -134,6 +136,7 @@ async function main() {
     [
       '',
       'Firebreak is running.',
+      `  Console      ${apiUrl}/${consoleNote}`,
       `  API          ${apiUrl}`,
       `  OpenAPI      ${apiUrl}/docs`,
       `  Temporal UI  ${uiUrl}`,
@@ -147,6 +150,22 @@ async function main() {
       '',
     ].join('\n'),
   );
+}
+
+/**
+ * Builds the console the API serves when it is missing or older than its sources (only when
+ * the API serves it from apps/web/dist). The API runs without it, so a failed build is said,
+ * not fatal; answers a note for the Console line.
+ */
+async function buildConsole(config) {
+  if (resolve(ROOT, config.webRoot) !== WEB_DIST) return `   (served from WEB_ROOT=${config.webRoot})`;
+  try {
+    await ensureConsole();
+    return '   (sign in with an API key)';
+  } catch (error) {
+    console.error(`The console was not built: ${error instanceof Error ? error.message : error}`);
+    return '   (not built: see above; npm run build:web)';
+  }
 }
 
 /** The dev server's name for a search attribute type. */

@@ -51,9 +51,9 @@ function refusal(error: unknown): unknown {
 }
 
 /** The overrides schedule `scheduleId` holds, by `from`; none when nobody ever added one. */
-export async function readOverrides(client: Client, scheduleId: string): Promise<Override[]> {
+export async function readOverrides(client: Client, { taskQueue, scheduleId }: { taskQueue: string; scheduleId: string }): Promise<Override[]> {
   try {
-    return await client.workflow.getHandle(scheduleOverridesWorkflowId(scheduleId)).query(overridesQuery);
+    return await client.workflow.getHandle(scheduleOverridesWorkflowId(taskQueue, scheduleId)).query(overridesQuery);
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return [];
     throw error;
@@ -73,7 +73,7 @@ export async function addOverride(
       args: [{ override }],
       updateId: `add:${override.id}`,
       startWorkflowOperation: new WithStartWorkflowOperation<ScheduleOverridesWorkflow>(SCHEDULE_OVERRIDES_WORKFLOW_TYPE, {
-        workflowId: scheduleOverridesWorkflowId(scheduleId),
+        workflowId: scheduleOverridesWorkflowId(taskQueue, scheduleId),
         taskQueue,
         args: [{ scheduleId }],
         workflowIdConflictPolicy: 'USE_EXISTING',
@@ -87,11 +87,11 @@ export async function addOverride(
 /** Removes override `overrideId` from schedule `scheduleId`; {@link OverrideRefusedError} `not-found` when it holds none of that id. */
 export async function removeOverride(
   client: Client,
-  { scheduleId, overrideId, by }: { scheduleId: string; overrideId: string; by: string },
+  { taskQueue, scheduleId, overrideId, by }: { taskQueue: string; scheduleId: string; overrideId: string; by: string },
 ): Promise<Override> {
   try {
     return await client.workflow
-      .getHandle(scheduleOverridesWorkflowId(scheduleId))
+      .getHandle(scheduleOverridesWorkflowId(taskQueue, scheduleId))
       .executeUpdate(removeOverrideUpdate, { args: [{ overrideId, by }], updateId: `remove:${overrideId}` });
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) {

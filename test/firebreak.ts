@@ -60,7 +60,7 @@ export class TestFirebreak {
       ...options.env,
     });
     const worker = await TestFirebreak.startWorker(config, options);
-    const app = await createApiApp(config, { operator: options.operator, sns: options.sns, runbooks: runbookCatalog() });
+    const app = await createApiApp(config, { operator: options.operator, sns: options.sns, runbooks: runbookCatalog(), integrations: options.integrations });
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
     const http = new HttpClient(`http://127.0.0.1:${address.port}`);

@@ -1,10 +1,12 @@
 import type { LevelNotify } from '../core/model/oncall/types';
+import type { ChatUsersFile } from '../core/schemas/chat-users';
 import type { RespondersFile, SchedulesFile } from '../core/schemas/oncall-config';
 import { loadOperatorConfig, type OperatorConfig } from '../core/schemas/operator-config';
 
 /**
  * Operator config for tests: no routes, a default route without escalation unless asked,
- * nobody on call unless responders and schedules are given, and short timeouts so ladders
+ * nobody on call unless responders and schedules are given, nobody acting from Slack unless
+ * chat users (or responders with a Slack id) are given, and short timeouts so ladders
  * and heartbeats play out in seconds.
  */
 export function testOperatorConfig(
@@ -18,6 +20,7 @@ export function testOperatorConfig(
     autoMitigate?: boolean;
     responders?: RespondersFile;
     schedules?: SchedulesFile;
+    chatUsers?: ChatUsersFile;
   } = {},
 ): OperatorConfig {
   return loadOperatorConfig({
@@ -37,5 +40,6 @@ export function testOperatorConfig(
     heartbeats: { file: 'test/heartbeats', value: options.heartbeats ?? [] },
     responders: { file: 'test/responders', value: options.responders ?? [] },
     schedules: { file: 'test/schedules', value: options.schedules ?? [] },
+    chatUsers: { file: 'test/chat-users', value: options.chatUsers ?? [] },
   });
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../core/model/search-attributes';
 
 /** Environment variables through which global-setup hands the shared server to test files. */
@@ -25,6 +26,38 @@ export const workflowBundle = () => ({ codePath: required(TEST_ENV.bundle) });
 
 /** A task queue no other test uses. */
 export const uniqueTaskQueue = (label: string) => `test-${label}-${randomUUID().slice(0, 8)}`;
+
+/**
+ * A worker of the run's workflow bundle on a task queue of its own, and a client, for a whole
+ * describe block: started before its tests, stopped after them. Its fields are set once it
+ * has started, so read them in tests and hooks. `activities` builds the worker's activities
+ * (none by default) with the client.
+ */
+export function useTestWorker(label: string, activities?: (client: Client) => object): { client: Client; taskQueue: string } {
+  const started = {} as { client: Client; taskQueue: string };
+  let connection: NativeConnection | undefined;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  beforeAll(async () => {
+    started.client = new Client({ connection: await Connection.connect({ address: sharedTemporalAddress() }) });
+    started.taskQueue = uniqueTaskQueue(label);
+    connection = await NativeConnection.connect({ address: sharedTemporalAddress() });
+    worker = await Worker.create({
+      connection,
+      taskQueue: started.taskQueue,
+      workflowBundle: workflowBundle(),
+      ...(activities ? { activities: activities(started.client) } : {}),
+    });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await connection?.close();
+    await started.client?.connection.close();
+  });
+  return started;
+}
 
 /** A private Temporal dev server (same binary) for tests that stop or restart it. */
 export function startPrivateTemporal(): Promise<TestWorkflowEnvironment> {
@@ -53,4 +86,16 @@ export async function listingUpserts(client: Client, workflowId: string, runId?:
     upserts.push(Object.fromEntries(fields.map(([name, payload]) => [name, JSON.parse(Buffer.from(payload.data ?? []).toString('utf8'))])));
   }
   return upserts;
+}
+
+/** Timers a workflow started and did not cancel or fire: what is still pending. */
+export async function pendingTimers(client: Client, workflowId: string): Promise<number> {
+  const { events } = await client.workflow.getHandle(workflowId).fetchHistory();
+  const open = new Set<string>();
+  for (const event of events ?? []) {
+    if (event.timerStartedEventAttributes) open.add(event.timerStartedEventAttributes.timerId!);
+    if (event.timerFiredEventAttributes) open.delete(event.timerFiredEventAttributes.timerId!);
+    if (event.timerCanceledEventAttributes) open.delete(event.timerCanceledEventAttributes.timerId!);
+  }
+  return open.size;
 }

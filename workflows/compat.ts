@@ -90,6 +90,13 @@ export const RUNBOOK_PATCHES = {
    * incident never heard of it. Since 2026-12-07; retire after 2027-03-07.
    */
   statusPageFollowsIncident: 'status-page-follows-incident',
+  /** Old: the run's incident never heard of the chat channel a step opened. Since 2026-12-07; retire after 2027-03-07. */
+  chatFollowsIncident: 'chat-follows-incident',
+  /**
+   * Old: a run published no search attributes or memo, so `GET /v1/executions` could list it
+   * only by its Temporal status. Since 2026-12-07; retire after 2027-03-07.
+   */
+  runbookPublishesListing: 'runbook-publishes-listing',
 } as const;
 
 /** The runbook workflow's branches. A runbook's own `ctx.patched(id)` ids are its author's, not listed here. */
@@ -97,4 +104,8 @@ export const runbookCompat = {
   tellsIncidentInBackground: (): boolean => patched(RUNBOOK_PATCHES.runbookTellsIncidentInBackground),
   /** Asked at a run's first status-page step that has an incident, never before. */
   statusPageFollowsIncident: (): boolean => patched(RUNBOOK_PATCHES.statusPageFollowsIncident),
+  /** Asked after a run's first successful `chat.createChannel` step that has an incident. */
+  chatFollowsIncident: (): boolean => patched(RUNBOOK_PATCHES.chatFollowsIncident),
+  /** Asked once, after the handlers are set and before the run's first command. */
+  publishesListing: (): boolean => patched(RUNBOOK_PATCHES.runbookPublishesListing),
 };

@@ -1,5 +1,3 @@
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { createActivities } from '../activities';
 import type { ReceivedAlert } from '../core/model/alert';
@@ -8,37 +6,14 @@ import { INCIDENT_LIMITS } from '../core/model/incident/bounds';
 import { localIntegrations } from '../core/schemas/integrations-config';
 import { incidentQuery, ingestAlertsUpdate } from '../core/model/messages';
 import { jsonBytes } from '../core/model/text';
-import { sharedTemporalAddress, uniqueTaskQueue, workflowBundle } from '../test/temporal';
+import { useTestWorker } from '../test/temporal';
 import { waitFor } from '../test/wait';
 import type { incidentWorkflow } from './incident/incident.workflow';
 
 const { EventType } = temporal.api.enums.v1;
 
 describe('incidentWorkflow state bounds', () => {
-  let client: Client;
-  let connection: NativeConnection;
-  let worker: Worker;
-  let running: Promise<void>;
-  let taskQueue: string;
-
-  beforeAll(async () => {
-    client = new Client({ connection: await Connection.connect({ address: sharedTemporalAddress() }) });
-    connection = await NativeConnection.connect({ address: sharedTemporalAddress() });
-    taskQueue = uniqueTaskQueue('incident-bounds');
-    worker = await Worker.create({
-      connection,
-      taskQueue,
-      workflowBundle: workflowBundle(),
-      activities: createActivities({ config: localIntegrations(), temporal: client }),
-    });
-    running = worker.run();
-  });
-  afterAll(async () => {
-    worker.shutdown();
-    await running;
-    await connection.close();
-    await client.connection.close();
-  });
+  const worker = useTestWorker('incident-bounds', (client) => createActivities({ config: localIntegrations(), temporal: client }));
 
   const received = (n: number): ReceivedAlert => ({
     receiptId: `receipt-${String(n).padStart(6, '0')}-${'r'.repeat(30)}`,
@@ -66,12 +41,12 @@ describe('incidentWorkflow state bounds', () => {
       maxHistoryEvents: 50_000,
       maxStateBytes: 128 * 1024,
     };
-    const handle = await client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', { workflowId, taskQueue, args: [input] });
+    const handle = await worker.client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', { workflowId, taskQueue: worker.taskQueue, args: [input] });
     const firstRunId = handle.firstExecutionRunId;
     let total = 0;
     const deliver = async (count: number) => {
       const alerts = Array.from({ length: count }, () => received(total++));
-      const result = await client.workflow.getHandle(workflowId).executeUpdate(ingestAlertsUpdate, { args: [{ alerts }] });
+      const result = await worker.client.workflow.getHandle(workflowId).executeUpdate(ingestAlertsUpdate, { args: [{ alerts }] });
       expect(result.recorded).toBe(alerts.length);
     };
     while (total < INCIDENT_LIMITS.receipts + 300) await deliver(100);
@@ -80,12 +55,12 @@ describe('incidentWorkflow state bounds', () => {
       'the incident to continue as new',
       async () => {
         await deliver(1);
-        return (await client.workflow.getHandle(workflowId).query(incidentQuery)).continuedAsNew >= 1;
+        return (await worker.client.workflow.getHandle(workflowId).query(incidentQuery)).continuedAsNew >= 1;
       },
       { timeoutMs: 45_000, intervalMs: 1_000 },
     );
 
-    const incident = await client.workflow.getHandle(workflowId).query(incidentQuery);
+    const incident = await worker.client.workflow.getHandle(workflowId).query(incidentQuery);
     expect(incident.alertCount).toBe(total);
     expect(incident.continuedAsNew).toBeGreaterThanOrEqual(1);
     expect(incident.alerts.length).toBeLessThanOrEqual(INCIDENT_LIMITS.alerts);
@@ -102,7 +77,7 @@ describe('incidentWorkflow state bounds', () => {
     expect(jsonBytes(incident)).toBeLessThan(1024 * 1024);
 
     // The first run continued on its state's size, long before its history was full.
-    const firstRun = await client.workflow.getHandle(workflowId, firstRunId).fetchHistory();
+    const firstRun = await worker.client.workflow.getHandle(workflowId, firstRunId).fetchHistory();
     const markers = (firstRun.events ?? []).filter((event) => event.eventType === EventType.EVENT_TYPE_MARKER_RECORDED);
     const patches = markers.flatMap((event) =>
       (event.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? []).map(
@@ -113,7 +88,7 @@ describe('incidentWorkflow state bounds', () => {
     expect(firstRun.events?.at(-1)?.eventType).toBe(EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
 
     // What the current run was started with: a bounded receipt set and trimmed windows.
-    const current = await client.workflow.getHandle(workflowId).fetchHistory();
+    const current = await worker.client.workflow.getHandle(workflowId).fetchHistory();
     const started = current.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
     const carried = (JSON.parse(Buffer.from(started?.data ?? []).toString('utf8')) as OpenIncidentInput).carried!;
     expect(carried.receipts.length).toBeLessThanOrEqual(INCIDENT_LIMITS.receipts);
@@ -121,7 +96,7 @@ describe('incidentWorkflow state bounds', () => {
     expect(jsonBytes(carried)).toBeLessThan(512 * 1024);
 
     // A redelivery of a recent alert is still recognised.
-    const again = await client.workflow.getHandle(workflowId).executeUpdate(ingestAlertsUpdate, { args: [{ alerts: [received(total - 1)] }] });
+    const again = await worker.client.workflow.getHandle(workflowId).executeUpdate(ingestAlertsUpdate, { args: [{ alerts: [received(total - 1)] }] });
     expect(again.recorded).toBe(0);
   });
 });

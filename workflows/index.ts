@@ -7,3 +7,4 @@ export { statusPageWorkflow } from './status-page';
 export { alertQueueWorkflow } from './alert-queue';
 export { alertLeaseWorkflow } from './alert-lease';
 export { scheduleOverridesWorkflow } from './schedule-overrides';
+export { sessionsWorkflow } from './sessions';

@@ -14,6 +14,8 @@ import {
   proxyActivities,
   setHandler,
   sleep,
+  upsertMemo,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { CapabilityActivities } from '../core/model/capabilities/activities';
@@ -29,6 +31,7 @@ import type * as Catalog from '../runbooks/catalog';
 import { runbookCompat } from './compat';
 import { loadLazily } from './lazy';
 import { describeIssues } from '../core/model/validation-issues';
+import { type ExecutionMemo, ExecutionStatusAttribute, executionSearchAttributes, listedApproval } from '../core/model/search-attributes';
 
 const platform = proxyActivities<PlatformActivities>({
   startToCloseTimeout: '30 seconds',
@@ -53,12 +56,15 @@ export async function runbookWorkflow(input: RunbookExecutionInput): Promise<Exe
   });
   run.tellsInBackground = runbookCompat.tellsIncidentInBackground();
   run.statusPageFollowsIncident = runbookCompat.statusPageFollowsIncident;
+  run.chatFollowsIncident = runbookCompat.chatFollowsIncident;
+  const listing = runbookCompat.publishesListing() ? publishListing(run) : undefined;
 
   await run.note(`started${input.trigger === 'manual' ? ` by ${input.launchedBy}` : ` (${input.trigger})`}`);
   const guarded = await acquireGuard(run);
   if (guarded?.guard.role === 'follower') {
     await run.note(`joined the run already going for ${guarded.target}: ${guarded.guard.leader}`);
     run.finish(ExecutionStatus.Joined, { joined: guarded.guard.leader, undone: [] });
+    listing?.publish();
     await run.told;
     return run.execution;
   }
@@ -72,6 +78,8 @@ export async function runbookWorkflow(input: RunbookExecutionInput): Promise<Exe
     if (cancelled) throw error;
     throw ApplicationFailure.nonRetryable(`${runbook.title} failed: ${messageOf(error)}`, ExecutionFailure.Failed, run.execution.outcome);
   } finally {
+    // The final status is published before the run ends, never after.
+    listing?.publish();
     if (guarded?.guard.role === 'leader') {
       const { target } = guarded;
       await CancellationScope.nonCancellable(() => platform.guardRelease({ runbookId: runbook.id, target, executionId: run.executionId }));
@@ -82,6 +90,38 @@ export async function runbookWorkflow(input: RunbookExecutionInput): Promise<Exe
       await condition(allHandlersFinished);
     });
   }
+}
+
+/**
+ * Lists the execution: its runbook, status and incident as search attributes, and what the
+ * list shows besides (title, dry run, who launched it, the approval waiting) in its memo. Each
+ * change is published in the workflow task that made it; nothing unchanged is written again.
+ */
+function publishListing(run: RunbookRun): { publish(): void } {
+  const { execution } = run;
+  let status = execution.status;
+  let approval = execution.pendingApproval;
+  upsertSearchAttributes(executionSearchAttributes({ runbookId: execution.runbookId, status, incidentId: execution.incidentId }));
+  const memo: ExecutionMemo = { title: execution.title, dryRun: execution.dryRun, launchedBy: execution.launchedBy };
+  upsertMemo({ ...memo });
+  const publish = () => {
+    if (execution.status !== status) {
+      status = execution.status;
+      upsertSearchAttributes([{ key: ExecutionStatusAttribute, value: status }]);
+    }
+    if (execution.pendingApproval !== approval) {
+      approval = execution.pendingApproval;
+      upsertMemo({ pendingApproval: listedApproval(approval) });
+    }
+  };
+  // Not cancellable: cancelling the run must not end the watch (the final status is yet to come).
+  void CancellationScope.nonCancellable(async () => {
+    for (;;) {
+      await condition(() => execution.status !== status || execution.pendingApproval !== approval);
+      publish();
+    }
+  });
+  return { publish };
 }
 
 /**

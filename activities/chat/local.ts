@@ -23,5 +23,7 @@ export class LocalChat implements ChatPort {
     return { channelId, ts: `local-${keyDigest(idempotencyKey, 12)}`, created: true };
   }
 
+  async updateMessage(): Promise<void> {}
+
   async setTopic(): Promise<void> {}
 }

@@ -6,6 +6,7 @@ export type CreateChannelCommand = OperationCommand<'chat', 'createChannel'>;
 export type InviteToChannelCommand = OperationCommand<'chat', 'invite'>;
 export type PostMessageCommand = OperationCommand<'chat', 'postMessage'>;
 export type SetTopicCommand = OperationCommand<'chat', 'setTopic'>;
+export type UpdateMessageCommand = OperationCommand<'chat', 'updateMessage'>;
 
 /** Incident chat, one method per operation declared under `chat`. Every operation acts once per idempotency key. */
 export type ChatPort = CapabilityPort<'chat'>;

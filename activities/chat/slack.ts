@@ -9,7 +9,7 @@ import {
 } from '@slack/web-api';
 import { ApplicationFailure } from '@temporalio/common';
 import { CapabilityFailure } from '../../core/schemas/capabilities/common';
-import type { Channel, PostedMessage } from '../../core/schemas/capabilities/chat';
+import type { Channel, ChatButton, PostedMessage } from '../../core/schemas/capabilities/chat';
 import type { SlackSettings } from '../../core/schemas/integrations-config';
 import { fitText, VendorLimits } from '../fit';
 import { describeNetworkError, parseRetryAfter, type VendorCallProblem, vendorFailure, vendorMessage } from '../http-failures';
@@ -21,6 +21,7 @@ import {
   type InviteToChannelCommand,
   type PostMessageCommand,
   type SetTopicCommand,
+  type UpdateMessageCommand,
   channelSlug,
 } from './port';
 
@@ -28,7 +29,7 @@ const VENDOR = 'Slack';
 /** The message-metadata event type that marks Firebreak's posts. */
 export const SLACK_STEP_EVENT = 'firebreak_step';
 /** How many recent messages a repeated post is looked for in. */
-const HISTORY_SCANNED = 200;
+export const HISTORY_SCANNED = 200;
 /** Platform errors that say "try again", not "no". */
 const RETRYABLE_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
 
@@ -53,7 +54,7 @@ interface SlackChannel {
   topic?: { value?: string };
 }
 
-interface SlackMessage {
+export interface SlackMessage {
   ts?: string;
   metadata?: { event_type?: string; event_payload?: { idempotency_key?: string } };
 }
@@ -127,20 +128,18 @@ export class SlackChat implements ChatPort {
     }
   }
 
-  async postMessage({ idempotencyKey, channelId, text, pin }: PostMessageCommand): Promise<PostedMessage> {
+  async postMessage({ idempotencyKey, channelId, text, pin, buttons }: PostMessageCommand): Promise<PostedMessage> {
     const history = await this.call('read history', () =>
       this.slack.conversations.history({ channel: channelId, limit: HISTORY_SCANNED, include_all_metadata: true }),
     );
-    const earlier = ((history.messages ?? []) as SlackMessage[]).find(
-      (message) =>
-        message.metadata?.event_type === SLACK_STEP_EVENT && message.metadata.event_payload?.idempotency_key === idempotencyKey,
-    );
+    const earlier = findStepMessage(history.messages, idempotencyKey);
     let ts = earlier?.ts;
     if (!ts) {
       const posted = await this.call('post message', () =>
         this.slack.chat.postMessage({
           channel: channelId,
           text: slackText(text, VendorLimits.slackText),
+          ...messageBlocks(text, buttons),
           metadata: { event_type: SLACK_STEP_EVENT, event_payload: { idempotency_key: idempotencyKey } },
         }),
       );
@@ -154,6 +153,13 @@ export class SlackChat implements ChatPort {
       }
     }
     return { channelId, ts, created: !earlier };
+  }
+
+  /** `chat.update`: the same text and buttons again is the same message, so a retry is harmless. */
+  async updateMessage({ channelId, ts, text, buttons }: UpdateMessageCommand): Promise<void> {
+    await this.call('update message', () =>
+      this.slack.chat.update({ channel: channelId, ts, text: slackText(text, VendorLimits.slackText), ...messageBlocks(text, buttons) }),
+    );
   }
 
   async setTopic({ channelId, topic: wanted }: SetTopicCommand): Promise<void> {
@@ -190,8 +196,20 @@ export class SlackChat implements ChatPort {
   }
 
   private failure(operation: string, error: unknown): ApplicationFailure {
-    return vendorFailure(slackProblem(operation, error), this.secrets);
+    return slackFailure(operation, error, this.secrets);
   }
+}
+
+/** The Temporal failure for a failed Slack call, with `secrets` kept out of its message. */
+export function slackFailure(operation: string, error: unknown, secrets: string[]): ApplicationFailure {
+  return vendorFailure(slackProblem(operation, error), secrets);
+}
+
+/** Firebreak's earlier post for `idempotencyKey` among `messages` (from `conversations.history`), if any. */
+export function findStepMessage(messages: unknown[] | undefined, idempotencyKey: string): SlackMessage | undefined {
+  return ((messages ?? []) as SlackMessage[]).find(
+    (message) => message.metadata?.event_type === SLACK_STEP_EVENT && message.metadata.event_payload?.idempotency_key === idempotencyKey,
+  );
 }
 
 /** The Slack platform error code (`name_taken`, ...), if `error` is one. */
@@ -219,4 +237,27 @@ function slackProblem(operation: string, error: unknown): VendorCallProblem {
     default:
       return { ...base, networkError: describeNetworkError(error) };
   }
+}
+
+/**
+ * A message with buttons as Slack blocks: the text in a section (cut to a section's 3,000
+ * characters) and an actions block; without buttons, the plain `text` alone.
+ */
+export function messageBlocks(text: string, buttons: readonly ChatButton[] = []): { blocks?: Array<Record<string, unknown>> } {
+  if (buttons.length === 0) return {};
+  return {
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: slackText(text, VendorLimits.slackSection) } },
+      {
+        type: 'actions',
+        elements: buttons.map((button) => ({
+          type: 'button',
+          action_id: button.action,
+          text: { type: 'plain_text', text: fitText(button.label, 75), emoji: false },
+          value: button.value,
+          ...(button.style ? { style: button.style } : {}),
+        })),
+      },
+    ],
+  };
 }

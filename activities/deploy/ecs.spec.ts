@@ -3,11 +3,11 @@
  * on its first look), and against an ECS-speaking stub for what moto never does (a rollout
  * ECS marks FAILED, a service that moves on to another task definition).
  */
-import { CreateClusterCommand, CreateServiceCommand, type ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, CreateServiceCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { CapabilityFailure } from '../../core/schemas/capabilities/common';
 import { type EcsSettings, loadIntegrationsConfig } from '../../core/schemas/integrations-config';
 import { activityEnvironment, expectFailure } from '../../test/vendors/activity';
-import { MOTO_CREDENTIALS, MOTO_REGION, type Moto, startMoto } from '../../test/vendors/moto';
+import { MOTO_CREDENTIALS, MOTO_REGION, recordCommands, useMotoServer } from '../../test/vendors/moto';
 import { StubServer } from '../../test/vendors/stub-server';
 import { createEcsClient, EcsServices } from '../ecs-service';
 import { EcsDeploy } from './ecs';
@@ -28,46 +28,29 @@ function deployOn(endpoint: string, extra: Record<string, string> = {}) {
   });
   const settings = config.deploy as EcsSettings;
   const client = createEcsClient(settings, config.timeoutMs, MOTO_CREDENTIALS);
-  const sent: string[] = [];
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      sent.push(context.commandName ?? '?');
-      return next(args);
-    },
-    { step: 'initialize' },
-  );
+  const sent = recordCommands(client);
   return { sent, ...createDeployActivities(new EcsDeploy(new EcsServices(client, settings))) };
 }
 
 describe('ECS rollback waits for the service (against moto)', () => {
-  let moto: Moto;
-  let admin: ECSClient;
+  const aws = useMotoServer({ runningTasks: 2 });
   let sequence = 0;
 
   /** A service on revision 2 of its family, with `desiredCount` tasks wanted (moto runs 2). */
   const service = async (desiredCount: number) => {
     const cluster = `deploy-${++sequence}`;
-    await admin.send(new CreateClusterCommand({ clusterName: cluster }));
+    await aws.ecs.send(new CreateClusterCommand({ clusterName: cluster }));
     const register = async () =>
-      (await admin.send(new RegisterTaskDefinitionCommand({ family: cluster, containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128 }] })))
+      (await aws.ecs.send(new RegisterTaskDefinitionCommand({ family: cluster, containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128 }] })))
         .taskDefinition!.taskDefinitionArn!;
     const [v1, v2] = [await register(), await register()];
-    await admin.send(new CreateServiceCommand({ cluster, serviceName: 'web', taskDefinition: v2, desiredCount }));
+    await aws.ecs.send(new CreateServiceCommand({ cluster, serviceName: 'web', taskDefinition: v2, desiredCount }));
     return { v1, v2, target: { service: 'web', scope: cluster } };
   };
 
-  beforeAll(async () => {
-    moto = await startMoto({ runningTasks: 2 });
-    admin = createEcsClient({ region: MOTO_REGION, endpoint: moto.url }, 5000, MOTO_CREDENTIALS);
-  });
-  afterAll(async () => {
-    admin?.destroy();
-    await moto?.stop();
-  });
-
   it('ends the wait on the first look once the rollout is complete, recording the deployment; a restarted step updates nothing', async () => {
     const { v1, target } = await service(2);
-    const { deployRollback, sent } = deployOn(moto.url);
+    const { deployRollback, sent } = deployOn(aws.moto.url);
     const env = activityEnvironment(STEP);
     const heartbeats: Array<Record<string, unknown>> = [];
     env.on('heartbeat', (details: Record<string, unknown>) => heartbeats.push(details));
@@ -94,7 +77,7 @@ describe('ECS rollback waits for the service (against moto)', () => {
   it('fails OutOfBounds, not retried, when the service never settles within the wait', async () => {
     // moto runs 2 tasks: a service that wants 3 never settles.
     const { v1, target } = await service(3);
-    const { deployRollback, sent } = deployOn(moto.url, { ECS_WAIT_TIMEOUT_MS: '1000' });
+    const { deployRollback, sent } = deployOn(aws.moto.url, { ECS_WAIT_TIMEOUT_MS: '1000' });
     await expectFailure(activityEnvironment(STEP).run(deployRollback, { idempotencyKey: 'inc-2/rollback', target, to: { ref: v1, id: '1' } }), {
       type: CapabilityFailure.OutOfBounds,
       nonRetryable: true,
@@ -106,7 +89,7 @@ describe('ECS rollback waits for the service (against moto)', () => {
   it('refuses a task definition ECS does not know, naming it', async () => {
     const { target } = await service(2);
     const unknown = `arn:aws:ecs:${MOTO_REGION}:123456789012:task-definition/nope:7`;
-    await expectFailure(activityEnvironment(STEP).run(deployOn(moto.url).deployRollback, { idempotencyKey: 'inc-3/rollback', target, to: { ref: unknown, id: '7' } }), {
+    await expectFailure(activityEnvironment(STEP).run(deployOn(aws.moto.url).deployRollback, { idempotencyKey: 'inc-3/rollback', target, to: { ref: unknown, id: '7' } }), {
       type: CapabilityFailure.Rejected,
       nonRetryable: true,
       message: new RegExp(`ECS update service to ${unknown} failed: HTTP 400`),

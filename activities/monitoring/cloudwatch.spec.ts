@@ -1,8 +1,8 @@
-import { type CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand, TagResourceCommand } from '@aws-sdk/client-cloudwatch';
+import { PutMetricAlarmCommand, SetAlarmStateCommand, TagResourceCommand } from '@aws-sdk/client-cloudwatch';
 import { CapabilityFailure } from '../../core/schemas/capabilities/common';
 import { type CloudWatchSettings, loadIntegrationsConfig } from '../../core/schemas/integrations-config';
 import { activityEnvironment, expectFailure, expectTransientFaultsRetried } from '../../test/vendors/activity';
-import { MOTO_CREDENTIALS, MOTO_REGION, type Moto, startMoto } from '../../test/vendors/moto';
+import { MOTO_CREDENTIALS, MOTO_REGION, recordCommands, useMotoServer } from '../../test/vendors/moto';
 import { type StubRequest, StubServer } from '../../test/vendors/stub-server';
 import { CloudWatchMonitoring, createCloudWatchClient } from './cloudwatch';
 import { createMonitoringActivities } from './port';
@@ -17,26 +17,18 @@ function adapterFor(endpoint: string, extra: Record<string, string> = {}) {
     ...extra,
   });
   const client = createCloudWatchClient(config.monitoring as CloudWatchSettings, config.timeoutMs, MOTO_CREDENTIALS);
-  const sent: string[] = [];
-  client.middlewareStack.add(
-    (next, context) => (args) => {
-      sent.push(context.commandName ?? '?');
-      return next(args);
-    },
-    { step: 'initialize' },
-  );
+  const sent = recordCommands(client);
   return { sent, ...createMonitoringActivities(new CloudWatchMonitoring(client)) };
 }
 
 const count = (sent: string[], command: string) => sent.filter((name) => name === command).length;
 
 describe('CloudWatch alarms (@aws-sdk/client-cloudwatch against moto)', () => {
-  let moto: Moto;
-  let admin: CloudWatchClient;
+  const aws = useMotoServer();
   const env = activityEnvironment();
 
   const alarm = async (name: string, state?: 'ALARM' | 'INSUFFICIENT_DATA', tags?: Record<string, string>) => {
-    await admin.send(
+    await aws.cloudwatch.send(
       new PutMetricAlarmCommand({
         AlarmName: name,
         Namespace: 'AWS/ECS',
@@ -49,17 +41,8 @@ describe('CloudWatch alarms (@aws-sdk/client-cloudwatch against moto)', () => {
         ...(tags ? { Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) } : {}),
       }),
     );
-    if (state) await admin.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: `set to ${state} by the test` }));
+    if (state) await aws.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: state, StateReason: `set to ${state} by the test` }));
   };
-
-  beforeAll(async () => {
-    moto = await startMoto();
-    admin = createCloudWatchClient({ region: MOTO_REGION, endpoint: moto.url }, 5000, MOTO_CREDENTIALS);
-  });
-  afterAll(async () => {
-    admin?.destroy();
-    await moto?.stop();
-  });
 
   it('reads the alarms with a name prefix, those in ALARM first, with their state, reason, time and metric', async () => {
     await alarm('web-cpu');
@@ -67,7 +50,7 @@ describe('CloudWatch alarms (@aws-sdk/client-cloudwatch against moto)', () => {
     await alarm('web-latency', 'INSUFFICIENT_DATA');
     await alarm('webhooks-cpu', 'ALARM');
     await alarm('api-cpu', 'ALARM');
-    const { monitoringListAlarms, sent } = adapterFor(moto.url);
+    const { monitoringListAlarms, sent } = adapterFor(aws.moto.url);
 
     const answer = await env.run(monitoringListAlarms, { prefix: 'web-' });
     expect(answer).toEqual({
@@ -90,9 +73,9 @@ describe('CloudWatch alarms (@aws-sdk/client-cloudwatch against moto)', () => {
     await alarm('shop-cpu', undefined, { service: 'shop', team: 'pay' });
     await alarm('shop-5xx', 'ALARM', { service: 'shop' });
     await alarm('shop-disk');
-    await admin.send(new TagResourceCommand({ ResourceARN: `arn:aws:cloudwatch:${MOTO_REGION}:123456789012:alarm:shop-disk`, Tags: [{ Key: 'service', Value: 'shop' }, { Key: 'team', Value: 'pay' }] }));
+    await aws.cloudwatch.send(new TagResourceCommand({ ResourceARN: `arn:aws:cloudwatch:${MOTO_REGION}:123456789012:alarm:shop-disk`, Tags: [{ Key: 'service', Value: 'shop' }, { Key: 'team', Value: 'pay' }] }));
     await alarm('cart-cpu', 'ALARM', { service: 'cart' });
-    const { monitoringListAlarms, sent } = adapterFor(moto.url);
+    const { monitoringListAlarms, sent } = adapterFor(aws.moto.url);
 
     const bothTags = await env.run(monitoringListAlarms, { prefix: 'shop-', tags: { service: 'shop', team: 'pay' } });
     expect(bothTags.alarms.map((a) => a.name)).toEqual(['shop-cpu', 'shop-disk']);
@@ -114,7 +97,7 @@ describe('CloudWatch alarms (@aws-sdk/client-cloudwatch against moto)', () => {
   it('answers at most 100 alarms, the firing ones kept, and says it cut the rest', async () => {
     for (let i = 0; i < 104; i += 1) await alarm(`many-${String(i).padStart(3, '0')}`);
     await alarm('many-zz-firing', 'ALARM');
-    const { monitoringListAlarms } = adapterFor(moto.url);
+    const { monitoringListAlarms } = adapterFor(aws.moto.url);
     const answer = await env.run(monitoringListAlarms, { prefix: 'many-' });
     expect(answer.alarms).toHaveLength(100);
     expect(answer.truncated).toBe(true);
@@ -122,14 +105,14 @@ describe('CloudWatch alarms (@aws-sdk/client-cloudwatch against moto)', () => {
     expect(answer.alarms[1].name).toBe('many-000');
 
     // By tags, at most 100 alarms are examined (one ListTagsForResource each).
-    const { monitoringListAlarms: byTags, sent } = adapterFor(moto.url);
+    const { monitoringListAlarms: byTags, sent } = adapterFor(aws.moto.url);
     const untagged = await env.run(byTags, { prefix: 'many-', tags: { service: 'none' } });
     expect(untagged).toEqual({ provider: 'cloudwatch', alarms: [], truncated: true });
     expect(count(sent, 'ListTagsForResourceCommand')).toBe(100);
   });
 
   it('refuses a query with neither prefix nor tags, or past CloudWatch\'s limits, naming the field, before any call', async () => {
-    const { monitoringListAlarms, sent } = adapterFor(moto.url);
+    const { monitoringListAlarms, sent } = adapterFor(aws.moto.url);
     await expectFailure(env.run(monitoringListAlarms, {}), { type: CapabilityFailure.InvalidInput, nonRetryable: true, message: /prefix: give a prefix or tags/ });
     await expectFailure(env.run(monitoringListAlarms, { prefix: 'x'.repeat(256) }), { type: CapabilityFailure.InvalidInput, nonRetryable: true, message: /prefix:/ });
     await expectFailure(env.run(monitoringListAlarms, { prefix: 'web-', limit: 101 }), { type: CapabilityFailure.InvalidInput, nonRetryable: true, message: /limit:/ });

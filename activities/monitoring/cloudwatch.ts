@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import type { Alarm, AlarmList, AlarmState } from '../../core/schemas/capabilities/monitoring';
 import type { CloudWatchSettings } from '../../core/schemas/integrations-config';
+import { awsClientConfig } from '../aws-client';
 import { awsProblem } from '../aws-failures';
 import { fitText } from '../fit';
 import { vendorFailure } from '../http-failures';
@@ -28,24 +29,13 @@ const FIELDS = { name: 255, reason: 256, namespace: 255, metric: 255 } as const;
 
 const STATE_RANK: Record<AlarmState, number> = { ALARM: 0, INSUFFICIENT_DATA: 1, OK: 2 };
 
-/**
- * The official CloudWatch client with the SDK's own retries off (Temporal retries the
- * activity) and a deadline on every request. Credentials come from the SDK's default chain
- * unless given.
- */
+/** The official CloudWatch client, set up as {@link awsClientConfig} says. */
 export function createCloudWatchClient(
   settings: Pick<CloudWatchSettings, 'region' | 'endpoint'>,
   timeoutMs: number,
   credentials?: CloudWatchClientConfig['credentials'],
 ): CloudWatchClient {
-  return new CloudWatchClient({
-    region: settings.region,
-    ...(settings.endpoint ? { endpoint: settings.endpoint } : {}),
-    ...(credentials ? { credentials } : {}),
-    maxAttempts: 1,
-    // Without throwOnRequestTimeout the handler only warns when the deadline passes.
-    requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs, throwOnRequestTimeout: true },
-  });
+  return new CloudWatchClient(awsClientConfig(settings, timeoutMs, credentials));
 }
 
 interface Found {

@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import type { KnownBlock } from '@slack/web-api';
 import type { Severity } from '../../core/model/incident-model';
-import { cleanLine, cleanText } from '../../core/model/text';
+import { cleanLine, cleanText, escapeHtml as html } from '../../core/model/text';
 import type { OperationCommand } from '../../core/schemas/capabilities/operation-schemas';
 import { signAckToken } from '../../security/ack-token';
 import { fitText } from '../fit';
@@ -116,9 +116,6 @@ export interface EmailMessage {
   text: string;
   html: string;
 }
-
-const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const html = (text: string) => text.replace(/[&<>"']/g, (char) => HTML_ENTITIES[char]);
 
 /** An email: a one-line subject, and the same facts and links as plain text and as HTML. */
 export function emailMessage(command: SendNotificationCommand, links: NotificationLinks): EmailMessage {

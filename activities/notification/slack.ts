@@ -1,27 +1,11 @@
-import {
-  ErrorCode,
-  type WebAPIHTTPError,
-  type WebAPIPlatformError,
-  type WebAPIRateLimitedError,
-  type WebAPIRequestError,
-  type WebClient,
-} from '@slack/web-api';
+import type { WebClient } from '@slack/web-api';
 import type { SlackDmSettings } from '../../core/schemas/integrations-config';
-import { SLACK_STEP_EVENT } from '../chat/slack';
-import { describeNetworkError, parseRetryAfter, type VendorCallProblem, vendorFailure, vendorMessage } from '../http-failures';
+import { findStepMessage, HISTORY_SCANNED, SLACK_STEP_EVENT, slackFailure } from '../chat/slack';
+import { vendorFailure } from '../http-failures';
 import { slackDmMessage } from './message';
 import type { Delivery, NotificationChannel } from './port';
 
 const VENDOR = 'Slack';
-/** How many recent messages of the direct conversation a repeated send is looked for in. */
-const HISTORY_SCANNED = 200;
-/** Platform errors that say "try again", not "no". */
-const RETRYABLE_ERRORS = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited']);
-
-interface SlackMessage {
-  ts?: string;
-  metadata?: { event_type?: string; event_payload?: { idempotency_key?: string } };
-}
 
 /**
  * Slack direct messages from the bot (`conversations.open`, then `chat.postMessage`), with
@@ -51,10 +35,7 @@ export class SlackDmChannel implements NotificationChannel {
     const history = await this.call('read direct messages', () =>
       this.slack.conversations.history({ channel, limit: HISTORY_SCANNED, include_all_metadata: true }),
     );
-    const earlier = ((history.messages ?? []) as SlackMessage[]).find(
-      (message) =>
-        message.metadata?.event_type === SLACK_STEP_EVENT && message.metadata.event_payload?.idempotency_key === command.idempotencyKey,
-    );
+    const earlier = findStepMessage(history.messages, command.idempotencyKey);
     if (earlier?.ts) return { vendorId: earlier.ts };
     const { text, blocks } = slackDmMessage(command, links);
     const posted = await this.call('send direct message', () =>
@@ -74,29 +55,7 @@ export class SlackDmChannel implements NotificationChannel {
     try {
       return await fn();
     } catch (error) {
-      throw vendorFailure(slackProblem(operation, error), this.secrets);
+      throw slackFailure(operation, error, this.secrets);
     }
-  }
-}
-
-/** What went wrong, from @slack/web-api's error classes. */
-function slackProblem(operation: string, error: unknown): VendorCallProblem {
-  const base = { vendor: VENDOR, operation };
-  switch ((error as { code?: string }).code) {
-    case ErrorCode.RateLimitedError:
-      return { ...base, status: 429, retryAfterMs: (error as WebAPIRateLimitedError).retryAfter * 1000 };
-    case ErrorCode.HTTPError: {
-      const http = error as WebAPIHTTPError;
-      return { ...base, status: http.statusCode, detail: vendorMessage(http.body), retryAfterMs: parseRetryAfter(http.headers['retry-after']) };
-    }
-    case ErrorCode.PlatformError: {
-      // Slack answers 200 with ok:false; its error code says whether retrying can help.
-      const code = (error as WebAPIPlatformError).data.error;
-      return { ...base, status: RETRYABLE_ERRORS.has(code) ? 503 : 400, detail: code };
-    }
-    case ErrorCode.RequestError:
-      return { ...base, networkError: describeNetworkError((error as WebAPIRequestError).original) };
-    default:
-      return { ...base, networkError: describeNetworkError(error) };
   }
 }

@@ -16,7 +16,7 @@ export interface OncallDirectory {
   schedules: ReadonlyMap<string, Schedule>;
 }
 
-export function createOncallActivities(client: Client, directory: OncallDirectory): OncallActivities {
+export function createOncallActivities(client: Client, taskQueue: string, directory: OncallDirectory): OncallActivities {
   const person = (responder: Responder, via: string): ResolvedPerson => ({
     responder: responder.id,
     name: responder.name,
@@ -41,7 +41,7 @@ export function createOncallActivities(client: Client, directory: OncallDirector
           continue;
         }
         const schedule = directory.schedules.get(target.id);
-        const shift = schedule && onCallAt(schedule, await readOverrides(client, schedule.id), atMs);
+        const shift = schedule && onCallAt(schedule, await readOverrides(client, { taskQueue, scheduleId: schedule.id }), atMs);
         const responder = shift && directory.responders.get(shift.responder);
         if (responder) resolved.people.push(person(responder, text));
         else resolved.empty.push(text);

@@ -165,6 +165,12 @@ export interface IncidentSnapshot {
    * runbook); `status` is its latest status (absent in incidents from before it was kept).
    */
   statusPage?: { statusIncidentId: string; url?: string; status?: string };
+  /**
+   * The incident's chat channel (a kickoff's), which Firebreak keeps current: a header
+   * message showing status, severity and commander (updated in place), then the timeline
+   * entries that matter, each posted once, in order.
+   */
+  chat?: IncidentChat;
   /** Runbook executions this incident started. */
   runbooks: Array<{ runbookId: string; executionId: string; startedAt: string; trigger: 'alert' | 'route' }>;
   /**
@@ -180,6 +186,19 @@ export interface IncidentSnapshot {
   postmortem?: string;
   /** Times the workflow has continued as new. */
   continuedAsNew: number;
+}
+
+export interface IncidentChat {
+  channelId: string;
+  name?: string;
+  /** The header message, once posted. */
+  headerTs?: string;
+  /** What the header shows (status, severity, commander), to update it only on a change. */
+  headerShows?: string;
+  /** Timeline entries up to this number (exclusive) are posted or passed over. */
+  postedThrough: number;
+  /** Entries that left the timeline window before they could be posted. */
+  missed?: number;
 }
 
 /** Everything a new run needs to carry on exactly where the last one stopped. */
@@ -220,6 +239,8 @@ export interface RecordEventInput {
   entry: Omit<TimelineEntry, 'at'>;
   /** A heartbeat monitor's news about the incident it declared. */
   heartbeat?: 'recovered';
+  /** A runbook opened the incident's chat channel. */
+  chat?: { channelId: string; name?: string };
   /** A runbook opened or updated a status-page incident for this incident. */
   statusPage?: { statusIncidentId: string; url?: string; status: string };
 }

@@ -1,3 +1,5 @@
+import { CAPABILITIES } from './capabilities/operations';
+import { capabilityNameProblem, isCustomCapability } from './capability';
 import type { RunbookDefinition } from './runbook';
 
 export interface RunbookFile {
@@ -80,6 +82,7 @@ function checkRunbook(file: string, exported: unknown, problems: string[]): Runb
     if (!trigger.match || Object.keys(trigger.match).length === 0) say(`triggers.${index}.match`, 'a trigger matches at least one label');
     if (!runbook.fromAlert) say(`triggers.${index}`, 'a runbook with triggers needs fromAlert to build its input');
   });
+  checkUses(runbook.uses, say);
   const guardrails = runbook.guardrails;
   if (guardrails) {
     if (typeof guardrails.target !== 'function') say('guardrails.target', 'must be a function (input) => string');
@@ -88,6 +91,28 @@ function checkRunbook(file: string, exported: unknown, problems: string[]): Runb
     if (budget && (!Number.isInteger(budget.windowMinutes) || budget.windowMinutes < 1)) say('guardrails.budget.windowMinutes', 'a whole number from 1');
   }
   return problems.length === before ? runbook : undefined;
+}
+
+/**
+ * `uses`: built-in capabilities by name and custom ones by declaration, each once. Whether a
+ * custom one is registered with the worker is checked at start by checkRunbookUses
+ * (core/schemas/custom-capabilities.ts).
+ */
+function checkUses(uses: unknown, say: (field: string, message: string) => void): void {
+  if (uses === undefined) return;
+  if (!Array.isArray(uses)) return say('uses', 'a list of capabilities: built-in ones by name, custom ones by their declaration');
+  const seen = new Set<string>();
+  uses.forEach((used: unknown, index) => {
+    const name = typeof used === 'string' ? used : isCustomCapability(used) ? used.name : undefined;
+    if (typeof used === 'string' && !(CAPABILITIES as readonly string[]).includes(used)) {
+      return say(`uses.${index}`, `"${used}" is no built-in capability (${CAPABILITIES.join(', ')}); a custom one is listed by its declaration, not its name`);
+    }
+    if (name === undefined) return say(`uses.${index}`, 'a built-in capability\'s name, or the default export of a file in runbooks/capabilities/ (defineCapability)');
+    if (seen.has(name)) return say(`uses.${index}`, `"${name}" is listed twice`);
+    seen.add(name);
+    const problem = typeof used === 'string' ? undefined : capabilityNameProblem(name);
+    if (problem) say(`uses.${index}.name`, problem);
+  });
 }
 
 /** A catalog loaded (and checked) on first use, then kept: one per process. */

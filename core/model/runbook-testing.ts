@@ -20,8 +20,10 @@ import { CAPABILITIES, operationNames, type Capability, type OperationInput, typ
 import type { Role } from '../schemas/config';
 import type { ExecutionStatus, ExecutionSnapshot, StepRecord } from './execution';
 import type { IncidentSnapshot } from './incident';
-import type { RunbookDefinition } from './runbook';
+import { customActivityName, isCustomCapability, outputSizeProblem, type CustomCapability, type CustomOperation } from './capability';
+import type { RunbookDefinition, Uses } from './runbook';
 import { refuseDecision } from './runbook-engine/approvals';
+import { describeIssues } from './validation-issues';
 import { RunbookRun, type RunbookHost } from './runbook-engine/run';
 
 /** Every step a runbook may take, by the name its records carry: `'chat.setTopic'`. */
@@ -38,10 +40,25 @@ type Intersect<U> = (U extends unknown ? (arg: U) => void : never) extends (arg:
  */
 export type StepStubs = Intersect<{ [C in Capability]: StubsOf<C> }[Capability]>;
 
+/**
+ * What a stubbed step of a custom capability returns: it gets what the implementation would
+ * (the input after its schema, and the idempotency key) and returns what the output schema
+ * accepts. The kit checks both, as the worker does.
+ */
+type CustomStub<Op extends CustomOperation> = (
+  input: z.output<Op['input']>,
+  context: { idempotencyKey: string },
+) => z.input<Op['output']> | Promise<z.input<Op['output']>>;
+type CustomStubsOf<C> = C extends CustomCapability
+  ? { [O in keyof C['operations'] & string as `${C['name']}.${O}`]?: CustomStub<C['operations'][O]> }
+  : never;
+/** Stubs of the custom capabilities a runbook uses, by step name: `'featureFlags.disable'`. */
+export type CustomStepStubs<U extends Uses | undefined> = [U] extends [Uses] ? Intersect<CustomStubsOf<Extract<U[number], CustomCapability>>> : unknown;
+
 /** A scripted decision; `null` lets the approval time out. */
 export type ScriptedApproval = { approved: boolean; by?: string; comment?: string; role?: Role } | null;
 
-export interface TestRunbookOptions<S extends z.ZodType> {
+export interface TestRunbookOptions<S extends z.ZodType, U extends Uses | undefined = undefined> {
   /** The runbook's input, before its schema's defaults. */
   input: z.input<S>;
   /**
@@ -50,8 +67,8 @@ export interface TestRunbookOptions<S extends z.ZodType> {
    * for a run without an incident.
    */
   incident?: Partial<IncidentSnapshot> | (() => Partial<IncidentSnapshot>);
-  /** Stubs by step name; a step without one returns its dry-run placeholder. */
-  steps?: StepStubs;
+  /** Stubs by step name, custom steps' included; a step without one returns its dry-run placeholder. */
+  steps?: StepStubs & CustomStepStubs<U>;
   /** The decisions, in the order the runbook asks; past the last one, approvals time out. */
   approvals?: ScriptedApproval[];
   /** Run as a dry run (steps only planned). @default false */
@@ -89,9 +106,15 @@ const STEP_BY_ACTIVITY = new Map<string, StepName>(
  * the test's own mistakes (an input the schema refuses, a decision the approval's roles may
  * not take); a runbook that fails resolves with `status: 'failed'`.
  */
-export async function testRunbook<S extends z.ZodType>(runbook: RunbookDefinition<S>, options: TestRunbookOptions<S>): Promise<RunbookTestRun> {
-  const plan = options.dryRun ? undefined : (await runOnce(runbook, { ...options, dryRun: true })).steps;
-  const run = await runOnce(runbook, options);
+export async function testRunbook<S extends z.ZodType, U extends Uses | undefined = undefined>(
+  runbook: RunbookDefinition<S, U>,
+  options: TestRunbookOptions<S, U>,
+): Promise<RunbookTestRun> {
+  const general = runbook as unknown as RunbookDefinition<S>;
+  const given = options as TestRunbookOptions<S>;
+  const plan = options.dryRun ? undefined : (await runOnce(general, { ...given, dryRun: true })).steps;
+  const run = await runOnce(general, given);
+  checkPlaceholders(general, plan ?? run.steps);
   const outcome = run.outcome;
   return {
     steps: run.steps,
@@ -114,8 +137,11 @@ async function runOnce<S extends z.ZodType>(runbook: RunbookDefinition<S>, optio
   let clock = Date.parse('2026-01-01T00:00:00Z');
   // A scripted decision the approval refuses is the test's mistake, not the runbook's failure.
   let scriptError: Error | undefined;
+  const custom = customOperations(runbook);
   const host: RunbookHost = {
     callActivity: async (activity, input) => {
+      const own = custom.get(activity);
+      if (own) return callCustom(own, input, options.steps as Record<string, CustomStub<CustomOperation>> | undefined);
       const name = STEP_BY_ACTIVITY.get(activity);
       const stub = name ? (options.steps as Record<string, ((input: unknown) => unknown) | undefined> | undefined)?.[name] : undefined;
       if (stub) return stub(input);
@@ -154,6 +180,51 @@ async function runOnce<S extends z.ZodType>(runbook: RunbookDefinition<S>, optio
   await run.told;
   if (scriptError) throw scriptError;
   return run.execution;
+}
+
+interface CustomEntry {
+  step: string;
+  operation: CustomOperation;
+}
+
+/** The custom operations `runbook` uses, by activity name. */
+function customOperations(runbook: RunbookDefinition): Map<string, CustomEntry> {
+  const operations = new Map<string, CustomEntry>();
+  for (const capability of (runbook.uses ?? []).filter(isCustomCapability)) {
+    for (const [name, operation] of Object.entries(capability.operations)) {
+      operations.set(customActivityName(capability.name, name), { step: `${capability.name}.${name}`, operation });
+    }
+  }
+  return operations;
+}
+
+/**
+ * A custom step, as the worker runs it: its input checked by its schema (a bad one fails the
+ * step), then its stub or else its dry-run placeholder, and what that returns checked by the
+ * output schema (a stub returning what the implementation may not fails the test).
+ */
+async function callCustom({ step, operation }: CustomEntry, given: unknown, stubs: Record<string, CustomStub<CustomOperation> | undefined> | undefined): Promise<unknown> {
+  const { idempotencyKey, ...input } = given as { idempotencyKey: string } & Record<string, unknown>;
+  const parsed = operation.input.safeParse(input);
+  if (!parsed.success) throw new Error(`${step}: invalid input: ${describeIssues(parsed.error.issues, { whole: '(input)' })}`);
+  const stub = stubs?.[step];
+  const output = stub ? await stub(parsed.data, { idempotencyKey }) : operation.dryRun(input, idempotencyKey);
+  const checked = operation.output.safeParse(output);
+  if (!checked.success) {
+    throw new Error(`testRunbook: ${stub ? 'the stub of' : 'the dry-run placeholder of'} ${step} returned what its output schema refuses: ${describeIssues(checked.error.issues, { whole: '(output)' })}`);
+  }
+  const tooLarge = outputSizeProblem(checked.data);
+  if (tooLarge) throw new Error(`${step}: ${tooLarge}`);
+  return checked.data;
+}
+
+/** Every custom step a dry run planned returned what its output schema accepts: a placeholder that does not is the declaration's bug. */
+function checkPlaceholders(runbook: RunbookDefinition, plan: readonly StepRecord[]): void {
+  const byStep = new Map([...customOperations(runbook).values()].map((entry) => [entry.step, entry.operation]));
+  for (const step of plan) {
+    const checked = byStep.get(step.name)?.output.safeParse(step.result);
+    if (checked && !checked.success) throw new Error(`testRunbook: the dry-run placeholder of ${step.name} breaks its output schema: ${describeIssues(checked.error.issues, { whole: '(output)' })}`);
+  }
 }
 
 function snapshotOf(incident: Partial<IncidentSnapshot> | (() => Partial<IncidentSnapshot>)): Partial<IncidentSnapshot> {

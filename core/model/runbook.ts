@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import type { Alert } from './alert';
 import type { Capability, OperationInput, OperationName, OperationOutput } from './capabilities/operations';
+import type { CustomCapability, CustomOperation } from './capability';
 import type { IncidentSnapshot } from './incident';
 import type { Role } from '../schemas/config';
 import type { LabelMatcher } from './label-matchers';
@@ -79,6 +80,35 @@ export interface ApprovalDecision {
   at: string;
 }
 
+/** What a step of a custom operation takes and returns, as a runbook calls it. */
+export type CustomStep<Op extends CustomOperation> = (
+  input: z.input<Op['input']>,
+  options?: StepOptions<z.output<Op['output']>>,
+) => Promise<z.output<Op['output']>>;
+
+/** The steps of a custom capability: `ctx.featureFlags.disable(...)`. */
+export type CustomSteps<C extends CustomCapability> = { readonly [O in keyof C['operations']]: CustomStep<C['operations'][O]> };
+
+/**
+ * What a runbook lists in `uses`: a built-in capability by name (`'paging'`), or a custom
+ * one's declaration (`runbooks/capabilities/`).
+ */
+export type UsedCapability = Capability | CustomCapability;
+export type Uses = readonly UsedCapability[];
+
+/**
+ * The steps of a runbook that `uses` these capabilities: exactly those, built-in and custom.
+ * Without `uses`, every built-in capability.
+ */
+export type StepsOf<U extends Uses | undefined> = [U] extends [Uses]
+  ? { readonly [C in Extract<U[number], Capability>]: RunbookSteps[C] } & {
+      readonly [N in Extract<U[number], CustomCapability>['name']]: CustomSteps<Extract<U[number], { name: N }>>;
+    }
+  : RunbookSteps;
+
+/** The `ctx` of a runbook that `uses` these capabilities (see {@link StepsOf}). */
+export type RunbookContextOf<U extends Uses | undefined> = Omit<RunbookContext, Capability> & StepsOf<U>;
+
 /** Everything a runbook does, it does through this. */
 export interface RunbookContext extends RunbookSteps {
   readonly executionId: string;
@@ -133,7 +163,7 @@ export interface RunbookGuardrails<I> {
   budget?: { max: number; windowMinutes: number };
 }
 
-export interface RunbookDefinition<S extends z.ZodType = z.ZodType> {
+export interface RunbookDefinition<S extends z.ZodType = z.ZodType, U extends Uses | undefined = Uses | undefined> {
   /** Stable id, also the file name: `runbooks/<id>.runbook.ts`. */
   id: string;
   title: string;
@@ -146,10 +176,16 @@ export interface RunbookDefinition<S extends z.ZodType = z.ZodType> {
   fromAlert?: (alert: Alert) => z.input<S>;
   triggers?: RunbookTrigger[];
   guardrails?: RunbookGuardrails<z.infer<S>>;
-  run: (ctx: RunbookContext, input: z.infer<S>) => Promise<unknown>;
+  /**
+   * The capabilities `run` calls: built-in ones by name, custom ones by their declaration
+   * (`uses: ['paging', featureFlags]`). `ctx` then holds exactly these, and GET /v1/runbooks
+   * lists their operations as the ones this runbook may call. @default every built-in capability
+   */
+  uses?: U;
+  run: (ctx: RunbookContextOf<U>, input: z.infer<S>) => Promise<unknown>;
 }
 
 /** Declares a runbook; the default export of `runbooks/<id>.runbook.ts`. */
-export function defineRunbook<S extends z.ZodType>(definition: RunbookDefinition<S>): RunbookDefinition<S> {
+export function defineRunbook<S extends z.ZodType, const U extends Uses | undefined = undefined>(definition: RunbookDefinition<S, U>): RunbookDefinition<S, U> {
   return definition;
 }

@@ -10,8 +10,11 @@ import type { IssueLike } from './validation-issues';
 /** The entity workflow's type name. */
 export const SCHEDULE_OVERRIDES_WORKFLOW_TYPE = 'scheduleOverridesWorkflow';
 
-/** The id of schedule `scheduleId`'s overrides workflow. */
-export const scheduleOverridesWorkflowId = (scheduleId: string) => `schedule-overrides:${scheduleId}`;
+/**
+ * The id of schedule `scheduleId`'s overrides workflow for the deployment on `taskQueue`
+ * (like the status page's: two deployments sharing a namespace keep their own overrides).
+ */
+export const scheduleOverridesWorkflowId = (taskQueue: string, scheduleId: string) => `schedule-overrides:${taskQueue}:${scheduleId}`;
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;

@@ -1,4 +1,4 @@
-import { cleanLine, cleanText, compactId, hasLineForbidden, hasTextForbidden, shortenKey, shortHash, truncateText, utf8Bytes, utf8Prefix } from './text';
+import { cleanLine, cleanText, compactId, escapeHtml, hasLineForbidden, hasTextForbidden, shortenKey, shortHash, truncateText, utf8Bytes, utf8Prefix } from './text';
 
 describe('text rules', () => {
   it('counts UTF-8 bytes as Buffer does, surrogate pairs and lone surrogates included', () => {
@@ -61,5 +61,10 @@ describe('text rules', () => {
     expect(cleanLine('disk\nfull\t\u202Eon db-1')).toBe('disk full \uFFFDon db-1');
     expect(cleanText('line 1\nline\u0000 2')).toBe('line 1\nline\uFFFD 2');
     expect(cleanLine('fine')).toBe('fine');
+  });
+
+  it('escapes the five characters that matter in HTML content and quoted attributes, and nothing else', () => {
+    expect(escapeHtml(`<a href="x">Tom & Jerry's</a> é 😀`)).toBe('&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt; é 😀');
+    expect(escapeHtml('&amp;')).toBe('&amp;amp;');
   });
 });

@@ -142,3 +142,10 @@ const COMPACT_ID_CHARS = 40;
 export function compactId(id: string): string {
   return id.length <= COMPACT_ID_CHARS ? id : `#${shortHash(id)}`;
 }
+
+const HTML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** `text` safe to put in HTML, as element content or inside a quoted attribute value. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => HTML_ENTITIES[char]);
+}

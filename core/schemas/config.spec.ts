@@ -27,6 +27,9 @@ describe('loadConfig', () => {
       rateLimitAlertsPerMinute: 0,
       grafanaWebhookSecret: undefined,
       snsTopicArns: undefined,
+      sessionTtlHours: 12,
+      sessionRevocationCacheMs: 5_000,
+      webRoot: 'apps/web/dist',
     });
   });
 

@@ -87,6 +87,14 @@ export const ConfigSchema = z.object({
   PUBLIC_URL: z.string().url('must be an absolute URL such as https://firebreak.example.com').optional(),
   /** Signs the acknowledgement links in notifications; default: `DATA_DIR/ack-secret`, made by `npm start`. */
   ACK_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** The Slack app's signing secret: slash commands and buttons are read only when set, and only when signed with it. */
+  SLACK_SIGNING_SECRET: z.string().min(16, "must be the Slack app's signing secret (Basic Information → App Credentials)").optional(),
+  /** How long a console session lasts after sign-in, in hours. */
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(168).default(12),
+  /** How long an API process trusts its last read of the ended sessions (sign-outs on other replicas). */
+  SESSION_REVOCATION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
+  /** The built console the API serves at `/`; relative to the working directory. */
+  WEB_ROOT: z.string().min(1).default('apps/web/dist'),
   SNS_TOPIC_ARNS: z
     .string()
     .regex(/^arn:aws[a-z-]*:sns:[^,\s]+(,\s*arn:aws[a-z-]*:sns:[^,\s]+)*$/, 'must be comma-separated SNS topic ARNs')
@@ -140,10 +148,21 @@ export interface Config {
   publicUrl: string;
   /** From `ACK_SIGNING_SECRET`; undefined when unset (then `DATA_DIR/ack-secret` is read, see security/ack-secret.ts). */
   ackSigningSecret?: string;
+  /** From `SLACK_SIGNING_SECRET`; undefined when unset (then `/v1/chat/slack/*` answer 404). */
+  slackSigningSecret?: string;
+  /** How long a console session lasts after sign-in (1 to 168 hours). */
+  sessionTtlHours: number;
+  /**
+   * How long an API process answers from its last read of the ended sessions: a sign-out on
+   * another replica takes effect here within this (0: read on every request).
+   */
+  sessionRevocationCacheMs: number;
+  /** The folder of the built console (`vite build`'s output), served at `/`. */
+  webRoot: string;
 }
 
 /** Variables whose values must never be shown, even in a validation error. */
-const SECRET_VARIABLES = new Set(['API_KEYS', 'GRAFANA_WEBHOOK_SECRET', 'ACK_SIGNING_SECRET']);
+const SECRET_VARIABLES = new Set(['API_KEYS', 'GRAFANA_WEBHOOK_SECRET', 'ACK_SIGNING_SECRET', 'SLACK_SIGNING_SECRET']);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -197,5 +216,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     snsTopicArns: values.SNS_TOPIC_ARNS?.split(',').map((arn) => arn.trim()),
     publicUrl: (values.PUBLIC_URL ?? `http://${values.HOST}:${values.PORT}`).replace(/\/+$/, ''),
     ackSigningSecret: values.ACK_SIGNING_SECRET,
+    slackSigningSecret: values.SLACK_SIGNING_SECRET,
+    sessionTtlHours: values.SESSION_TTL_HOURS,
+    sessionRevocationCacheMs: values.SESSION_REVOCATION_CACHE_MS,
+    webRoot: values.WEB_ROOT,
   };
 }

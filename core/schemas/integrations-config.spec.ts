@@ -27,10 +27,13 @@ describe('loadIntegrationsConfig', () => {
       scaling: { provider: 'local' },
       paging: { provider: 'local' },
       monitoring: { provider: 'local' },
+      kubernetes: { provider: 'local' },
       slackDm: { provider: 'local' },
       email: { provider: 'local' },
       sms: { provider: 'local' },
       voice: { provider: 'local' },
+      ssm: { provider: 'local' },
+      http: { allowedHosts: [], secrets: new Map(), maxResponseBytes: 262_144 },
     });
   });
 
@@ -175,6 +178,93 @@ describe('loadIntegrationsConfig', () => {
     expect(problemsOf({ MONITORING_PROVIDER: 'datadog' })).toEqual(['MONITORING_PROVIDER: must be one of local, cloudwatch (got "datadog")']);
     expect(problemsOf({ MONITORING_PROVIDER: 'cloudwatch', AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_CLOUDWATCH: 'ftp://x' })).toEqual([
       'AWS_ENDPOINT_URL_CLOUDWATCH: must be an http(s) URL (got "ftp://x")',
+    ]);
+  });
+
+  it('reads Kubernetes: a kubeconfig file or the pod’s service account, a context, and the namespaces steps may act in', () => {
+    expect(loadIntegrationsConfig({ KUBERNETES_PROVIDER: 'kubernetes', KUBERNETES_NAMESPACES: 'shop, payments,shop' }).kubernetes).toEqual({
+      provider: 'kubernetes',
+      inCluster: false,
+      namespaces: ['shop', 'payments'],
+      pollIntervalMs: 1_000,
+    });
+    expect(
+      loadIntegrationsConfig({
+        KUBERNETES_PROVIDER: 'kubernetes',
+        KUBECONFIG: '/etc/firebreak/kubeconfig',
+        KUBERNETES_CONTEXT: 'prod-eu',
+        KUBERNETES_NAMESPACES: 'shop',
+        KUBERNETES_POLL_INTERVAL_MS: '250',
+      }).kubernetes,
+    ).toEqual({ provider: 'kubernetes', kubeconfig: '/etc/firebreak/kubeconfig', inCluster: false, context: 'prod-eu', namespaces: ['shop'], pollIntervalMs: 250 });
+    expect(loadIntegrationsConfig({ KUBERNETES_PROVIDER: 'kubernetes', KUBERNETES_IN_CLUSTER: 'true', KUBERNETES_NAMESPACES: 'shop' }).kubernetes).toMatchObject({ inCluster: true });
+    expect(problemsOf({ KUBERNETES_PROVIDER: 'kubernetes' })).toEqual(['KUBERNETES_NAMESPACES: required when KUBERNETES_PROVIDER=kubernetes']);
+    expect(problemsOf({ KUBERNETES_PROVIDER: 'kubernetes', KUBERNETES_NAMESPACES: 'Shop,kube_system' })).toEqual([
+      'KUBERNETES_NAMESPACES: must be comma-separated Kubernetes namespaces (lower case letters, digits and -), e.g. shop,payments (got "Shop,kube_system")',
+    ]);
+    expect(problemsOf({ KUBERNETES_PROVIDER: 'kubernetes', KUBERNETES_NAMESPACES: 'shop', KUBERNETES_IN_CLUSTER: 'true', KUBECONFIG: '/k', KUBERNETES_CONTEXT: 'c' })).toEqual([
+      "KUBECONFIG: must be unset when KUBERNETES_IN_CLUSTER=true (the pod's service account is used)",
+      "KUBERNETES_CONTEXT: must be unset when KUBERNETES_IN_CLUSTER=true (the pod's service account is used)",
+    ]);
+    expect(problemsOf({ KUBERNETES_PROVIDER: 'k8s' })).toEqual(['KUBERNETES_PROVIDER: must be one of local, kubernetes (got "k8s")']);
+  });
+
+  it('reads SSM Run Command with the AWS region the ECS adapters use, an endpoint and a poll interval of its own', () => {
+    expect(loadIntegrationsConfig({ SSM_PROVIDER: 'ssm', AWS_REGION: 'eu-west-1' }).ssm).toEqual({ provider: 'ssm', region: 'eu-west-1', pollIntervalMs: 1_000 });
+    expect(loadIntegrationsConfig({ SSM_PROVIDER: 'ssm', AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL_SSM: 'http://127.0.0.1:5000', SSM_POLL_INTERVAL_MS: '50' }).ssm).toEqual({
+      provider: 'ssm',
+      region: 'eu-west-1',
+      endpoint: 'http://127.0.0.1:5000',
+      pollIntervalMs: 50,
+    });
+    expect(problemsOf({ SSM_PROVIDER: 'ssm' })).toEqual(['AWS_REGION: required when SSM_PROVIDER=ssm']);
+    expect(problemsOf({ SSM_PROVIDER: 'ssh' })).toEqual(['SSM_PROVIDER: must be one of local, ssm (got "ssh")']);
+  });
+
+  it('reads the HTTP step: allowed hosts normalized, its secrets by name (never printed), the answer cap', () => {
+    const config = loadIntegrationsConfig({
+      HTTP_STEP_ALLOWED_HOSTS: 'Payments.Internal., *.ops.example.com, 10.0.0.7, [::1]',
+      HTTP_STEP_SECRETS: 'PAYMENTS_ADMIN_TOKEN, FLAGS_KEY',
+      PAYMENTS_ADMIN_TOKEN: 'payments-secret-value',
+      FLAGS_KEY: 'flags-secret-value',
+      HTTP_STEP_MAX_RESPONSE_BYTES: '4096',
+    });
+    expect(config.http.allowedHosts).toEqual(['payments.internal', '*.ops.example.com', '10.0.0.7', '::1']);
+    expect([...config.http.secrets.keys()]).toEqual(['PAYMENTS_ADMIN_TOKEN', 'FLAGS_KEY']);
+    expect(config.http.secrets.get('PAYMENTS_ADMIN_TOKEN')?.reveal()).toBe('payments-secret-value');
+    expect(config.http.maxResponseBytes).toBe(4096);
+    expect(JSON.stringify(config)).not.toContain('secret-value');
+  });
+
+  it('refuses HTTP step hosts that are never reachable, and secrets it cannot keep', () => {
+    expect(
+      problemsOf({ HTTP_STEP_ALLOWED_HOSTS: '169.254.169.254,metadata.google.internal,[fd00:ec2::254],100.100.100.200,169.254.10.1,*.com,exa mple.com' }),
+    ).toEqual([
+      'HTTP_STEP_ALLOWED_HOSTS: 169.254.169.254 is a cloud metadata address, which no HTTP step may reach (got "169.254.169.254,metadata.google.internal,[fd00:ec2::254],100.100.100.200,169.254.10.1,*.com,exa mple.com")',
+      'HTTP_STEP_ALLOWED_HOSTS: metadata.google.internal is a cloud metadata service, which no HTTP step may reach (got "169.254.169.254,metadata.google.internal,[fd00:ec2::254],100.100.100.200,169.254.10.1,*.com,exa mple.com")',
+      'HTTP_STEP_ALLOWED_HOSTS: fd00:ec2::254 is a cloud metadata address, which no HTTP step may reach (got "169.254.169.254,metadata.google.internal,[fd00:ec2::254],100.100.100.200,169.254.10.1,*.com,exa mple.com")',
+      'HTTP_STEP_ALLOWED_HOSTS: 100.100.100.200 is a cloud metadata address, which no HTTP step may reach (got "169.254.169.254,metadata.google.internal,[fd00:ec2::254],100.100.100.200,169.254.10.1,*.com,exa mple.com")',
+      'HTTP_STEP_ALLOWED_HOSTS: 169.254.10.1 is a link-local address (169.254.0.0/16, fe80::/10), which no HTTP step may reach (got "169.254.169.254,metadata.google.internal,[fd00:ec2::254],100.100.100.200,169.254.10.1,*.com,exa mple.com")',
+      'HTTP_STEP_ALLOWED_HOSTS: "*.com": a wildcard needs a domain of two labels or more, e.g. *.example.com (got "169.254.169.254,metadata.google.internal,[fd00:ec2::254],100.100.100.200,169.254.10.1,*.com,exa mple.com")',
+      'HTTP_STEP_ALLOWED_HOSTS: "exa mple.com" is not a host name, *.domain or IP address (got "169.254.169.254,metadata.google.internal,[fd00:ec2::254],100.100.100.200,169.254.10.1,*.com,exa mple.com")',
+    ]);
+    const problems = problemsOf({
+      HTTP_STEP_SECRETS: 'MISSING_TOKEN,SHORT_TOKEN,SLACK_BOT_TOKEN,API_KEYS,AWS_SECRET_ACCESS_KEY,TWO_LINES',
+      SHORT_TOKEN: 'short',
+      TWO_LINES: 'first-line\nsecond-line',
+      API_KEYS: 'ops:admin:api-key-value',
+    });
+    expect(problems).toEqual([
+      'MISSING_TOKEN: named in HTTP_STEP_SECRETS, but not set',
+      'SHORT_TOKEN: must be at least 8 characters, so that it can be scrubbed from answers',
+      "HTTP_STEP_SECRETS: SLACK_BOT_TOKEN is one of Firebreak's own settings; give the HTTP step a variable of its own",
+      "HTTP_STEP_SECRETS: API_KEYS is one of Firebreak's own settings; give the HTTP step a variable of its own",
+      "HTTP_STEP_SECRETS: AWS_SECRET_ACCESS_KEY is one of Firebreak's own settings; give the HTTP step a variable of its own",
+      'TWO_LINES: must be one line (it is sent as a header value)',
+    ]);
+    expect(problems.join('\n')).not.toMatch(/short|first-line|api-key-value/);
+    expect(problemsOf({ HTTP_STEP_SECRETS: 'payments-token' })).toEqual([
+      'HTTP_STEP_SECRETS: must be comma-separated variable names (capital letters, digits and _) (got "payments-token")',
     ]);
   });
 

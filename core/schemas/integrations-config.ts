@@ -5,8 +5,9 @@
  * with a {@link ConfigError} naming every variable and its rule, never a secret's value.
  */
 import { z } from 'zod';
-import { ConfigError } from './config';
+import { ConfigError, ConfigSchema } from './config';
 import { parseTarget } from '../model/oncall/targets';
+import { allowedHostProblem, parseAllowedHosts } from './capabilities/http-hosts';
 import type { EscalationPolicy } from './operator-config';
 
 /**
@@ -126,6 +127,54 @@ export interface CloudWatchSettings {
   endpoint?: string;
 }
 
+/**
+ * Kubernetes through `@kubernetes/client-node` (`KUBERNETES_PROVIDER=kubernetes`): a
+ * kubeconfig file or the pod's service account, and the namespaces steps may act in.
+ */
+export interface KubernetesSettings {
+  provider: 'kubernetes';
+  /** `KUBECONFIG`: the kubeconfig file (one path). @default `~/.kube/config`, unless {@link inCluster} */
+  kubeconfig?: string;
+  /** `KUBERNETES_IN_CLUSTER=true`: the service account of the pod the worker runs in. @default false */
+  inCluster: boolean;
+  /** `KUBERNETES_CONTEXT`: the kubeconfig context to use. @default the file's `current-context` */
+  context?: string;
+  /** `KUBERNETES_NAMESPACES`: the only namespaces steps may read or change; a step on another is refused. */
+  namespaces: readonly string[];
+  /** `KUBERNETES_POLL_INTERVAL_MS`: the first pause between looks at a rollout (doubling up to 5 s). @default 1000 */
+  pollIntervalMs: number;
+}
+
+/**
+ * AWS Systems Manager Run Command through the AWS SDK (`SSM_PROVIDER=ssm`): the region and
+ * credentials chain the ECS adapters use, and an endpoint of its own.
+ */
+export interface SsmSettings {
+  provider: 'ssm';
+  /** `AWS_REGION`, shared with ECS. */
+  region: string;
+  /** `AWS_ENDPOINT_URL_SSM`: another SSM endpoint (a test server, a VPC endpoint). */
+  endpoint?: string;
+  /** `SSM_POLL_INTERVAL_MS`: the first pause between looks at a command (doubling up to 5 s). @default 1000 */
+  pollIntervalMs: number;
+}
+
+/**
+ * The built-in HTTP step (`ctx.http.request`): the hosts it may reach, the secrets it may
+ * send, and how much of an answer it keeps. With no allowed hosts it refuses every request.
+ */
+export interface HttpStepSettings {
+  /**
+   * `HTTP_STEP_ALLOWED_HOSTS`: host names, `*.example.com` (any name under example.com) and IP
+   * literals, normalized (lower case, no brackets). Empty: every request is refused.
+   */
+  allowedHosts: readonly string[];
+  /** `HTTP_STEP_SECRETS`: the variables it names, read once at boot, by name. */
+  secrets: ReadonlyMap<string, Secret>;
+  /** `HTTP_STEP_MAX_RESPONSE_BYTES`: the most of an answer's body kept; the rest is cut. @default 262144 */
+  maxResponseBytes: number;
+}
+
 export interface PagerDutySettings {
   provider: 'pagerduty';
   /** The default routing key: for plain pager targets and levels naming no `pagerduty:` service. */
@@ -188,11 +237,17 @@ export interface IntegrationsConfig {
   paging: { provider: 'local' } | PagerDutySettings;
   /** Reading a service's alarms. */
   monitoring: { provider: 'local' } | CloudWatchSettings;
+  /** Deployments on Kubernetes: describe, scale, restart, roll back. */
+  kubernetes: { provider: 'local' } | KubernetesSettings;
   /** Notifying people: one adapter per contact method. */
   slackDm: { provider: 'local' } | SlackDmSettings;
   email: { provider: 'local' } | SmtpSettings;
   sms: { provider: 'local' } | TwilioSettings;
   voice: { provider: 'local' } | TwilioSettings;
+  /** Running commands on instances (AWS Systems Manager Run Command). */
+  ssm: { provider: 'local' } | SsmSettings;
+  /** The built-in HTTP step: no provider to pick, only where it may go. */
+  http: HttpStepSettings;
 }
 
 /** Which variable picks each capability's adapter, and the adapters it may pick. */
@@ -205,10 +260,12 @@ export const PROVIDER_VARIABLES = {
   scaling: { variable: 'SCALING_PROVIDER', values: ['local', 'ecs'] },
   paging: { variable: 'PAGING_PROVIDER', values: ['local', 'pagerduty'] },
   monitoring: { variable: 'MONITORING_PROVIDER', values: ['local', 'cloudwatch'] },
+  kubernetes: { variable: 'KUBERNETES_PROVIDER', values: ['local', 'kubernetes'] },
   slackDm: { variable: 'SLACK_DM_PROVIDER', values: ['local', 'slack'] },
   email: { variable: 'EMAIL_PROVIDER', values: ['local', 'smtp'] },
   sms: { variable: 'SMS_PROVIDER', values: ['local', 'twilio'] },
   voice: { variable: 'VOICE_PROVIDER', values: ['local', 'twilio'] },
+  ssm: { variable: 'SSM_PROVIDER', values: ['local', 'ssm'] },
 } as const;
 
 /** What each real adapter cannot do without. */
@@ -220,7 +277,9 @@ const REQUIRED: Record<string, readonly string[]> = {
   github: ['GITHUB_TOKEN'],
   ecs: ['AWS_REGION'],
   cloudwatch: ['AWS_REGION'],
+  ssm: ['AWS_REGION'],
   octopus: ['OCTOPUS_URL', 'OCTOPUS_API_KEY'],
+  kubernetes: ['KUBERNETES_NAMESPACES'],
   // PagerDuty needs PAGERDUTY_ROUTING_KEY or PAGERDUTY_SERVICE_KEYS: checked below.
   pagerduty: [],
   smtp: ['SMTP_URL', 'SMTP_FROM'],
@@ -311,6 +370,21 @@ export const IntegrationsEnvSchema = z.object({
   ECS_POLL_INTERVAL_MS: integer(10, 60_000, 5_000),
   MONITORING_PROVIDER: provider(PROVIDER_VARIABLES.monitoring.values),
   AWS_ENDPOINT_URL_CLOUDWATCH: httpUrl.optional(),
+  KUBERNETES_PROVIDER: provider(PROVIDER_VARIABLES.kubernetes.values),
+  /** One kubeconfig file; unset, `~/.kube/config` (or the pod's service account with KUBERNETES_IN_CLUSTER). */
+  KUBECONFIG: text.optional(),
+  KUBERNETES_IN_CLUSTER: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
+  KUBERNETES_CONTEXT: text.optional(),
+  /** The namespaces steps may act in, comma-separated. */
+  KUBERNETES_NAMESPACES: z
+    .string()
+    .trim()
+    .regex(
+      /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\s*,\s*[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$/,
+      'must be comma-separated Kubernetes namespaces (lower case letters, digits and -), e.g. shop,payments',
+    )
+    .optional(),
+  KUBERNETES_POLL_INTERVAL_MS: integer(10, 60_000, 1_000),
   PAGING_PROVIDER: provider(PROVIDER_VARIABLES.paging.values),
   PAGERDUTY_ROUTING_KEY: text.optional(),
   /** `service=routing-key` pairs, comma-separated: one Events API v2 key per PagerDuty service. */
@@ -335,6 +409,26 @@ export const IntegrationsEnvSchema = z.object({
   TWILIO_AUTH_TOKEN: text.optional(),
   TWILIO_FROM: z.string().regex(/^\+[1-9]\d{1,14}$/, 'must be a phone number in E.164 form, e.g. +14155550100').optional(),
   TWILIO_API_URL: httpUrl.optional(),
+  SSM_PROVIDER: provider(PROVIDER_VARIABLES.ssm.values),
+  AWS_ENDPOINT_URL_SSM: httpUrl.optional(),
+  SSM_POLL_INTERVAL_MS: integer(10, 60_000, 1_000),
+  /** Comma-separated hosts the HTTP step may reach: names, `*.example.com`, IP literals. */
+  HTTP_STEP_ALLOWED_HOSTS: z
+    .string()
+    .superRefine((text, context) => {
+      for (const entry of parseAllowedHosts(text)) {
+        const problem = allowedHostProblem(entry);
+        if (problem) context.addIssue({ code: 'custom', message: problem });
+      }
+    })
+    .optional(),
+  /** Comma-separated names of the variables whose values the HTTP step may send (`secretHeaders`). */
+  HTTP_STEP_SECRETS: z
+    .string()
+    .trim()
+    .regex(/^[A-Z_][A-Z0-9_]{0,127}(\s*,\s*[A-Z_][A-Z0-9_]{0,127})*$/, 'must be comma-separated variable names (capital letters, digits and _)')
+    .optional(),
+  HTTP_STEP_MAX_RESPONSE_BYTES: integer(1_024, 1_048_576, 262_144),
 });
 
 type Env = z.output<typeof IntegrationsEnvSchema>;
@@ -373,8 +467,41 @@ export function loadIntegrationsConfig(env: Record<string, string | undefined>):
   if (values.PAGING_PROVIDER === 'pagerduty' && values.PAGERDUTY_ROUTING_KEY === undefined && values.PAGERDUTY_SERVICE_KEYS === undefined) {
     problems.push('PAGERDUTY_ROUTING_KEY: required when PAGING_PROVIDER=pagerduty, unless PAGERDUTY_SERVICE_KEYS gives each service its key');
   }
+  if (values.KUBERNETES_PROVIDER === 'kubernetes' && values.KUBERNETES_IN_CLUSTER === 'true') {
+    for (const name of ['KUBECONFIG', 'KUBERNETES_CONTEXT'] as const) {
+      if (values[name] !== undefined) problems.push(`${name}: must be unset when KUBERNETES_IN_CLUSTER=true (the pod's service account is used)`);
+    }
+  }
+  const httpSecrets = readHttpSecrets(values.HTTP_STEP_SECRETS, env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  return toConfig(values);
+  return toConfig(values, httpSecrets);
+}
+
+/** Shorter secrets could not be told apart from ordinary text when they are scrubbed from answers. */
+const HTTP_SECRET_MIN = 8;
+
+/**
+ * The variables `HTTP_STEP_SECRETS` names, read from `env`: each must be set, long enough to
+ * scrub from answers, one line, and none of Firebreak's own settings (a runbook must not be
+ * able to send those anywhere).
+ */
+function readHttpSecrets(names: string | undefined, env: Record<string, string | undefined>, problems: string[]): ReadonlyMap<string, Secret> {
+  const secrets = new Map<string, Secret>();
+  for (const name of (names ?? '').split(',').map((each) => each.trim()).filter(Boolean)) {
+    const value = env[name];
+    if (name in IntegrationsEnvSchema.shape || name in ConfigSchema.shape || name.startsWith('AWS_')) {
+      problems.push(`HTTP_STEP_SECRETS: ${name} is one of Firebreak's own settings; give the HTTP step a variable of its own`);
+    } else if (value === undefined || value.trim() === '') {
+      problems.push(`${name}: named in HTTP_STEP_SECRETS, but not set`);
+    } else if (value.length < HTTP_SECRET_MIN) {
+      problems.push(`${name}: must be at least ${HTTP_SECRET_MIN} characters, so that it can be scrubbed from answers`);
+    } else if (/[\r\n\0]/.test(value)) {
+      problems.push(`${name}: must be one line (it is sent as a header value)`);
+    } else {
+      secrets.set(name, new Secret(value));
+    }
+  }
+  return secrets;
 }
 
 /**
@@ -410,7 +537,7 @@ function parseServiceKeys(text: string | undefined): ReadonlyMap<string, Secret>
   return services;
 }
 
-function toConfig(values: Env): IntegrationsConfig {
+function toConfig(values: Env, httpSecrets: ReadonlyMap<string, Secret>): IntegrationsConfig {
   // Checked above: every variable a chosen adapter requires is present.
   const need = <K extends keyof Env>(name: K) => values[name] as NonNullable<Env[K]>;
   const ecs = (): EcsSettings => ({
@@ -513,6 +640,17 @@ function toConfig(values: Env): IntegrationsConfig {
             ...(values.AWS_ENDPOINT_URL_CLOUDWATCH ? { endpoint: values.AWS_ENDPOINT_URL_CLOUDWATCH } : {}),
           }
         : { provider: 'local' },
+    kubernetes:
+      values.KUBERNETES_PROVIDER === 'kubernetes'
+        ? {
+            provider: 'kubernetes',
+            ...(values.KUBECONFIG ? { kubeconfig: values.KUBECONFIG } : {}),
+            inCluster: values.KUBERNETES_IN_CLUSTER === 'true',
+            ...(values.KUBERNETES_CONTEXT ? { context: values.KUBERNETES_CONTEXT } : {}),
+            namespaces: [...new Set(need('KUBERNETES_NAMESPACES').split(',').map((namespace) => namespace.trim()))],
+            pollIntervalMs: values.KUBERNETES_POLL_INTERVAL_MS,
+          }
+        : { provider: 'local' },
     slackDm:
       values.SLACK_DM_PROVIDER === 'slack'
         ? { provider: 'slack', botToken: new Secret(need('SLACK_BOT_TOKEN')), apiUrl: `${withoutTrailingSlash(values.SLACK_API_URL)}/` }
@@ -520,6 +658,20 @@ function toConfig(values: Env): IntegrationsConfig {
     email: values.EMAIL_PROVIDER === 'smtp' ? { provider: 'smtp', url: need('SMTP_URL'), from: need('SMTP_FROM') } : { provider: 'local' },
     sms: values.SMS_PROVIDER === 'twilio' ? twilio() : { provider: 'local' },
     voice: values.VOICE_PROVIDER === 'twilio' ? twilio() : { provider: 'local' },
+    ssm:
+      values.SSM_PROVIDER === 'ssm'
+        ? {
+            provider: 'ssm',
+            region: need('AWS_REGION'),
+            ...(values.AWS_ENDPOINT_URL_SSM ? { endpoint: values.AWS_ENDPOINT_URL_SSM } : {}),
+            pollIntervalMs: values.SSM_POLL_INTERVAL_MS,
+          }
+        : { provider: 'local' },
+    http: {
+      allowedHosts: parseAllowedHosts(values.HTTP_STEP_ALLOWED_HOSTS),
+      secrets: httpSecrets,
+      maxResponseBytes: values.HTTP_STEP_MAX_RESPONSE_BYTES,
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * What operators author in `runbooks/`: alert routes, escalation policies, heartbeat
- * monitors, responders and on-call schedules. Plain TypeScript values checked here when the
+ * monitors, responders, on-call schedules and who may act from Slack. Plain TypeScript values checked here when the
  * API and the worker start; a mistake stops start-up with a message naming the file and the
  * field.
  */
@@ -9,6 +9,7 @@ import { SEVERITIES, type Severity } from '../model/incident-model';
 import { LEVELS, type Impact, type PriorityMatrix, type Urgency } from '../model/priority';
 import { ID_PATTERN, ID_RULE, parseTarget, TARGET_FORMS } from '../model/oncall/targets';
 import type { LevelNotify, Responder, Schedule } from '../model/oncall/types';
+import { type ChatUser, ChatUsersFileSchema } from './chat-users';
 import { RespondersFileSchema, SchedulesFileSchema } from './oncall-config';
 import { PriorityMatrixSchema } from './priority';
 
@@ -121,6 +122,8 @@ export interface OperatorFiles {
   responders?: { file: string; value: unknown };
   /** `runbooks/schedules.ts`; default: no schedules. */
   schedules?: { file: string; value: unknown };
+  /** `runbooks/chat-users.ts`; default: only responders with a Slack id may act from Slack. */
+  chatUsers?: { file: string; value: unknown };
   /** Runbook ids that exist, for checking the routes' `runbooks`. */
   runbookIds?: readonly string[];
 }
@@ -133,6 +136,8 @@ export interface OperatorConfig {
   heartbeats: Map<string, HeartbeatMonitor>;
   responders: Map<string, Responder>;
   schedules: Map<string, Schedule>;
+  /** `runbooks/chat-users.ts`, by Slack user id. */
+  chatUsers: Map<string, ChatUser>;
 }
 
 export class OperatorConfigError extends Error {
@@ -161,6 +166,8 @@ export function loadOperatorConfig(files: OperatorFiles): OperatorConfig {
   const schedulesFile = files.schedules ?? { file: 'runbooks/schedules.ts', value: [] };
   const responders = parse(RespondersFileSchema, respondersFile.file, respondersFile.value, problems);
   const schedules = parse(SchedulesFileSchema, schedulesFile.file, schedulesFile.value, problems);
+  const chatUsersFile = files.chatUsers ?? { file: 'runbooks/chat-users.ts', value: [] };
+  const chatUsers = parse(ChatUsersFileSchema, chatUsersFile.file, chatUsersFile.value, problems);
 
   const unique = <T>(file: string, list: T[] | undefined, idOf: (item: T) => string): Map<string, T> => {
     const byId = new Map<string, T>();
@@ -173,6 +180,11 @@ export function loadOperatorConfig(files: OperatorFiles): OperatorConfig {
   };
   const respondersById = unique(respondersFile.file, responders, (responder) => responder.id);
   const schedulesById = unique(schedulesFile.file, schedules, (schedule) => schedule.id);
+  const chatUsersBySlackId = new Map<string, ChatUser>();
+  chatUsers?.forEach((user, index) => {
+    if (chatUsersBySlackId.has(user.slack)) problems.push(`${chatUsersFile.file}: ${index}.slack: "${user.slack}" is listed twice`);
+    else chatUsersBySlackId.set(user.slack, user);
+  });
   if (responders) {
     schedules?.forEach((schedule, s) =>
       schedule.layers.forEach((layer, l) =>
@@ -227,7 +239,7 @@ export function loadOperatorConfig(files: OperatorFiles): OperatorConfig {
       checkPolicy(files.heartbeats.file, `${index}.escalationPolicy`, monitor.escalationPolicy);
     });
   }
-  if (problems.length > 0 || !routes || !policies || !heartbeats || !responders || !schedules) throw new OperatorConfigError(problems);
+  if (problems.length > 0 || !routes || !policies || !heartbeats || !responders || !schedules || !chatUsers) throw new OperatorConfigError(problems);
   return {
     routes: routes.routes,
     defaultRoute: routes.default,
@@ -236,6 +248,7 @@ export function loadOperatorConfig(files: OperatorFiles): OperatorConfig {
     heartbeats: new Map(heartbeats.map((monitor) => [monitor.name, monitor])),
     responders: respondersById,
     schedules: schedulesById,
+    chatUsers: chatUsersBySlackId,
   };
 }
 

@@ -18,12 +18,13 @@ import { guardWorkflowId } from '../../core/model/execution';
 import type { AlertQueueInput, AlertQueueResult, QueuedAlert } from '../../core/model/incident';
 import { guardQuery } from '../../core/model/messages';
 import { scheduleOverridesWorkflowId } from '../../core/model/schedule-overrides';
+import { sessionsWorkflowId } from '../../core/model/sessions';
 import type { Override } from '../../core/model/oncall/types';
 import { statusPageWorkflowId } from '../../core/model/status-page-messages';
 import { addOverride, removeOverride } from '../../temporal-client/schedule-overrides';
 import { heartbeatWorkflowId } from '../../workflows/heartbeat';
 import { workflowBundlerOptions } from '../../apps/worker/src/workflow-bundle';
-import { TestFirebreak } from '../firebreak';
+import { TEST_KEYS, TestFirebreak } from '../firebreak';
 import { testOperatorConfig } from '../operator';
 import { sharedTemporalAddress, TEST_ENV, workflowBundle } from '../temporal';
 import { waitFor } from '../wait';
@@ -90,6 +91,7 @@ async function recordHistories(): Promise<void> {
       ...(await recordAlertQueues(firebreak, temporal)),
       ...(await recordHeartbeat(firebreak, temporal)),
       ...(await recordScheduleOverrides(firebreak, temporal)),
+      ...(await recordSessions(firebreak, temporal)),
     ];
     mkdirSync(HISTORIES, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -134,6 +136,7 @@ async function recordRunbooksAndIncident(firebreak: TestFirebreak, temporal: Cli
     ['scale-out-on-high-cpu', { cluster: 'prod', service: 'checkout', waitMinutes: 0 }],
     ['service-health-check', { cluster: 'prod', service: 'checkout' }],
     ['status-page-update', { stage: 'identified', service: 'checkout' }],
+    ['restart-unhealthy-deployment', { namespace: 'shop', deployment: 'checkout' }],
   ];
   const recordings: Recording[] = [];
   for (const [name, input, dryRun] of launches) {
@@ -266,10 +269,23 @@ async function recordScheduleOverrides(firebreak: TestFirebreak, temporal: Clien
   });
   const [first, second] = [override(1), override(2)];
   for (const added of [first, first, second]) await addOverride(temporal, { taskQueue: firebreak.taskQueue, scheduleId, override: added });
-  await removeOverride(temporal, { scheduleId, overrideId: first.id, by: 'recorder' });
-  const id = scheduleOverridesWorkflowId(scheduleId);
+  await removeOverride(temporal, { taskQueue: firebreak.taskQueue, scheduleId, overrideId: first.id, by: 'recorder' });
+  const id = scheduleOverridesWorkflowId(firebreak.taskQueue, scheduleId);
   await settled(temporal, id);
   return [['schedule-overrides', historyNow(id)]];
+}
+
+/** Console sessions signed in and out: the sign-outs the sessions workflow holds. */
+async function recordSessions(firebreak: TestFirebreak, temporal: Client): Promise<Recording[]> {
+  for (let i = 0; i < 2; i += 1) {
+    const signedIn = await firebreak.http.post('/v1/session', { key: TEST_KEYS.viewer });
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0];
+    const signedOut = await firebreak.http.request('DELETE', '/v1/session', undefined, { cookie, 'x-csrf-token': signedIn.body.csrfToken });
+    if (signedOut.status !== 204) throw new Error(`sign-out answered ${signedOut.status}`);
+  }
+  const id = sessionsWorkflowId(firebreak.taskQueue);
+  await settled(temporal, id);
+  return [['sessions', historyNow(id)]];
 }
 
 function recorded() {
@@ -295,8 +311,9 @@ describe('replaying recorded histories', () => {
     const names = recorded().map(({ workflowId }) => workflowId);
     expect(names).toEqual(
       expect.arrayContaining([
-        ...['incident', 'alert-queue', 'alert-lease', 'heartbeat', 'runbook-guard', 'status-page', 'schedule-overrides'],
+        ...['incident', 'alert-queue', 'alert-lease', 'heartbeat', 'runbook-guard', 'status-page', 'schedule-overrides', 'sessions'],
         ...['major-incident-kickoff', 'rollback-bad-deploy', 'scale-out-on-high-cpu', 'service-health-check', 'status-page-update'],
+        'restart-unhealthy-deployment',
       ]),
     );
     expect(await replay(workflowBundle())).toEqual([]);

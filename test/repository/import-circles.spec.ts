@@ -32,7 +32,8 @@ describe('the import graph', () => {
       },
     );
     expect(Object.keys(graph.obj()).length).toBeGreaterThan(100);
-    expect(graph.warnings().skipped).toEqual([]);
+    // Vite's package has exports and no main: only a bundler's resolution (apps/web's) finds it.
+    expect(graph.warnings().skipped.filter((name) => name !== 'vite')).toEqual([]);
     expect(graph.circular().map((circle) => circle.join(' -> '))).toEqual([]);
   }, 60_000);
 });

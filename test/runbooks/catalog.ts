@@ -12,6 +12,7 @@ export const RUNBOOK_FILES = [
   ...runbooksById('test/runbooks', {
     'approval-demo': () => require('./approval-demo.runbook'),
     'compensation-demo': () => require('./compensation-demo.runbook'),
+    'flag-kill-switch': () => require('./flag-kill-switch.runbook'),
     'guarded-action': () => require('./guarded-action.runbook'),
     'single-flight-demo': () => require('./single-flight-demo.runbook'),
   }),

@@ -4,13 +4,12 @@
  * (a stub the official client talks to). The rollback waits for the vendor's verdict; when
  * the vendor fails it, the run fails with the vendor's words and rolls forward.
  */
-import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, type ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { Client, Connection } from '@temporalio/client';
-import { createEcsClient } from '../../activities/ecs-service';
 import type { runbookWorkflow } from '../../workflows/runbook';
 import { sharedTemporalAddress, uniqueTaskQueue } from '../temporal';
 import { githubSettings, startGithubStub } from '../vendors/github';
-import { MOTO_CREDENTIALS, MOTO_REGION, type Moto, startMoto } from '../vendors/moto';
+import { MOTO_REGION, useMotoServer } from '../vendors/moto';
 import { octopusSettings, startOctopusStub } from '../vendors/octopus';
 import { firebreakWorkerFromEnv, quietTemporalRuntime } from '../vendors/temporal-worker';
 import { waitFor } from '../wait';
@@ -128,44 +127,24 @@ describe('rollback-bad-deploy on its real adapters', () => {
   });
 
   describe('ECS (moto)', () => {
-    let moto: Moto;
-    let admin: ECSClient;
-    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
-
-    beforeAll(async () => {
-      // The worker's ECS client takes credentials from the SDK's default chain, as in production.
-      process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
-      process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
-      moto = await startMoto({ runningTasks: 2 });
-      admin = createEcsClient({ region: MOTO_REGION, endpoint: moto.url }, 5000, MOTO_CREDENTIALS);
-    });
-    afterAll(async () => {
-      admin?.destroy();
-      await moto?.stop();
-      for (const [name, value] of [
-        ['AWS_ACCESS_KEY_ID', saved.id],
-        ['AWS_SECRET_ACCESS_KEY', saved.secret],
-      ] as const) {
-        if (value === undefined) delete process.env[name];
-        else process.env[name] = value;
-      }
-    });
+    // The worker's ECS client takes credentials from the SDK's default chain, as in production.
+    const aws = useMotoServer({ runningTasks: 2 });
 
     it('points the service back at its previous task definition and completes once it is stable', async () => {
       const service = serviceName();
-      await admin.send(new CreateClusterCommand({ clusterName: 'prod' }));
+      await aws.ecs.send(new CreateClusterCommand({ clusterName: 'prod' }));
       const register = async () =>
-        (await admin.send(new RegisterTaskDefinitionCommand({ family: service, containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128 }] })))
+        (await aws.ecs.send(new RegisterTaskDefinitionCommand({ family: service, containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128 }] })))
           .taskDefinition!.taskDefinitionArn!;
       const [v1, v2] = [await register(), await register()];
-      await admin.send(new CreateServiceCommand({ cluster: 'prod', serviceName: service, taskDefinition: v2, desiredCount: 2 }));
+      await aws.ecs.send(new CreateServiceCommand({ cluster: 'prod', serviceName: service, taskDefinition: v2, desiredCount: 2 }));
 
-      const settings = { DEPLOY_PROVIDER: 'ecs', AWS_REGION: MOTO_REGION, AWS_ENDPOINT_URL_ECS: moto.url, ECS_POLL_INTERVAL_MS: '20', ECS_WAIT_TIMEOUT_MS: '5000' };
+      const settings = { DEPLOY_PROVIDER: 'ecs', AWS_REGION: MOTO_REGION, AWS_ENDPOINT_URL_ECS: aws.moto.url, ECS_POLL_INTERVAL_MS: '20', ECS_WAIT_TIMEOUT_MS: '5000' };
       const { execution } = await runOnRealWorker(client, settings, 'rollback-bad-deploy', { service, scope: 'prod' });
       expect(execution.status).toBe('completed');
       expect(execution.outcome?.result).toMatchObject({ rolledBack: true, ref: v1 });
       expect(execution.steps[1].result).toMatchObject({ ref: v1, created: true, stable: true, state: 'COMPLETED' });
-      const now = (await admin.send(new DescribeServicesCommand({ cluster: 'prod', services: [service] }))).services![0];
+      const now = (await aws.ecs.send(new DescribeServicesCommand({ cluster: 'prod', services: [service] }))).services![0];
       expect(now.taskDefinition).toBe(v1);
     });
   });

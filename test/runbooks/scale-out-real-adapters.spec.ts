@@ -3,11 +3,10 @@
  * against moto: it reads the service, scales it out within its bounds once, and waits until
  * running equals desired (moto reports the new count at once).
  */
-import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, type ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, CreateServiceCommand, DescribeServicesCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { Client, Connection } from '@temporalio/client';
-import { createEcsClient } from '../../activities/ecs-service';
 import { sharedTemporalAddress } from '../temporal';
-import { MOTO_CREDENTIALS, MOTO_REGION, type Moto, startMoto } from '../vendors/moto';
+import { MOTO_REGION, useMotoServer } from '../vendors/moto';
 import { quietTemporalRuntime } from '../vendors/temporal-worker';
 import { runOnRealWorker, stepsOf } from './real-adapters';
 
@@ -15,51 +14,36 @@ quietTemporalRuntime();
 
 describe('scale-out-on-high-cpu on ECS (moto)', () => {
   let client: Client;
-  let moto: Moto;
-  let admin: ECSClient;
+  // The worker's ECS client takes credentials from the SDK's default chain, as in production.
+  const aws = useMotoServer({ runningTasks: 2 });
   let clusters = 0;
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
 
   const settings = () => ({
     SCALING_PROVIDER: 'ecs',
     AWS_REGION: MOTO_REGION,
-    AWS_ENDPOINT_URL_ECS: moto.url,
+    AWS_ENDPOINT_URL_ECS: aws.moto.url,
     ECS_POLL_INTERVAL_MS: '20',
     ECS_WAIT_TIMEOUT_MS: '5000',
   });
   /** A service wanting `desiredCount` tasks on a cluster of its own (the runbook's budget is per cluster and service). */
   const service = async (desiredCount: number) => {
     const cluster = `cpu-${process.pid}-${++clusters}`;
-    await admin.send(new CreateClusterCommand({ clusterName: cluster }));
-    const definition = await admin.send(
+    await aws.ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    const definition = await aws.ecs.send(
       new RegisterTaskDefinitionCommand({ family: cluster, containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128 }] }),
     );
-    await admin.send(
+    await aws.ecs.send(
       new CreateServiceCommand({ cluster, serviceName: 'api', taskDefinition: definition.taskDefinition!.taskDefinitionArn!, desiredCount }),
     );
     return cluster;
   };
-  const describeApi = async (cluster: string) => (await admin.send(new DescribeServicesCommand({ cluster, services: ['api'] }))).services![0];
+  const describeApi = async (cluster: string) => (await aws.ecs.send(new DescribeServicesCommand({ cluster, services: ['api'] }))).services![0];
 
   beforeAll(async () => {
-    // The worker's ECS client takes credentials from the SDK's default chain, as in production.
-    process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
     client = new Client({ connection: await Connection.connect({ address: sharedTemporalAddress() }) });
-    moto = await startMoto({ runningTasks: 2 });
-    admin = createEcsClient({ region: MOTO_REGION, endpoint: moto.url }, 5000, MOTO_CREDENTIALS);
   });
   afterAll(async () => {
-    admin?.destroy();
-    await moto?.stop();
     await client?.connection.close();
-    for (const [name, value] of [
-      ['AWS_ACCESS_KEY_ID', saved.id],
-      ['AWS_SECRET_ACCESS_KEY', saved.secret],
-    ] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
   });
 
   it('adds tasks within its bounds once and completes when the service is stable', async () => {

@@ -3,13 +3,11 @@
  * and the CloudWatch monitoring adapter, both against one moto server: a healthy service,
  * then the same service with one of its alarms in ALARM.
  */
-import { type CloudWatchClient, PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateClusterCommand, CreateServiceCommand, type ECSClient, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
+import { PutMetricAlarmCommand, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateClusterCommand, CreateServiceCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { Client, Connection } from '@temporalio/client';
-import { createEcsClient } from '../../activities/ecs-service';
-import { createCloudWatchClient } from '../../activities/monitoring/cloudwatch';
 import { sharedTemporalAddress } from '../temporal';
-import { MOTO_CREDENTIALS, MOTO_REGION, type Moto, startMoto } from '../vendors/moto';
+import { MOTO_REGION, useMotoServer } from '../vendors/moto';
 import { quietTemporalRuntime } from '../vendors/temporal-worker';
 import { runOnRealWorker, stepsOf } from './real-adapters';
 
@@ -24,30 +22,28 @@ interface HealthResult {
 
 describe('service-health-check on ECS and CloudWatch (moto)', () => {
   let client: Client;
-  let moto: Moto;
-  let ecs: ECSClient;
-  let cloudwatch: CloudWatchClient;
+  // The worker's AWS clients take credentials from the SDK's default chain, as in production.
+  const aws = useMotoServer({ runningTasks: 2 });
   let clusters = 0;
-  const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
 
   const settings = () => ({
     SCALING_PROVIDER: 'ecs',
     MONITORING_PROVIDER: 'cloudwatch',
     AWS_REGION: MOTO_REGION,
-    AWS_ENDPOINT_URL_ECS: moto.url,
-    AWS_ENDPOINT_URL_CLOUDWATCH: moto.url,
+    AWS_ENDPOINT_URL_ECS: aws.moto.url,
+    AWS_ENDPOINT_URL_CLOUDWATCH: aws.moto.url,
   });
   /** A service running as many tasks as it wants, on a cluster of its own, with two alarms named after it. */
   const service = async () => {
     const cluster = `health-${process.pid}-${++clusters}`;
     const name = `web-${clusters}`;
-    await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
-    const definition = await ecs.send(
+    await aws.ecs.send(new CreateClusterCommand({ clusterName: cluster }));
+    const definition = await aws.ecs.send(
       new RegisterTaskDefinitionCommand({ family: cluster, containerDefinitions: [{ name: 'app', image: 'nginx', memory: 128 }] }),
     );
-    await ecs.send(new CreateServiceCommand({ cluster, serviceName: name, taskDefinition: definition.taskDefinition!.taskDefinitionArn!, desiredCount: 2 }));
+    await aws.ecs.send(new CreateServiceCommand({ cluster, serviceName: name, taskDefinition: definition.taskDefinition!.taskDefinitionArn!, desiredCount: 2 }));
     for (const metric of ['CPUUtilization', 'MemoryUtilization']) {
-      await cloudwatch.send(
+      await aws.cloudwatch.send(
         new PutMetricAlarmCommand({
           AlarmName: `${name}-${metric}`,
           Namespace: 'AWS/ECS',
@@ -78,26 +74,10 @@ describe('service-health-check on ECS and CloudWatch (moto)', () => {
   };
 
   beforeAll(async () => {
-    // The worker's AWS clients take credentials from the SDK's default chain, as in production.
-    process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
     client = new Client({ connection: await Connection.connect({ address: sharedTemporalAddress() }) });
-    moto = await startMoto({ runningTasks: 2 });
-    ecs = createEcsClient({ region: MOTO_REGION, endpoint: moto.url }, 5000, MOTO_CREDENTIALS);
-    cloudwatch = createCloudWatchClient({ region: MOTO_REGION, endpoint: moto.url }, 5000, MOTO_CREDENTIALS);
   });
   afterAll(async () => {
-    ecs?.destroy();
-    cloudwatch?.destroy();
-    await moto?.stop();
     await client?.connection.close();
-    for (const [name, value] of [
-      ['AWS_ACCESS_KEY_ID', saved.id],
-      ['AWS_SECRET_ACCESS_KEY', saved.secret],
-    ] as const) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
   });
 
   it('judges a service healthy when its tasks run, it has settled and its alarms are OK; unhealthy once an alarm fires', async () => {
@@ -116,7 +96,7 @@ describe('service-health-check on ECS and CloudWatch (moto)', () => {
     expect(healthy.result.checks.tasks.detail).toBe('2/2 running, 0 pending');
     expect(healthy.result.checks.alarms.detail).toBe('2 OK');
 
-    await cloudwatch.send(
+    await aws.cloudwatch.send(
       new SetAlarmStateCommand({ AlarmName: `${name}-CPUUtilization`, StateValue: 'ALARM', StateReason: 'Threshold Crossed: 3 datapoints were greater than the threshold (80.0).' }),
     );
     const firing = await check({ cluster, service: name });
@@ -130,7 +110,7 @@ describe('service-health-check on ECS and CloudWatch (moto)', () => {
 
   it('finds the alarms by their tags when asked to', async () => {
     const { cluster, name } = await service();
-    await cloudwatch.send(new SetAlarmStateCommand({ AlarmName: `${name}-MemoryUtilization`, StateValue: 'ALARM', StateReason: 'memory' }));
+    await aws.cloudwatch.send(new SetAlarmStateCommand({ AlarmName: `${name}-MemoryUtilization`, StateValue: 'ALARM', StateReason: 'memory' }));
     const { execution, result } = await check({ cluster, service: name, alarmTags: { service: name } });
     expect(execution.steps[1].args).toEqual({ tags: { service: name } });
     expect(result.checks.alarms).toMatchObject({ verdict: 'unhealthy', inAlarm: [`${name}-MemoryUtilization`] });

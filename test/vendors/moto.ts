@@ -7,6 +7,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import type { ECSClient } from '@aws-sdk/client-ecs';
+import type { MiddlewareStack } from '@smithy/types';
+import { createEcsClient } from '../../activities/ecs-service';
+import { createCloudWatchClient } from '../../activities/monitoring/cloudwatch';
 import { waitFor } from '../wait';
 
 const ROOT = join(__dirname, '..', '..');
@@ -60,4 +65,53 @@ export async function startMoto({ runningTasks = 2 } = {}): Promise<Moto> {
       await exited;
     },
   };
+}
+
+/** A describe block's moto, and clients of it for setting up and inspecting what the tests need. */
+export interface MotoServer {
+  moto: Moto;
+  ecs: ECSClient;
+  cloudwatch: CloudWatchClient;
+}
+
+/**
+ * One moto for a whole describe block: started before its tests, stopped after them. Its
+ * fields are set once it has started, so read them in tests and hooks. Meanwhile moto's
+ * credentials are in the environment, so clients on the SDK's default chain (the worker's, as
+ * in production) sign with them; the environment is restored afterwards.
+ */
+export function useMotoServer(options: { runningTasks?: number } = {}): MotoServer {
+  const started = {} as MotoServer;
+  const saved = { AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY };
+  beforeAll(async () => {
+    process.env.AWS_ACCESS_KEY_ID = MOTO_CREDENTIALS.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = MOTO_CREDENTIALS.secretAccessKey;
+    started.moto = await startMoto(options);
+    const settings = { region: MOTO_REGION, endpoint: started.moto.url };
+    started.ecs = createEcsClient(settings, 5000, MOTO_CREDENTIALS);
+    started.cloudwatch = createCloudWatchClient(settings, 5000, MOTO_CREDENTIALS);
+  });
+  afterAll(async () => {
+    started.ecs?.destroy();
+    started.cloudwatch?.destroy();
+    await started.moto?.stop();
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  });
+  return started;
+}
+
+/** Records the name of every command `client` sends (`DescribeServicesCommand`, ...), in order. */
+export function recordCommands<Input extends object, Output extends object>(client: { middlewareStack: MiddlewareStack<Input, Output> }): string[] {
+  const sent: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => (args) => {
+      sent.push(context.commandName ?? '?');
+      return next(args);
+    },
+    { step: 'initialize' },
+  );
+  return sent;
 }

@@ -3,7 +3,9 @@
  * `/api/<method>`, form-encoded arguments (objects as JSON), the bot token as a Bearer
  * header, and `{ ok: false, error }` with HTTP 200 for refusals. Channels for the chat
  * adapter; direct messages (`conversations.open`, one conversation per user) for
- * notifications, whose posts count as `dm.post` rather than `message.post`.
+ * notifications, whose posts count as `dm.post` rather than `message.post`. And the
+ * `response_url`s Slack hands slash commands and button presses: POST JSON, no token (the
+ * URL is the credential), at most 5 answers each, counted as `response.post`.
  */
 import { StubRejection, StubServer, type StubAnswer, type StubRequest } from './stub-server';
 
@@ -57,7 +59,7 @@ export async function startSlackStub({ pageSize = 2 } = {}) {
   let clock = 1_700_000_000;
   const stub = new StubServer({
     vendor: 'Slack',
-    authorize: (request) => request.headers.authorization === `Bearer ${SLACK_TOKEN}`,
+    authorize: (request) => request.route === 'response' || request.headers.authorization === `Bearer ${SLACK_TOKEN}`,
     unauthorized: { status: 200, body: { ok: false, error: 'invalid_auth' } },
   });
   const channel = ({ body }: StubRequest) => {
@@ -151,6 +153,17 @@ export async function startSlackStub({ pageSize = 2 } = {}) {
     stub.effect(target.id.startsWith('D') ? 'dm.post' : 'message.post');
     return ok({ channel: target.id, ts, message: { text: request.body.text, ts } });
   });
+  method('chat.update', (request) => {
+    const message = channel(request).messages.find((m) => m.ts === request.body.ts);
+    if (!message) throw refuse('message_not_found');
+    if (!request.body.text) throw refuse('no_text');
+    if (request.body.blocks !== undefined && blocksProblem(request.body.blocks)) throw refuse('invalid_blocks');
+    message.text = request.body.text;
+    if (request.body.blocks) message.blocks = request.body.blocks;
+    else delete message.blocks;
+    stub.effect('message.update');
+    return ok({ channel: request.body.channel, ts: message.ts, text: message.text });
+  });
   method('pins.add', (request) => {
     const message = channel(request).messages.find((m) => m.ts === request.body.timestamp);
     if (!message) throw refuse('message_not_found');
@@ -159,6 +172,29 @@ export async function startSlackStub({ pageSize = 2 } = {}) {
     stub.effect('message.pin');
     return ok({});
   });
+  /** Answers posted to each response URL, by its path. */
+  const responses = new Map<string, Array<{ response_type?: string; text?: string; replace_original?: boolean; blocks?: SlackBlock[] }>>();
+  let responseUrls = 0;
+  stub.route('response', 'POST', '/responses/:kind/:id', (request) => {
+    const answers = responses.get(request.path);
+    if (!answers) return { status: 404, body: 'expired_url' };
+    if (answers.length >= 5) return { status: 404, body: 'used_url' };
+    const body = request.body as Record<string, any> | undefined;
+    if (typeof body !== 'object' || body === null || (!body.text && !body.blocks)) return { status: 400, body: 'no_text' };
+    if (body.response_type !== undefined && !['ephemeral', 'in_channel'].includes(body.response_type)) return { status: 400, body: 'invalid_payload' };
+    if (body.blocks !== undefined && blocksProblem(body.blocks)) return { status: 400, body: 'invalid_blocks' };
+    answers.push(body);
+    stub.effect('response.post');
+    return { status: 200, body: 'ok' };
+  });
+  /** A fresh response URL, as Slack puts in a slash command (`commands`) or an interaction (`actions`). */
+  const responseUrl = (kind: 'commands' | 'actions' = 'commands') => {
+    const path = `/responses/${kind}/${++responseUrls}`;
+    responses.set(path, []);
+    return `${stub.url}${path}`;
+  };
+  /** What was posted to `url` so far. */
+  const responsesTo = (url: string) => responses.get(new URL(url).pathname) ?? [];
   await stub.start();
-  return { stub, channels, directMessages };
+  return { stub, channels, directMessages, responseUrl, responsesTo };
 }

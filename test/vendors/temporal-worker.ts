@@ -3,6 +3,8 @@ import type { Client } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createActivities } from '../../activities';
 import { createFirebreakWorker } from '../../apps/worker/src/worker';
+import { loadCustomCapabilities } from '../../activities/custom-capabilities';
+import { CAPABILITY_FILES } from '../../runbooks/capabilities';
 import { loadConfig } from '../../core/schemas/config';
 import { loadIntegrationsConfig } from '../../core/schemas/integrations-config';
 import { sharedTemporalAddress, workflowBundle } from '../temporal';
@@ -21,13 +23,19 @@ export function quietTemporalRuntime(): void {
 
 /**
  * The real Firebreak worker (`createFirebreakWorker`) built from settings as production builds
- * it (`TEMPORAL_*` and the integration variables in `env`), on the run's pre-bundled workflow
+ * it (`TEMPORAL_*`, the integration variables and the custom capabilities' settings in `env`), on the run's pre-bundled workflow
  * code. The caller runs it and closes the connection.
  */
 export async function firebreakWorkerFromEnv(env: Record<string, string | undefined>): Promise<{ worker: Worker; connection: NativeConnection }> {
   const config = loadConfig(env);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
-  const worker = await createFirebreakWorker({ config, connection, workflowBundle: workflowBundle(), integrations: loadIntegrationsConfig(env) });
+  const worker = await createFirebreakWorker({
+    config,
+    connection,
+    workflowBundle: workflowBundle(),
+    integrations: loadIntegrationsConfig(env),
+    capabilities: loadCustomCapabilities(CAPABILITY_FILES, env),
+  });
   return { worker, connection };
 }
 

@@ -8,6 +8,12 @@ export const { pagingPage, statusPageOpenIncident, statusPageUpdateIncident, tic
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
 });
 
+/** Keeping the incident's chat channel current: a few quick tries, then the message is passed over. */
+export const { chatPostMessage, chatUpdateMessage } = proxyActivities<CapabilityActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '10 seconds', maximumAttempts: 5 },
+});
+
 /**
  * Notifying a person: retried for about half a minute, not ten, because a channel that
  * keeps failing hands over to the person's next method, and at 3 a.m. that must be soon.

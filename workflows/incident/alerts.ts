@@ -17,6 +17,7 @@ import { recordBy } from '../../core/model/incident/effects';
 import { droppedLaunchesSummary } from '../../core/model/incident/runbooks';
 import { moveStatus } from '../../core/model/incident/status';
 import { followStatusPage } from '../../core/model/incident/status-page';
+import { followChat } from '../../core/model/incident/chat';
 import { IncidentStatus } from '../../core/model/incident-model';
 import { ingestAlertsUpdate, recordEventSignal } from '../../core/model/messages';
 import { compat } from '../compat';
@@ -59,7 +60,8 @@ export function handleAlerts(run: IncidentRun, listing: Listing): void {
 
 /** Events from other workflows: a runbook's steps, a heartbeat monitor's news. */
 export function handleEvents(run: IncidentRun, listing: Listing): void {
-  setHandler(recordEventSignal, ({ entry, heartbeat, statusPage }: RecordEventInput) => {
+  setHandler(recordEventSignal, ({ entry, heartbeat, statusPage, chat }: RecordEventInput) => {
+    if (chat) followChat(run.incident, chat, (run.incident.timelineStart ?? 0) + run.incident.timeline.length);
     run.record(entry);
     if (statusPage) followStatusPage(run.incident, statusPage);
     const move = recoveryMove(run.incident, heartbeat);

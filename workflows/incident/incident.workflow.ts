@@ -5,6 +5,7 @@ import { handleAlerts, handleEvents } from './alerts';
 import { handleCommands } from './commands';
 import { escalationLoop } from './escalation';
 import { notificationLoop } from './notifications';
+import { chatLoop } from './chat';
 import { IncidentRun } from './incident-run';
 import { fileActionItemTickets, Lifetime } from './lifetime';
 import { Listing } from './listing';
@@ -29,6 +30,7 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
 
   const escalation = escalationLoop(run);
   const notifications = notificationLoop(run);
+  const chat = chatLoop(run);
   const runbooks = runbookLauncher(run);
   const lifetime = new Lifetime(run);
   await condition(() => lifetime.closedOrFull());
@@ -40,6 +42,7 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
 
   await escalation;
   await notifications;
+  await chat;
   await runbooks;
   await fileActionItemTickets(run, listing);
   await condition(() => lifetime.idle());

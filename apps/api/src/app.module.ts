@@ -10,6 +10,9 @@ import type { SnsTransport } from './alerts/vendor-alerts.controller';
 import { AckModule } from './ack/ack.module';
 import { AlertsModule } from './alerts/alerts.module';
 import { AuthGuard } from './auth/auth.guard';
+import { AuthModule } from './auth/auth.module';
+import { ChatModule } from './chat/chat.module';
+import { slackInteractivity } from './chat/slack-settings';
 import { HealthController } from './health/health.controller';
 import { ReadinessService } from './health/readiness.service';
 import { HeartbeatsModule } from './heartbeats/heartbeats.module';
@@ -31,8 +34,11 @@ export class AppModule {
     operator: OperatorConfig;
     runbooks: ReadonlyMap<string, RunbookDefinition>;
     sns: SnsTransport;
-    /** The API reads only the SMS settings: Twilio's webhook is verified with its auth token. */
-    integrations: Pick<IntegrationsConfig, 'sms'>;
+    /**
+     * The API reads only the SMS settings (Twilio's webhook is verified with its auth token)
+     * and the Slack API URLs (where Slack's response URLs may point besides Slack's own).
+     */
+    integrations: Pick<IntegrationsConfig, 'sms'> & Partial<Pick<IntegrationsConfig, 'chat' | 'slackDm'>>;
   }): DynamicModule {
     const { config, apiKeys, operator, runbooks, sns, integrations } = options;
     return {
@@ -49,6 +55,8 @@ export class AppModule {
         StatusModule,
         AckModule.forRoot({ sms: integrations.sms }),
         OncallModule,
+        AuthModule,
+        ChatModule.forRoot(slackInteractivity(config, integrations)),
       ],
       controllers: [HealthController],
       providers: [

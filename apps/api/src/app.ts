@@ -10,11 +10,14 @@ import { loadOperatorConfig, type OperatorConfig, type OperatorFiles } from '../
 import type { RunbookDefinition } from '../../../core/model/runbook';
 import { operatorFiles } from '../../../runbooks';
 import { runbookCatalog } from '../../../runbooks/catalog';
+import { CAPABILITY_FILES } from '../../../runbooks/capabilities';
+import { checkRunbookUses, loadCapabilityDeclarations } from '../../../core/schemas/custom-capabilities';
 import { GENERIC_ALERT_MAX_BYTES } from '../../../core/model/alert-bounds';
 import { AppModule } from './app.module';
 import type { SnsTransport } from './alerts/vendor-alerts.controller';
 import { SnsSignatureVerifier } from './alerts/signatures/sns-signature';
 import { resolveApiKeys } from './auth/api-keys';
+import { serveConsole } from './web/console';
 
 const LOG_LEVELS: Record<Config['logLevel'], LogLevel[]> = {
   debug: ['debug', 'log', 'warn', 'error', 'fatal'],
@@ -33,6 +36,8 @@ export const BODY_LIMITS = {
   snsText: 1024 * 1024,
   /** Twilio's SMS webhook: a form of a few short fields (an SMS body is at most 1,600 characters). */
   twilioForm: 64 * 1024,
+  /** Slack's slash commands and interactions: an interaction carries the whole message it came from (up to 50 blocks). */
+  slackRequest: 1024 * 1024,
   /** Every other route: commands, declarations, runbook inputs. */
   other: 1024 * 1024,
 } as const;
@@ -42,6 +47,7 @@ const routeOf = (request: Request) => (request.path ?? request.url).replace(/\/+
 const isGenericAlertRoute = (request: Request) => routeOf(request) === '/v1/alerts';
 const isVendorAlertRoute = (request: Request) => routeOf(request).startsWith('/v1/alerts/');
 const isTwilioSmsRoute = (request: Request) => routeOf(request) === '/v1/webhooks/twilio/sms';
+const isSlackRoute = (request: Request) => routeOf(request).startsWith('/v1/chat/slack/');
 
 export interface ApiAppOptions {
   /** Routes, escalation policies and heartbeat monitors, already loaded. */
@@ -52,18 +58,21 @@ export interface ApiAppOptions {
   sns?: SnsTransport;
   /** The runbook catalog; default: the runbooks in `runbooks/catalog.ts`, checked. */
   runbooks?: ReadonlyMap<string, RunbookDefinition>;
-  /** Integration settings (the API uses the SMS ones); default: read from the environment, as the worker does. */
+  /** Integration settings (the API uses the SMS and Slack ones); default: read from the environment, as the worker does. */
   integrations?: IntegrationsConfig;
 }
 
 /** Builds the API (not yet listening): used by `main.ts` and by the end-to-end tests. */
 export async function createApiApp(config: Config, options: ApiAppOptions = {}): Promise<INestApplication> {
   const operator = options.operator ?? loadOperatorConfig(options.operatorFiles ?? operatorFiles);
+  const runbooks = options.runbooks ?? runbookCatalog();
+  // The custom capabilities' declarations, and every runbook's `uses` among them (the worker checks their settings).
+  checkRunbookUses(runbooks.values(), loadCapabilityDeclarations(CAPABILITY_FILES));
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({
       config,
       apiKeys: resolveApiKeys(config),
       operator,
-      runbooks: options.runbooks ?? runbookCatalog(),
+      runbooks,
       sns: options.sns ?? { verifier: new SnsSignatureVerifier(), get: fetch },
       integrations: options.integrations ?? loadIntegrationsConfig(process.env),
     }), {
@@ -71,6 +80,9 @@ export async function createApiApp(config: Config, options: ApiAppOptions = {}):
     rawBody: true,
     bodyParser: false,
   });
+  // Slack signs the bytes it sent: its routes take the body raw, whatever its type, before any
+  // other parser can, and read the form only once the signature holds.
+  app.useBodyParser('raw', { type: isSlackRoute, limit: BODY_LIMITS.slackRequest });
   // Body limits per route (a larger body answers 413 naming the limit). Each parser takes
   // only its routes' JSON; the first that takes a request parses it, the others pass.
   // A generic alert is at most GENERIC_ALERT_MAX_BYTES as JSON: twice that leaves room for
@@ -86,6 +98,8 @@ export async function createApiApp(config: Config, options: ApiAppOptions = {}):
   // SNS posts JSON with a text/plain content type.
   app.useBodyParser('text', { type: 'text/plain', limit: BODY_LIMITS.snsText });
   app.enableShutdownHooks();
+  // The console at `/` and its client-side routes; the API's own paths pass through.
+  serveConsole(app, config.webRoot);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -93,6 +107,7 @@ export async function createApiApp(config: Config, options: ApiAppOptions = {}):
       .setDescription('Runbook engine for incident response: alerts, incidents, runbooks.')
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS' })
+      .addCookieAuth('firebreak_session', { type: 'apiKey', in: 'cookie', description: 'The console session from POST /v1/session (`__Host-firebreak_session` over HTTPS)' })
       .build(),
   );
   SwaggerModule.setup('docs', app, cleanupOpenApiDoc(document), { jsonDocumentUrl: 'docs-json' });

@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { Client, Connection } from '@temporalio/client';
 import twilio from 'twilio';
 import { createApiApp } from '../../../apps/api/src/app';
 import { localIntegrations, type TwilioSettings } from '../../../core/schemas/integrations-config';
@@ -7,6 +8,7 @@ import { TEST_ACK_SECRET, useTestFirebreak } from '../../../test/firebreak';
 import { HttpClient } from '../../../test/http';
 import { testOperatorConfig } from '../../../test/operator';
 import { runbookCatalog } from '../../../test/runbooks/catalog';
+import { sharedTemporalAddress } from '../../../test/temporal';
 import { waitFor } from '../../../test/wait';
 
 const DANA_SMS = '+4915112345001';
@@ -132,6 +134,22 @@ describe('acknowledging from a notification: signed links and SMS replies', () =
     expect(after.status).toBe('triggered');
     expect(after.acknowledgedAt).toBeUndefined();
     expect(byPerson(after)).toEqual([]);
+  });
+
+  it("answers a closed incident's link with a page that says so", async () => {
+    const id = await pagingIncident();
+    expect((await e2e.responder.post(`/v1/incidents/${id}/actions`, { action: 'close' })).status).toBe(200);
+    // Once closed the incident's workflow completes: the ack finds no running incident, and tells it from one that never was.
+    const temporal = new Client({ connection: await Connection.connect({ address: sharedTemporalAddress() }) });
+    try {
+      await waitFor('the incident workflow to complete', async () => (await temporal.workflow.getHandle(id).describe()).status.name === 'COMPLETED');
+    } finally {
+      await temporal.connection.close();
+    }
+    const answer = await confirm(link(id));
+    expect(answer.status).toBe(409);
+    expectPageHeaders(answer.headers);
+    expect(answer.text).toContain('<h1>The incident is closed</h1>');
   });
 
   it('answers 404 on the SMS webhook when SMS_PROVIDER is not twilio', async () => {

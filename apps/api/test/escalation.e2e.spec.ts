@@ -1,7 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { TestFirebreak } from '../../../test/firebreak';
 import { testOperatorConfig } from '../../../test/operator';
-import { listingUpserts, sharedTemporalAddress } from '../../../test/temporal';
+import { listingUpserts, pendingTimers, sharedTemporalAddress } from '../../../test/temporal';
 import { IncidentStatusAttribute } from '../../../core/model/search-attributes';
 import { waitFor } from '../../../test/wait';
 
@@ -16,18 +16,6 @@ describe('escalation, heartbeats and long incidents', () => {
 
   const pages = (timeline: Entry[]) =>
     timeline.filter((entry) => entry.kind === 'notification' && entry.summary.startsWith('Paged')).map((entry) => entry.summary);
-
-  /** Timers the workflow started and did not cancel or fire: what is still pending. */
-  async function pendingTimers(workflowId: string): Promise<number> {
-    const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
-    const open = new Set<string>();
-    for (const event of history.events ?? []) {
-      if (event.timerStartedEventAttributes) open.add(event.timerStartedEventAttributes.timerId!);
-      if (event.timerFiredEventAttributes) open.delete(event.timerFiredEventAttributes.timerId!);
-      if (event.timerCanceledEventAttributes) open.delete(event.timerCanceledEventAttributes.timerId!);
-    }
-    return open.size;
-  }
 
   it('pages level after level, repeats the ladder, and stops every pending page on acknowledge', async () => {
     const firebreak = await TestFirebreak.start({
@@ -57,7 +45,7 @@ describe('escalation, heartbeats and long incidents', () => {
       expect(stopped.escalation.nextAt).toBeUndefined();
       expect(stopped.timeline.map((entry: Entry) => entry.summary)).toContain('Escalation stopped: acknowledged');
       // The level's timeout timer was cancelled, not left to fire: nothing is pending.
-      await waitFor('the pending timeout to be cancelled', async () => (await pendingTimers(id)) === 0);
+      await waitFor('the pending timeout to be cancelled', async () => (await pendingTimers(temporal, id)) === 0);
       await waitFor('the pager to hear of the acknowledgement', async () =>
         (await read()).timeline.some((entry: Entry) => entry.summary === 'Pager told: acknowledge (level 1)'),
       );
@@ -108,7 +96,7 @@ describe('escalation, heartbeats and long incidents', () => {
       });
       expect(silent).toMatchObject({ name: 'cron', pings: 1, incidentsDeclared: 1 });
       // While the incident is open the monitor waits for a ping only: no timer, so no second incident.
-      await waitFor('the monitor to settle', async () => (await pendingTimers('heartbeat-cron')) === 0);
+      await waitFor('the monitor to settle', async () => (await pendingTimers(temporal, 'heartbeat-cron')) === 0);
       const declared = (await firebreak.as('viewer').get(`/v1/incidents/${silent.openIncidentId}`)).body;
       expect(declared).toMatchObject({ status: 'triggered', service: 'batch', severity: 'SEV2', title: 'Heartbeat "cron" stopped' });
 

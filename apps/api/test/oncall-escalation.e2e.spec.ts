@@ -3,7 +3,7 @@ import { loadIntegrationsConfig } from '../../../core/schemas/integrations-confi
 import type { RespondersFile, SchedulesFile } from '../../../core/schemas/oncall-config';
 import { TestFirebreak } from '../../../test/firebreak';
 import { testOperatorConfig } from '../../../test/operator';
-import { sharedTemporalAddress } from '../../../test/temporal';
+import { pendingTimers, sharedTemporalAddress } from '../../../test/temporal';
 import { startNotificationVendors } from '../../../test/vendors/notifications';
 import { pagerDutySettings, startPagerDutyStub } from '../../../test/vendors/pagerduty';
 import { twilioError } from '../../../test/vendors/twilio';
@@ -63,18 +63,6 @@ describe('on call: escalation notifies the people on call', () => {
     expect(answer.status).toBe(200);
     return answer.body.notifications;
   };
-
-  /** Timers the workflow started and did not cancel or fire. */
-  async function pendingTimers(workflowId: string): Promise<number> {
-    const history = await temporal.workflow.getHandle(workflowId).fetchHistory();
-    const open = new Set<string>();
-    for (const event of history.events ?? []) {
-      if (event.timerStartedEventAttributes) open.add(event.timerStartedEventAttributes.timerId!);
-      if (event.timerFiredEventAttributes) open.delete(event.timerFiredEventAttributes.timerId!);
-      if (event.timerCanceledEventAttributes) open.delete(event.timerCanceledEventAttributes.timerId!);
-    }
-    return open.size;
-  }
 
   it("notifies level 1's person by every method in order, then level 2's schedule when nobody acknowledges", async () => {
     const firebreak = await start({
@@ -174,7 +162,7 @@ describe('on call: escalation notifies the people on call', () => {
       expect(incident.escalation.queue).toEqual([]);
       expect(summaries(incident)).toContain('2 pending notifications cancelled: acknowledged');
       // Nothing is left to fire: no SMS or call will follow.
-      await waitFor('every timer to be cancelled', async () => (await pendingTimers(id)) === 0);
+      await waitFor('every timer to be cancelled', async () => (await pendingTimers(temporal, id)) === 0);
       expect(vendors.twilio.messages).toHaveLength(0);
       expect(vendors.twilio.calls).toHaveLength(0);
 

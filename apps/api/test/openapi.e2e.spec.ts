@@ -78,6 +78,18 @@ describe('the OpenAPI document', () => {
     expect(headers).toEqual([expect.objectContaining({ name: 'Idempotency-Key', required: false })]);
   });
 
+  it('documents the console\'s routes: sessions, the executions list and the heartbeats list', () => {
+    expect(Object.keys(document.paths['/v1/session']).sort()).toEqual(['delete', 'get', 'post']);
+    expect(document.paths['/v1/session'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/SignInDto' });
+    expect(document.paths['/v1/session'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/SessionAnswerDto' });
+    expect(document.components.schemas.SessionAnswerDto.required).toEqual(expect.arrayContaining(['name', 'role', 'expiresAt', 'csrfToken']));
+    const filters = (document.paths['/v1/executions'].get.parameters as Schema[]).filter((parameter) => parameter.in === 'query').map((parameter) => parameter.name);
+    expect(filters.sort()).toEqual(['awaitingApproval', 'cursor', 'incidentId', 'limit', 'runbook', 'status']);
+    expect(document.paths['/v1/executions'].get.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ExecutionPageDto' });
+    expect(document.components.schemas.ExecutionPageDto.properties.nextCursor).toMatchObject({ type: 'string', nullable: true });
+    expect(document.paths['/v1/heartbeats'].get).toBeDefined();
+  });
+
   it('documents every header parameter once and optional, on every operation', () => {
     const wrong: string[] = [];
     for (const [path, operations] of Object.entries(document.paths as Record<string, Record<string, Schema>>)) {

@@ -132,3 +132,26 @@ describe('rate limits per IP and per key', () => {
     expect(alerts).toEqual(Array(8).fill(202));
   });
 });
+
+describe('rate limits for the console', () => {
+  let firebreak: TestFirebreak;
+
+  beforeAll(async () => {
+    firebreak = await TestFirebreak.start({ env: { RATE_LIMIT_PER_MINUTE: '3', RATE_LIMIT_PER_KEY_PER_MINUTE: '3' } });
+  });
+  afterAll(() => firebreak?.stop());
+
+  it("counts a console session's requests against its key, not its address", async () => {
+    const signedIn = await firebreak.http.post('/v1/session', { key: TEST_KEYS.viewer });
+    expect(signedIn.status).toBe(200);
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0];
+    // The address's budget runs out (signing in counted against it)…
+    const anonymous = [];
+    for (let i = 0; i < 3; i += 1) anonymous.push((await firebreak.http.get('/healthz')).status);
+    expect(anonymous).toEqual([200, 200, 429]);
+    // …and the session still has its key's own.
+    const reads = [];
+    for (let i = 0; i < 4; i += 1) reads.push((await firebreak.http.get('/v1/incidents', { cookie })).status);
+    expect(reads).toEqual([200, 200, 200, 429]);
+  });
+});

@@ -5,12 +5,24 @@
  * port are derived from this list; the schemas that validate the inputs are in
  * core/schemas/capabilities/operation-schemas.ts. Free of zod, so workflows import it.
  */
-import type { Channel, CreateChannelInput, InviteToChannelInput, PostedMessage, PostMessageInput, SetTopicInput } from '../../schemas/capabilities/chat';
+import type { Channel, CreateChannelInput, InviteToChannelInput, PostedMessage, PostMessageInput, SetTopicInput, UpdateMessageInput } from '../../schemas/capabilities/chat';
 import type { FindReleasesInput, Releases, RollbackInput, RollbackResult } from '../../schemas/capabilities/deploy';
+import type { HttpRequestInput, HttpResponse } from '../../schemas/capabilities/http';
 import type { AlarmList, ListAlarmsInput } from '../../schemas/capabilities/monitoring';
+import type {
+  DeploymentDescription,
+  DescribeDeploymentInput,
+  RestartDeploymentInput,
+  RestartDeploymentResult,
+  RollbackDeploymentInput,
+  RollbackDeploymentResult,
+  ScaleDeploymentInput,
+  ScaleDeploymentResult,
+} from '../../schemas/capabilities/kubernetes';
 import type { NotificationResult, SendNotificationInput } from '../../schemas/capabilities/notification';
 import type { PageInput, PageResult } from '../../schemas/capabilities/paging';
 import type { DescribeServiceInput, ScaleResult, ScaleServiceInput, ServiceDescription } from '../../schemas/capabilities/scaling';
+import type { RunCommandInput, RunCommandResult } from '../../schemas/capabilities/ssm';
 import type { OpenStatusIncidentInput, SetComponentStatusInput, StatusIncident, UpdateStatusIncidentInput } from '../../schemas/capabilities/status-page';
 import type { CommentOnTicketInput, CreateTicketInput, Ticket, TransitionTicketInput } from '../../schemas/capabilities/ticketing';
 import type { CreateMeetingInput, Meeting } from '../../schemas/capabilities/video';
@@ -69,6 +81,8 @@ export const OPERATIONS = {
     postMessage: operation<PostMessageInput, PostedMessage>({
       dryRun: (input) => ({ channelId: input.channelId, ts: 'dry-run', created: false }),
     }),
+    /** Replaces a posted message's text and buttons; acting twice leaves the same message. */
+    updateMessage: operation<UpdateMessageInput, void>({ dryRun: () => undefined }),
     setTopic: operation<SetTopicInput, void>({ dryRun: () => undefined }),
   },
   video: {
@@ -134,6 +148,54 @@ export const OPERATIONS = {
       dryRun: () => ({ provider: 'dry-run', alarms: [], truncated: false }),
     }),
   },
+  kubernetes: {
+    /**
+     * A deployment as it is: its replicas, rollout state and conditions, its pods (phase,
+     * readiness, restarts, why a container is not running) and recent events of it and its
+     * pods. Reads only. Every Kubernetes step on a namespace `KUBERNETES_NAMESPACES` does not
+     * allow is refused (`OutOfBounds`).
+     */
+    describeDeployment: operation<DescribeDeploymentInput, DeploymentDescription>({
+      failures: ['OutOfBounds'],
+      dryRun: (input) => ({
+        namespace: input.namespace,
+        name: input.name,
+        replicas: { desired: 1, updated: 1, ready: 1, available: 1, unavailable: 0 },
+        rollout: { state: 'complete', message: 'dry run: the deployment was not described' },
+        conditions: [],
+        pods: [],
+        podsTruncated: false,
+        events: [],
+      }),
+    }),
+    /**
+     * Sets the desired replicas and waits for the rollout. Outside `[min, max]` (when given)
+     * it is refused (`OutOfBounds`), not clamped; a repeat finds the count applied.
+     */
+    scaleDeployment: operation<ScaleDeploymentInput, ScaleDeploymentResult>({
+      long: true,
+      failures: ['OutOfBounds', 'InvalidStepInput'],
+      dryRun: (input) => ({ namespace: input.namespace, name: input.name, previousReplicas: input.replicas, replicas: input.replicas, stable: true }),
+    }),
+    /**
+     * Restarts every pod as `kubectl rollout restart` does (the pod template's
+     * `kubectl.kubernetes.io/restartedAt`) and waits for the rollout; once per step.
+     */
+    restartDeployment: operation<RestartDeploymentInput, RestartDeploymentResult>({
+      long: true,
+      failures: ['OutOfBounds'],
+      dryRun: (input) => ({ namespace: input.namespace, name: input.name, restartedAt: 'dry-run', restarted: false, stable: true }),
+    }),
+    /**
+     * Puts back an earlier revision's pod template, as `kubectl rollout undo` does (the
+     * previous one by default), and waits for the rollout. No such revision: `OutOfBounds`.
+     */
+    rollbackDeployment: operation<RollbackDeploymentInput, RollbackDeploymentResult>({
+      long: true,
+      failures: ['OutOfBounds'],
+      dryRun: (input) => ({ namespace: input.namespace, name: input.name, toRevision: input.toRevision, rolledBack: false, stable: true }),
+    }),
+  },
   notification: {
     /**
      * Notifies one person by one method (Slack DM, email, SMS, voice call) with a signed
@@ -142,6 +204,41 @@ export const OPERATIONS = {
     send: operation<SendNotificationInput, NotificationResult>({
       incident: true,
       dryRun: (input) => ({ method: input.method, provider: 'local', delivered: false }),
+    }),
+  },
+  http: {
+    /**
+     * One HTTP request to a host `HTTP_STEP_ALLOWED_HOSTS` allows, with an `Idempotency-Key`
+     * derived from the step's key and secrets injected by name (`secretHeaders`). Answers the
+     * status, a few headers and the body (JSON parsed, cut at `HTTP_STEP_MAX_RESPONSE_BYTES`).
+     */
+    request: operation<HttpRequestInput, HttpResponse>({
+      failures: ['OutOfBounds', 'AdapterMisconfigured'],
+      // The plan shows the method and URL (in the step's input); nothing is sent.
+      dryRun: (input) => ({
+        status: input.expect?.status?.[0] ?? 200,
+        headers: {},
+        body: `dry run: ${input.method} ${input.url} was not sent`,
+        truncated: false,
+      }),
+    }),
+  },
+  ssm: {
+    /**
+     * Runs an SSM document (a shell script by default) on instances through AWS Systems
+     * Manager Run Command, once per step, and waits until every instance has a final status.
+     */
+    runCommand: operation<RunCommandInput, RunCommandResult>({
+      long: true,
+      failures: ['OutOfBounds'],
+      dryRun: (input) => ({
+        commandId: 'dry-run',
+        status: 'Success',
+        created: false,
+        counts: { targets: input.instanceIds?.length ?? 0, completed: 0, errors: 0 },
+        instances: [],
+        truncated: false,
+      }),
     }),
   },
 } as const;

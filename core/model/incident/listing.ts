@@ -11,4 +11,5 @@ export const listingOf = (incident: IncidentSnapshot): IncidentListing => ({
   severity: incident.severity,
   service: incident.service,
   commander: incident.roles.commander,
+  chatChannel: incident.chat?.channelId,
 });

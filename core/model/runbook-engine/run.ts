@@ -7,12 +7,12 @@
 import type { ActivityOptions } from '@temporalio/common';
 import { activityName } from '../capabilities/activities';
 import { stepIdempotencyKey } from '../capabilities/keys';
-import { dryRunResult } from '../capabilities/dry-run';
-import { CAPABILITIES, declarationOf, operationNames, type Capability, type OperationName } from '../capabilities/operations';
+import { CAPABILITIES, declarationOf, operationNames, type Operation } from '../capabilities/operations';
+import { customActivityName, isCustomCapability } from '../capability';
 import { ExecutionStatus, type DecideApprovalInput, type ExecutionSnapshot, type RunbookExecutionInput } from '../execution';
 import type { IncidentSnapshot, RecordEventInput } from '../incident';
 import type { TimelineEntry } from '../incident-model';
-import type { ApprovalDecision, ApprovalRequest, Duration, RunbookContext, RunbookDefinition, RunbookSteps, Step, StepOptions } from '../runbook';
+import type { ApprovalDecision, ApprovalRequest, Duration, RunbookContext, RunbookDefinition, RunbookSteps, StepOptions } from '../runbook';
 import { DEFAULT_APPROVERS, decisionMessage, pendingApproval } from './approvals';
 import { messageOf, toMs } from './durations';
 import { compensationOrder, startStep, StepIds, stepActivityOptions } from './steps';
@@ -26,7 +26,7 @@ export interface RunbookHost {
    * Adds an entry to the run's incident's timeline, if it has one; a closed incident is no
    * error. `news` tells it of a status-page incident the run opened or updated for it.
    */
-  tellIncident(entry: Omit<TimelineEntry, 'at'>, news?: Pick<RecordEventInput, 'statusPage'>): Promise<void>;
+  tellIncident(entry: Omit<TimelineEntry, 'at'>, news?: Pick<RecordEventInput, 'statusPage' | 'chat'>): Promise<void>;
   sleep(ms: number): Promise<void>;
   /** Resolves true once `done()` holds, false after `timeoutMs`. */
   condition(done: () => boolean, timeoutMs: number): Promise<boolean>;
@@ -38,6 +38,9 @@ export interface RunbookHost {
 }
 
 type Outcome = Omit<NonNullable<ExecutionSnapshot['outcome']>, 'status'>;
+/** What a step needs of its operation's declaration, built-in or custom. */
+type StepDeclaration = Pick<Operation<never, unknown>, 'incident'> & { readonly long?: boolean; dryRun(input: unknown, stepId: string): unknown };
+type Step = (input: Record<string, unknown>, options?: StepOptions<unknown>) => Promise<unknown>;
 
 export class RunbookRun {
   readonly execution: ExecutionSnapshot;
@@ -57,6 +60,8 @@ export class RunbookRun {
    */
   statusPageFollowsIncident: () => boolean = () => false;
   private followsStatusPage: boolean | undefined;
+  /** Whether the incident hears of the chat channel a step opened (its own patch marker, asked lazily). */
+  chatFollowsIncident: () => boolean = () => false;
   private readonly compensations: Array<{ stepId: string; undo: () => Promise<unknown> }> = [];
   private readonly ids = new StepIds();
   private compensatingFor: string | undefined;
@@ -97,13 +102,13 @@ export class RunbookRun {
   }
 
   /** Records a line in the run's log and tells the incident. */
-  async note(message: string): Promise<void> {
+  async note(message: string, details: Record<string, unknown> = {}): Promise<void> {
     this.execution.log.push({ at: this.stamp(), message });
     const entry: Omit<TimelineEntry, 'at'> = {
       kind: 'runbook',
       actor: `runbook:${this.runbook.id}`,
       summary: `${this.runbook.title}${this.dryRun ? ' (dry run)' : ''}: ${message}`,
-      details: { executionId: this.executionId },
+      details: { executionId: this.executionId, ...details },
     };
     if (this.tellsInBackground) this.told = this.told.then(() => this.host.tellIncident(entry));
     else await this.host.tellIncident(entry);
@@ -173,7 +178,8 @@ export class RunbookRun {
     this.decision = undefined;
     this.execution.pendingApproval = pendingApproval(request, timeoutMs, this.host.now());
     this.execution.status = ExecutionStatus.WaitingApproval;
-    await this.note(`waiting for approval (${approvers.join(' or ')}): ${request.prompt}`);
+    // The incident's chat channel shows Approve / Reject buttons on this entry.
+    await this.note(`waiting for approval (${approvers.join(' or ')}): ${request.prompt}`, { approval: 'requested' });
     const decided = await this.host.condition(() => this.decision !== undefined, timeoutMs);
     this.execution.pendingApproval = undefined;
     this.execution.status = ExecutionStatus.Running;
@@ -201,7 +207,8 @@ export class RunbookRun {
       incidentId: input.incidentId,
       dryRun: this.dryRun,
       runbookVersion: this.execution.runbookVersion,
-      ...this.steps(),
+      // The built-in steps (each declared operation), then the custom ones the runbook uses.
+      ...(this.steps() as unknown as RunbookSteps),
       incident: {
         get: async () => (input.incidentId ? host.readIncident(input.incidentId) : null),
         note: (text: string) => this.note(text),
@@ -227,20 +234,29 @@ export class RunbookRun {
     };
   }
 
-  /** One step per declared operation, by capability: `ctx.chat.setTopic`. */
-  private steps(): RunbookSteps {
-    const steps: Record<string, Record<string, unknown>> = {};
+  /**
+   * One step per declared operation, by capability: `ctx.chat.setTopic`; and one per
+   * operation of each custom capability the runbook uses: `ctx.featureFlags.disable`.
+   */
+  private steps(): Record<string, Record<string, Step>> {
+    const steps: Record<string, Record<string, Step>> = {};
     for (const capability of CAPABILITIES) {
       steps[capability] = {};
-      for (const name of operationNames(capability)) steps[capability][name] = this.step(capability, name);
+      for (const name of operationNames(capability)) {
+        steps[capability][name] = this.step(`${capability}.${name}`, activityName(capability, name), declarationOf(capability, name));
+      }
     }
-    return steps as unknown as RunbookSteps;
+    for (const capability of (this.runbook.uses ?? []).filter(isCustomCapability)) {
+      steps[capability.name] = {};
+      for (const [name, operation] of Object.entries(capability.operations)) {
+        steps[capability.name][name] = this.step(`${capability.name}.${name}`, customActivityName(capability.name, name), operation);
+      }
+    }
+    return steps;
   }
 
-  private step<C extends Capability, O extends OperationName<C>>(capability: C, operation: O): Step<C, O> {
-    const declaration = declarationOf(capability, operation);
-    const name = `${capability}.${operation}`;
-    const activity = activityName(capability, operation);
+  /** The step `name` (`<capability>.<operation>`), performed by `activity`, as `declaration` says. */
+  private step(name: string, activity: string, declaration: StepDeclaration): Step {
     return (async (given: Record<string, unknown>, options: StepOptions<unknown> = {}) => {
       const id = this.ids.next(name, options.id, this.compensatingFor);
       const args = declaration.incident ? { ...given, incidentId: given.incidentId ?? this.input.incidentId ?? this.executionId } : given;
@@ -251,7 +267,7 @@ export class RunbookRun {
       let result: unknown;
       let reused = false;
       if (this.dryRun) {
-        result = dryRunResult(capability, operation, activityInput as never, id);
+        result = declaration.dryRun(activityInput, id);
       } else {
         try {
           const existing = name === 'statusPage.openIncident' ? await this.openStatusIncident() : undefined;
@@ -273,6 +289,7 @@ export class RunbookRun {
         }
         record.status = 'completed';
         await this.tellStatusPage(name, activityInput, result);
+        await this.tellChannel(name, result);
       }
       record.result = result;
       record.endedAt = this.stamp();
@@ -282,7 +299,7 @@ export class RunbookRun {
         this.compensations.push({ stepId: id, undo: () => undo(result) });
       }
       return result;
-    }) as unknown as Step<C, O>;
+    }) as Step;
   }
 
   /** Whether status-page steps follow the incident: asked once, at the first one with an incident. */
@@ -313,6 +330,22 @@ export class RunbookRun {
       details: { executionId: this.executionId, statusIncidentId: id },
     };
     const news = { statusPage: { statusIncidentId: id, ...(opened?.url && name === 'statusPage.openIncident' ? { url: opened.url } : {}), status } };
+    if (this.tellsInBackground) this.told = this.told.then(() => this.host.tellIncident(entry, news));
+    else await this.host.tellIncident(entry, news);
+  }
+
+  /** Tells the incident of the chat channel a step opened, so the incident keeps it current. */
+  private async tellChannel(name: string, result: unknown): Promise<void> {
+    if (name !== 'chat.createChannel' || !this.input.incidentId || !this.chatFollowsIncident()) return;
+    const channel = result as { id?: string; name?: string } | undefined;
+    if (!channel?.id) return;
+    const entry: Omit<TimelineEntry, 'at'> = {
+      kind: 'runbook',
+      actor: `runbook:${this.runbook.id}`,
+      summary: `${this.runbook.title}: chat channel ${channel.name ?? channel.id}`,
+      details: { executionId: this.executionId, channelId: channel.id },
+    };
+    const news = { chat: { channelId: channel.id, ...(channel.name ? { name: channel.name } : {}) } };
     if (this.tellsInBackground) this.told = this.told.then(() => this.host.tellIncident(entry, news));
     else await this.host.tellIncident(entry, news);
   }

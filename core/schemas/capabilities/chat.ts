@@ -20,16 +20,41 @@ export const InviteToChannelInputSchema = StepInputBase.extend({
 });
 export type InviteToChannelInput = z.input<typeof InviteToChannelInputSchema>;
 
+/**
+ * A button under a message: pressing it sends Firebreak an interaction naming `action` and
+ * carrying `value` (Slack's interactivity; the local chat shows them on the timeline only).
+ */
+export const ChatButtonSchema = z
+  .object({
+    action: z.enum(['incident.acknowledge', 'incident.resolve', 'execution.approve', 'execution.reject', 'runbook.run']),
+    label: z.string().min(1).max(75),
+    /** Slack takes at most 2,000 characters. */
+    value: z.string().min(1).max(2000),
+    style: z.enum(['primary', 'danger']).optional(),
+  })
+  .strict();
+export type ChatButton = z.infer<typeof ChatButtonSchema>;
+
 export const PostMessageInputSchema = StepInputBase.extend({
   channelId: z.string().min(1),
   /** Plain text: adapters escape it for the vendor's markup and cut it to the vendor's length. */
   text: stepText(1),
   pin: z.boolean().default(false),
+  buttons: z.array(ChatButtonSchema).max(5).default([]),
 });
 export type PostMessageInput = z.input<typeof PostMessageInputSchema>;
 
 export const PostedMessageSchema = z.object({ channelId: z.string(), ts: z.string(), created: z.boolean() });
 export type PostedMessage = z.infer<typeof PostedMessageSchema>;
+
+/** Replaces a message's text and buttons (the incident's header, as it changes). */
+export const UpdateMessageInputSchema = StepInputBase.extend({
+  channelId: z.string().min(1),
+  ts: z.string().min(1),
+  text: stepText(1),
+  buttons: z.array(ChatButtonSchema).max(5).default([]),
+});
+export type UpdateMessageInput = z.input<typeof UpdateMessageInputSchema>;
 
 export const SetTopicInputSchema = StepInputBase.extend({ channelId: z.string().min(1), topic: stepText() });
 export type SetTopicInput = z.input<typeof SetTopicInputSchema>;

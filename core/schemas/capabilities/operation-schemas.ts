@@ -5,13 +5,16 @@
  * input.
  */
 import type { z } from 'zod';
-import { CreateChannelInputSchema, InviteToChannelInputSchema, PostMessageInputSchema, SetTopicInputSchema } from './chat';
+import { CreateChannelInputSchema, InviteToChannelInputSchema, PostMessageInputSchema, SetTopicInputSchema, UpdateMessageInputSchema } from './chat';
 import { FindReleasesInputSchema, RollbackInputSchema } from './deploy';
+import { HttpRequestInputSchema } from './http';
 import type { Capability, OperationInput, OperationName, OperationOutput } from '../../model/capabilities/operations';
+import { DescribeDeploymentInputSchema, RestartDeploymentInputSchema, RollbackDeploymentInputSchema, ScaleDeploymentInputSchema } from './kubernetes';
 import { ListAlarmsInputSchema } from './monitoring';
 import { SendNotificationInputSchema } from './notification';
 import { PageInputSchema } from './paging';
 import { DescribeServiceInputSchema, ScaleServiceInputSchema } from './scaling';
+import { RunCommandInputSchema } from './ssm';
 import { OpenStatusIncidentInputSchema, SetComponentStatusInputSchema, UpdateStatusIncidentInputSchema } from './status-page';
 import { CommentOnTicketInputSchema, CreateTicketInputSchema, TransitionTicketInputSchema } from './ticketing';
 import { CreateMeetingInputSchema } from './video';
@@ -24,6 +27,7 @@ export const OPERATION_SCHEMAS = {
     createChannel: CreateChannelInputSchema,
     invite: InviteToChannelInputSchema,
     postMessage: PostMessageInputSchema,
+    updateMessage: UpdateMessageInputSchema,
     setTopic: SetTopicInputSchema,
   },
   video: { createMeeting: CreateMeetingInputSchema },
@@ -36,7 +40,15 @@ export const OPERATION_SCHEMAS = {
   scaling: { describeService: DescribeServiceInputSchema, scaleService: ScaleServiceInputSchema },
   paging: { page: PageInputSchema },
   monitoring: { listAlarms: ListAlarmsInputSchema },
+  kubernetes: {
+    describeDeployment: DescribeDeploymentInputSchema,
+    scaleDeployment: ScaleDeploymentInputSchema,
+    restartDeployment: RestartDeploymentInputSchema,
+    rollbackDeployment: RollbackDeploymentInputSchema,
+  },
   notification: { send: SendNotificationInputSchema },
+  http: { request: HttpRequestInputSchema },
+  ssm: { runCommand: RunCommandInputSchema },
 } as const satisfies SchemaTable;
 
 /** What an adapter receives for operation `O`: its input, validated, with the schema's defaults applied. */

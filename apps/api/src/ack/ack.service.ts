@@ -1,15 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ApplicationFailure, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { ApplicationFailure, WorkflowUpdateFailedError } from '@temporalio/client';
 import { IncidentFailure, type IncidentActionResult, type IncidentSnapshot } from '../../../../core/model/incident';
-import { incidentActionUpdate } from '../../../../core/model/messages';
 import type { IncidentCommand } from '../../../../core/schemas/incident-actions';
 import type { OperatorConfig } from '../../../../core/schemas/operator-config';
 import { type AckClaims, verifyAckToken } from '../../../../security/ack-token';
 import { INCIDENT_ID_PATTERN } from '../../../../temporal-client/incident-ids';
 import { NotFoundError } from '../http/failures';
-import { IncidentsService } from '../incidents/incidents.service';
-import { MetricsService } from '../metrics/metrics.service';
-import { TemporalService } from '../temporal/temporal.service';
+import { IncidentClosedError, IncidentsService } from '../incidents/incidents.service';
 import { OPERATOR_CONFIG } from '../tokens';
 import { AckSecretService } from './ack-secret.service';
 import type { AckPageIncident } from './ack-pages.html';
@@ -32,9 +29,7 @@ export type TokenCheck = { ok: true; claims: AckClaims } | { ok: false; reason: 
 @Injectable()
 export class AckService {
   constructor(
-    private readonly temporal: TemporalService,
     private readonly incidents: IncidentsService,
-    private readonly metrics: MetricsService,
     private readonly secret: AckSecretService,
     @Inject(OPERATOR_CONFIG) private readonly operator: OperatorConfig,
   ) {}
@@ -74,11 +69,8 @@ export class AckService {
 
   /** Sends the incident an `acknowledge` as `responder`, marked as coming from a notification. */
   async acknowledge(incidentId: string, responder: string, fromNotification: NonNullable<IncidentCommand['fromNotification']>): Promise<AckOutcome> {
-    const command: IncidentCommand = { actor: this.nameOf(responder), action: { action: 'acknowledge' }, fromNotification };
-    const handle = this.temporal.client.workflow.getHandle(incidentId);
     try {
-      const result = await this.temporal.call('acknowledging from a notification', () => handle.executeUpdate(incidentActionUpdate, { args: [command] }));
-      this.metrics.milestonesReached(result.severity, result.metrics, result.newlyReached);
+      const result = await this.incidents.act(incidentId, { actor: this.nameOf(responder), action: { action: 'acknowledge' }, fromNotification });
       return { kind: 'acknowledged', result };
     } catch (error) {
       if (error instanceof WorkflowUpdateFailedError && error.cause instanceof ApplicationFailure) {
@@ -87,11 +79,8 @@ export class AckService {
           return { kind: 'refused', reason: error.cause.message };
         }
       }
-      if (error instanceof WorkflowNotFoundError) {
-        // A closed incident's workflow has completed; one that never was has no history.
-        const description = await this.temporal.call('finding an incident', () => handle.describe()).catch(() => undefined);
-        return description ? { kind: 'closed' } : { kind: 'not-found' };
-      }
+      if (error instanceof IncidentClosedError) return { kind: 'closed' };
+      if (error instanceof NotFoundError) return { kind: 'not-found' };
       throw error;
     }
   }

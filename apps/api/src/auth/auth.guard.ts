@@ -1,72 +1,45 @@
-import { createHash } from 'node:crypto';
-import {
-  type CanActivate,
-  type ExecutionContext,
-  ForbiddenException,
-  Inject,
-  Injectable,
-  SetMetadata,
-  UnauthorizedException,
-} from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
-import type { ApiKey, Role } from '../../../../core/schemas/config';
-import { API_KEYS } from '../tokens';
+import type { Role } from '../../../../core/schemas/config';
+import type { Session } from '../session/session.service';
+import { Authenticator } from './authenticator';
 import { hasRole, type Principal } from './principal';
+
+export { digest, presentedKey } from './api-key-principals';
 
 const ROLE_KEY = 'firebreak:role';
 
 /** The least role a route needs. Routes without it are public (health, status page, docs). */
 export const RequireRole = (role: Role) => SetMetadata(ROLE_KEY, role);
 
-export type AuthenticatedRequest = Request & { principal: Principal };
-
-export const digest = (key: string) => createHash('sha256').update(key).digest('hex');
-
-/**
- * The API key a request presents: `Bearer <key>`, or HTTP Basic with the key as the
- * password (what Alertmanager's `basic_auth` and SNS subscription URLs can send).
- */
-export function presentedKey(header: string): string | undefined {
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (bearer) return bearer[1];
-  const basic = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
-  if (!basic) return undefined;
-  const decoded = Buffer.from(basic[1], 'base64').toString('utf8');
-  const colon = decoded.indexOf(':');
-  return colon >= 0 && colon < decoded.length - 1 ? decoded.slice(colon + 1) : undefined;
-}
+/** A request past {@link AuthGuard}: its principal, and its console session when the cookie authenticated it. */
+export type AuthenticatedRequest = Request & { principal: Principal; session?: Session };
 
 /**
- * Bearer-key authentication. Keys are looked up by their SHA-256 digest, so the time a
- * lookup takes says nothing about how much of a guessed key was right.
+ * Authentication and roles on every route that names a role: an API key, or the console's
+ * session cookie with the same role rules (see {@link Authenticator}).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  private readonly byDigest: Map<string, Principal>;
-
   constructor(
     private readonly reflector: Reflector,
-    @Inject(API_KEYS) keys: ApiKey[],
-  ) {
-    this.byDigest = new Map(keys.map(({ name, role, key }) => [digest(key), { name, role }]));
-  }
+    private readonly authenticator: Authenticator,
+  ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const required = this.reflector.getAllAndOverride<Role | undefined>(ROLE_KEY, [
       context.getHandler(),
       context.getClass(),
     ]);
     if (!required) return true;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const key = presentedKey(request.headers.authorization ?? '');
-    if (!key) throw new UnauthorizedException('Authorization header must be "Bearer <api key>" (or Basic with the key as password)');
-    const principal = this.byDigest.get(digest(key));
-    if (!principal) throw new UnauthorizedException('unknown API key');
+    const { principal, session } = await this.authenticator.authenticate(request);
     if (!hasRole(principal, required)) {
       throw new ForbiddenException(`this route needs the ${required} role; key "${principal.name}" is ${principal.role}`);
     }
     request.principal = principal;
+    if (session) request.session = session;
     return true;
   }
 }

@@ -1,10 +1,9 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { HeartbeatStatus } from '../../../../core/model/messages';
 import { RequireRole } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { CurrentPrincipal } from '../auth/principal.decorator';
-import { HeartbeatsService } from './heartbeats.service';
+import { type HeartbeatView, HeartbeatsService } from './heartbeats.service';
 
 @ApiTags('heartbeats')
 @ApiBearerAuth()
@@ -21,9 +20,17 @@ export class HeartbeatsController {
     return this.heartbeats.ping(name, principal);
   }
 
+  @Get()
+  @RequireRole('viewer')
+  @ApiResponse({ status: 200, description: 'Every monitor in runbooks/heartbeats.ts with its state, as GET /v1/heartbeats/:name gives it.' })
+  list(): Promise<{ heartbeats: HeartbeatView[] }> {
+    return this.heartbeats.list();
+  }
+
   @Get(':name')
   @RequireRole('viewer')
-  status(@Param('name') name: string): Promise<HeartbeatStatus> {
+  @ApiResponse({ status: 200, description: 'Pings, the last one, the deadline it sets, the incident open for a silence.' })
+  status(@Param('name') name: string): Promise<HeartbeatView> {
     return this.heartbeats.status(name);
   }
 }

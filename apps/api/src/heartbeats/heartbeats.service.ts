@@ -9,6 +9,16 @@ import type { Principal } from '../auth/principal';
 import { TemporalService } from '../temporal/temporal.service';
 import { CONFIG, OPERATOR_CONFIG } from '../tokens';
 
+/** A monitor's state as the API shows it: the workflow's, with the monitor's settings. */
+export interface HeartbeatView extends HeartbeatStatus {
+  intervalSeconds: number;
+  graceSeconds: number;
+  /** The last ping plus interval and grace: past it without a ping, the monitor declares an incident. */
+  deadlineAt?: string;
+}
+
+const LIST_READS_AT_ONCE = 8;
+
 /** Heartbeat pings: each is a signal to the monitor's workflow, started by the first ping. */
 @Injectable()
 export class HeartbeatsService {
@@ -48,15 +58,31 @@ export class HeartbeatsService {
     return { monitor: name, receivedAt };
   }
 
-  async status(name: string): Promise<HeartbeatStatus> {
-    this.monitor(name);
+  /** A monitor's state, with its interval and grace and, once pinged, when it declares an incident if no ping comes. */
+  async status(name: string): Promise<HeartbeatView> {
+    const monitor = this.monitor(name);
+    let status: HeartbeatStatus;
     try {
-      return await this.temporal.call('reading a heartbeat monitor', (client) =>
+      status = await this.temporal.call('reading a heartbeat monitor', (client) =>
         client.workflow.getHandle(heartbeatWorkflowId(name)).query(heartbeatQuery),
       );
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return { name, pings: 0, incidentsDeclared: 0 };
-      throw error;
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      status = { name, pings: 0, incidentsDeclared: 0 };
     }
+    const silenceMs = (monitor.intervalSeconds + monitor.graceSeconds) * 1000;
+    const deadlineAt = status.lastPingAt ? new Date(Date.parse(status.lastPingAt) + silenceMs).toISOString() : undefined;
+    return { ...status, intervalSeconds: monitor.intervalSeconds, graceSeconds: monitor.graceSeconds, ...(deadlineAt ? { deadlineAt } : {}) };
+  }
+
+  /** Every monitor in runbooks/heartbeats.ts, by name, each as {@link status} gives it. */
+  async list(): Promise<{ heartbeats: HeartbeatView[] }> {
+    const names = [...this.operator.heartbeats.keys()].sort();
+    const heartbeats: HeartbeatView[] = [];
+    // A few reads at a time: an operator may define many monitors.
+    for (let at = 0; at < names.length; at += LIST_READS_AT_ONCE) {
+      heartbeats.push(...(await Promise.all(names.slice(at, at + LIST_READS_AT_ONCE).map((name) => this.status(name)))));
+    }
+    return { heartbeats };
   }
 }

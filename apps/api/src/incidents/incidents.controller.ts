@@ -113,6 +113,6 @@ export class IncidentsController {
     @CurrentPrincipal() principal: Principal,
     @Headers('Idempotency-Key') idempotencyKey?: string,
   ): Promise<IncidentActionResult> {
-    return this.incidents.act(id, body, principal, idempotencyKey?.slice(0, 200));
+    return this.incidents.act(id, { actor: principal.name, action: body }, idempotencyKey?.slice(0, 200));
   }
 }

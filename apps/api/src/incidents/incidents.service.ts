@@ -1,11 +1,11 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { ConflictException, Inject, Injectable } from '@nestjs/common';
 import { defaultPayloadConverter, WorkflowNotFoundError } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import type { Alert } from '../../../../core/model/alert';
 import type { Config } from '../../../../core/schemas/config';
 import type { IncidentActionResult, IncidentSnapshot, OpenIncidentInput } from '../../../../core/model/incident';
-import type { IncidentAction } from '../../../../core/schemas/incident-actions';
+import type { IncidentCommand } from '../../../../core/schemas/incident-actions';
 import { IncidentStatus, type Severity } from '../../../../core/model/incident-model';
 import { incidentActionUpdate, incidentQuery } from '../../../../core/model/messages';
 import type { OperatorConfig } from '../../../../core/schemas/operator-config';
@@ -20,8 +20,9 @@ import {
 } from '../../../../core/model/search-attributes';
 import type { incidentWorkflow } from '../../../../workflows/incident/incident.workflow';
 import type { Principal } from '../auth/principal';
-import { missingAs, NotFoundError, ValidationFailedError } from '../http/failures';
+import { missingAs, NotFoundError } from '../http/failures';
 import { MetricsService } from '../metrics/metrics.service';
+import { listingTokens } from '../temporal/listing-tokens';
 import { TemporalService } from '../temporal/temporal.service';
 import type { RunbookDefinition } from '../../../../core/model/runbook';
 import { launchesForAlert } from '../../../../core/model/runbook-launches';
@@ -30,6 +31,14 @@ import { INCIDENT_ID_PATTERN } from '../../../../temporal-client/incident-ids';
 import type { DeclareIncident, IncidentPage, ListIncidentsQueryDto } from './incidents.dto';
 
 const RUNNING = 1; // WORKFLOW_EXECUTION_STATUS_RUNNING
+const PAGE_TOKENS = listingTokens('incident', { request: 'pageToken', answer: 'nextPageToken', rule: 'page_token' });
+
+/** A command sent to an incident whose workflow has completed: 409 `the incident is closed`. */
+export class IncidentClosedError extends ConflictException {
+  constructor(options?: { cause?: unknown }) {
+    super('the incident is closed', options);
+  }
+}
 
 /** Incidents: read from their workflows' queries and from visibility; changed through updates. */
 @Injectable()
@@ -52,8 +61,9 @@ export class IncidentsService {
     return this.temporal.call('reading an incident', () => handle.query(incidentQuery)).catch(missingAs('incident', id));
   }
 
-  async declare(body: DeclareIncident, principal: Principal): Promise<{ id: string }> {
-    const id = `inc-${randomBytes(6).toString('hex')}`;
+  /** Starts the incident; `options.id` (an id derived from the caller's own, such as Slack's trigger id) makes a retry find the first. */
+  async declare(body: DeclareIncident, principal: Principal, options: { id?: string } = {}): Promise<{ id: string }> {
+    const id = options.id ?? `inc-${randomBytes(6).toString('hex')}`;
     const asAlert: Alert = {
       source: 'manual',
       status: 'firing',
@@ -93,15 +103,17 @@ export class IncidentsService {
 
   /**
    * Runs a command on the incident. With an idempotency key, a retried request is the
-   * same Temporal update and is not applied twice.
+   * same Temporal update and is not applied twice. The incident's refusal is the update's
+   * failure (its `type` says why); a completed incident is an {@link IncidentClosedError}, one
+   * that never was a {@link NotFoundError}.
    */
-  async act(id: string, action: IncidentAction, principal: Principal, idempotencyKey?: string): Promise<IncidentActionResult> {
+  async act(id: string, command: IncidentCommand, idempotencyKey?: string): Promise<IncidentActionResult> {
     const handle = this.handle(id);
     try {
       const result = await this.temporal.call('running an incident command', () =>
         handle.executeUpdate(incidentActionUpdate, {
-          args: [{ actor: principal.name, action }],
-          ...(idempotencyKey ? { updateId: `action:${principal.name}:${idempotencyKey}` } : {}),
+          args: [command],
+          ...(idempotencyKey ? { updateId: `action:${command.actor}:${idempotencyKey}` } : {}),
         }),
       );
       this.metrics.milestonesReached(result.severity, result.metrics, result.newlyReached);
@@ -113,7 +125,7 @@ export class IncidentsService {
         const description = await this.temporal
           .call('finding an incident', () => handle.describe())
           .catch(() => undefined);
-        if (description) throw new ConflictException('the incident is closed');
+        if (description) throw new IncidentClosedError({ cause: error });
         throw new NotFoundError('incident', id, { cause: error });
       }
       throw error;
@@ -145,7 +157,7 @@ export class IncidentsService {
         namespace: this.temporal.namespace,
         query,
         pageSize: filters.pageSize,
-        nextPageToken: filters.pageToken ? openPageToken(query, filters.pageToken) : undefined,
+        nextPageToken: filters.pageToken ? PAGE_TOKENS.open(query, filters.pageToken) : undefined,
       }),
     );
     const incidents = response.executions.map((execution) => {
@@ -163,31 +175,7 @@ export class IncidentsService {
         running: execution.status === RUNNING,
       };
     });
-    const token = response.nextPageToken?.length ? sealPageToken(query, Buffer.from(response.nextPageToken)) : null;
+    const token = response.nextPageToken?.length ? PAGE_TOKENS.seal(query, response.nextPageToken) : null;
     return { incidents, nextPageToken: token };
   }
-}
-
-/**
- * Page tokens carry a check of their listing: Temporal answers a token it cannot decode
- * with an error the client retries until its deadline (a 503), so the API refuses any token
- * it did not hand out for the same filters, up front, with a 400 naming `pageToken`.
- */
-const PAGE_TOKEN_CHECK_BYTES = 12;
-
-const pageTokenCheck = (query: string, token: Buffer) =>
-  createHash('sha256').update('firebreak incident page\n').update(query).update('\n').update(token).digest().subarray(0, PAGE_TOKEN_CHECK_BYTES);
-
-function sealPageToken(query: string, token: Buffer): string {
-  return Buffer.concat([pageTokenCheck(query, token), token]).toString('base64url');
-}
-
-function openPageToken(query: string, sealed: string): Buffer {
-  const bytes = Buffer.from(sealed, 'base64url');
-  const token = bytes.subarray(PAGE_TOKEN_CHECK_BYTES);
-  if (token.length === 0 || !timingSafeEqual(bytes.subarray(0, PAGE_TOKEN_CHECK_BYTES), pageTokenCheck(query, token))) {
-    const message = 'not a nextPageToken of this listing: use one from an earlier page with the same filters';
-    throw new ValidationFailedError([{ path: ['pageToken'], rule: 'page_token', message }]);
-  }
-  return token;
 }

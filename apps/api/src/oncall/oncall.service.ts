@@ -52,7 +52,7 @@ export class OncallService {
   private nameOf = (responderId: string): string => this.operator.responders.get(responderId)?.name ?? responderId;
 
   private overrides(scheduleId: string): Promise<Override[]> {
-    return this.temporal.call("reading a schedule's overrides", (client) => readOverrides(client, scheduleId));
+    return this.temporal.call("reading a schedule's overrides", (client) => readOverrides(client, { taskQueue: this.temporal.taskQueue, scheduleId }));
   }
 
   private view(shift: Shift): ShiftView {
@@ -129,7 +129,7 @@ export class OncallService {
   async removeOverride(scheduleId: string, overrideId: string, principal: Principal): Promise<void> {
     this.schedule(scheduleId);
     try {
-      await this.temporal.call('removing an override', (client) => removeOverride(client, { scheduleId, overrideId, by: principal.name }));
+      await this.temporal.call('removing an override', (client) => removeOverride(client, { taskQueue: this.temporal.taskQueue, scheduleId, overrideId, by: principal.name }));
     } catch (error) {
       throw answerOf(error, overrideId);
     }

@@ -16,6 +16,7 @@ import type { ExecutionContext } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ApiKey, Config } from '../../../../core/schemas/config';
 import { digest, presentedKey } from '../auth/auth.guard';
+import { SessionService } from '../session/session.service';
 import { API_KEYS } from '../tokens';
 
 /** The throttlers, one per kind of caller; a request is counted by exactly one of them. */
@@ -55,7 +56,8 @@ function isDelivery(request: Request): boolean {
 /**
  * Rate limits per client IP and per API key, before authentication (so guessing keys is
  * limited too). Each request counts against one limit: its key's when it presents a valid
- * key, its IP's otherwise, or the delivery limit on alert and heartbeat routes. A limit of 0
+ * key or a console session signed in with one (a team behind one address shares no limit),
+ * its IP's otherwise, or the delivery limit on alert and heartbeat routes. A limit of 0
  * is no limit. Past a limit: 429 with `Retry-After`.
  */
 @Injectable()
@@ -67,6 +69,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     @InjectThrottlerStorage() storage: ThrottlerStorage,
     reflector: Reflector,
     @Inject(API_KEYS) keys: ApiKey[],
+    private readonly sessions: SessionService,
   ) {
     super(options, storage, reflector);
     this.keyNames = new Map(keys.map(({ name, key }) => [digest(key), name]));
@@ -102,8 +105,10 @@ export class RateLimitGuard extends ThrottlerGuard {
     return false;
   }
 
+  /** The key a request presents, or the console session it signed in with (counted as that key). */
   private keyNameOf(request: Request): string | undefined {
     const key = presentedKey(request.headers.authorization ?? '');
-    return key === undefined ? undefined : this.keyNames.get(digest(key));
+    if (key !== undefined) return this.keyNames.get(digest(key));
+    return this.sessions.keyNameOf(request);
   }
 }

@@ -1,20 +1,24 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { CurrentPrincipal } from '../auth/principal.decorator';
-import { ApproveDto, ExecutionCreatedDto, LaunchRunbookDto, RejectDto } from './runbooks.dto';
+import { ExecutionListService } from './execution-list.service';
+import { ApproveDto, ExecutionCreatedDto, ExecutionPageDto, LaunchRunbookDto, ListExecutionsQueryDto, RejectDto } from './runbooks.dto';
 import { RunbooksService } from './runbooks.service';
 
 @ApiTags('runbooks')
 @ApiBearerAuth()
 @Controller('v1')
 export class RunbooksController {
-  constructor(private readonly runbooks: RunbooksService) {}
+  constructor(
+    private readonly runbooks: RunbooksService,
+    private readonly executions: ExecutionListService,
+  ) {}
 
   @Get('runbooks')
   @RequireRole('viewer')
-  @ApiResponse({ status: 200, description: 'Each runbook with its input JSON Schema, triggers and guardrails.' })
+  @ApiResponse({ status: 200, description: 'Each runbook with its input JSON Schema, triggers, guardrails, the capabilities it uses and the operations its plan may call (custom ones with their schemas).' })
   list() {
     return this.runbooks.list();
   }
@@ -27,6 +31,14 @@ export class RunbooksController {
   @ApiResponse({ status: 404, description: 'No such runbook or incident.' })
   launch(@Param('name') name: string, @Body() body: LaunchRunbookDto, @CurrentPrincipal() principal: Principal): Promise<ExecutionCreatedDto> {
     return this.runbooks.launch(name, body, principal);
+  }
+
+  @Get('executions')
+  @RequireRole('viewer')
+  @ApiResponse({ status: 200, type: ExecutionPageDto, description: 'Executions, running ones first; `nextCursor` pages on.' })
+  @ApiResponse({ status: 400, description: 'A filter broke its rule; `issues` names it.' })
+  listExecutions(@Query() query: ListExecutionsQueryDto): Promise<ExecutionPageDto> {
+    return this.executions.list(query);
   }
 
   @Get('executions/:id')

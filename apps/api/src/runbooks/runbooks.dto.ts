@@ -1,5 +1,6 @@
 import { createApiDto } from '../http/api-dto';
 import { z } from 'zod';
+import { ExecutionPageSchema, ListExecutionsQuerySchema } from '../../../../core/schemas/executions-api';
 
 export const LaunchRunbookSchema = z
   .object({
@@ -18,3 +19,6 @@ export class RejectDto extends createApiDto(RejectSchema) {}
 
 export const ExecutionCreatedSchema = z.object({ id: z.string(), dryRun: z.boolean() });
 export class ExecutionCreatedDto extends createApiDto(ExecutionCreatedSchema) {}
+
+export class ListExecutionsQueryDto extends createApiDto(ListExecutionsQuerySchema) {}
+export class ExecutionPageDto extends createApiDto(ExecutionPageSchema) {}

@@ -12,6 +12,7 @@ import { IncidentsService } from '../incidents/incidents.service';
 import { TemporalService } from '../temporal/temporal.service';
 import { RUNBOOK_CATALOG } from '../tokens';
 import { describeTrigger } from '../../../../core/model/runbook-launches';
+import { runbookOperations } from '../../../../core/schemas/custom-capabilities';
 import type { LaunchRunbookDto } from './runbooks.dto';
 
 export const EXECUTION_ID_PATTERN = /^rbx-[0-9a-f]{12}$/;
@@ -37,11 +38,15 @@ export class RunbooksService {
         guardrails: runbook.guardrails
           ? { singleFlight: runbook.guardrails.singleFlight ?? true, budget: runbook.guardrails.budget ?? null }
           : null,
+        // What its plan may call, custom capabilities' operations included; `uses` null: every built-in one.
+        uses: runbook.uses?.map((used) => (typeof used === 'string' ? used : used.name)) ?? null,
+        operations: runbookOperations(runbook),
       })),
     };
   }
 
-  async launch(name: string, body: LaunchRunbookDto, principal: Principal): Promise<{ id: string; dryRun: boolean }> {
+  /** Starts an execution; `options.id` (derived from the caller's own, such as Slack's trigger id) makes a retry find the first. */
+  async launch(name: string, body: LaunchRunbookDto, principal: Principal, options: { id?: string } = {}): Promise<{ id: string; dryRun: boolean }> {
     const runbook = this.catalog.get(name);
     if (!runbook) throw new NotFoundException(`no runbook "${name}"; GET /v1/runbooks lists them`);
     const parsed = runbook.input.safeParse(body.input ?? {});
@@ -49,11 +54,13 @@ export class RunbooksService {
       throw new ValidationFailedError(requestIssuesOf(parsed.error.issues).map((issue) => ({ ...issue, path: ['input', ...issue.path] })));
     }
     if (body.incidentId) await this.incidents.get(body.incidentId);
-    const id = `rbx-${randomBytes(6).toString('hex')}`;
+    const id = options.id ?? `rbx-${randomBytes(6).toString('hex')}`;
     await this.temporal.call('starting a runbook', (client) =>
       client.workflow.start<typeof runbookWorkflow>('runbookWorkflow', {
         workflowId: id,
         taskQueue: this.temporal.taskQueue,
+        // An id given twice is the same execution, even once it has finished.
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
         args: [
           {
             runbookId: runbook.id,

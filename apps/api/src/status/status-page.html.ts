@@ -8,6 +8,7 @@ import type {
   StatusPageIncidentStatus,
   StatusPageSnapshot,
 } from '../../../../core/schemas/capabilities/status-page';
+import { escapeHtml as escape } from '../../../../core/model/text';
 
 const COMPONENT_LABELS: Record<ComponentStatus, string> = {
   operational: 'Operational',
@@ -31,9 +32,6 @@ const INCIDENT_LABELS: Record<StatusPageIncidentStatus, string> = {
   monitoring: 'Monitoring',
   resolved: 'Resolved',
 };
-
-const escape = (text: string) =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const time = (iso: string) =>
   `<time datetime="${escape(iso)}">${escape(iso.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'))}</time>`;
