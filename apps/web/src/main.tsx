@@ -3,6 +3,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { RouterProvider } from 'react-router/dom';
 import { ApiError } from './api/client';
+import { incidentQuery } from './api/queries';
 import { router } from './app';
 import './styles.css';
 
@@ -16,6 +17,14 @@ const queries = new QueryClient({
     mutations: { retry: false },
   },
 });
+
+// Opened on an incident (a link from a page, chat or a notification): its data and its page's
+// code are fetched beside the session, not after it, so the page shows a round trip sooner.
+const opened = /^\/incidents\/([^/]+)$/.exec(window.location.pathname);
+if (opened && opened[1] !== 'new') {
+  void queries.prefetchQuery(incidentQuery(decodeURIComponent(opened[1])));
+  void import('./pages/incident');
+}
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root');

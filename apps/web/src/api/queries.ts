@@ -88,10 +88,15 @@ export function useIncidentSearch(query: Omit<ListIncidentsQuery, 'pageToken' | 
   });
 }
 
+/** One incident's query: the page's, and what main.tsx starts before the session is read. */
+export const incidentQuery = (id: string) => ({
+  queryKey: keys.incident(id),
+  queryFn: ({ signal }: { signal: AbortSignal }) => api<IncidentSnapshot>(`/v1/incidents/${encodeURIComponent(id)}`, { signal }),
+});
+
 export function useIncident(id: string) {
   return useQuery({
-    queryKey: keys.incident(id),
-    queryFn: ({ signal }) => api<IncidentSnapshot>(`/v1/incidents/${encodeURIComponent(id)}`, { signal }),
+    ...incidentQuery(id),
     // The timeline is live over SSE, which also refreshes this; polling is the fallback.
     refetchInterval: 10_000,
   });
