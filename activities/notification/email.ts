@@ -13,7 +13,7 @@ const VENDOR = 'SMTP';
  * integrations timeout. One connection per message: notifications are few.
  */
 export function createSmtpTransport(settings: Pick<SmtpSettings, 'url'>, timeoutMs: number): Transporter {
-  return createTransport({ url: settings.url, connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs });
+  return createTransport({ url: settings.url.reveal(), connectionTimeout: timeoutMs, greetingTimeout: timeoutMs, socketTimeout: timeoutMs });
 }
 
 /**
@@ -32,8 +32,9 @@ export class SmtpEmailChannel implements NotificationChannel {
     private readonly transport: Transporter,
     private readonly settings: Pick<SmtpSettings, 'url' | 'from'>,
   ) {
-    const { password } = new URL(settings.url);
-    this.secrets = [settings.url, password, decoded(password)];
+    const url = settings.url.reveal();
+    const { password } = new URL(url);
+    this.secrets = [url, password, decoded(password)];
     this.domain = /@([^>\s]+)>?$/.exec(settings.from)?.[1] ?? 'firebreak.invalid';
   }
 

@@ -63,7 +63,7 @@ function parsed(text: string): unknown {
 
 /** The official Twilio client, with its own retries off: Temporal retries the activity. */
 export function createTwilioClient(settings: TwilioSettings, timeoutMs: number): twilio.Twilio {
-  return twilio(settings.accountSid, settings.authToken, {
+  return twilio(settings.accountSid, settings.authToken.reveal(), {
     httpClient: new TwilioHttpClient(settings.apiUrl, timeoutMs),
     autoRetry: false,
   });
@@ -84,7 +84,7 @@ abstract class TwilioChannel implements NotificationChannel {
     protected readonly client: twilio.Twilio,
     protected readonly settings: Pick<TwilioSettings, 'authToken' | 'from'>,
   ) {
-    this.secrets = [settings.authToken];
+    this.secrets = [settings.authToken.reveal()];
   }
 
   abstract deliver(delivery: Delivery): Promise<{ vendorId?: string }>;

@@ -112,10 +112,14 @@ describe('loadIntegrationsConfig', () => {
     });
     expect(config.slackDm).toMatchObject({ provider: 'slack', apiUrl: 'https://slack.com/api/' });
     expect((config.slackDm as { botToken: Secret }).botToken.reveal()).toBe('xoxb-1-secret');
-    expect(config.email).toEqual({ provider: 'smtp', url: 'smtps://pager:smtp-secret-value@mail.acme.com:465', from: 'Firebreak <pager@acme.com>' });
-    const twilio = { provider: 'twilio', accountSid: `AC${'0'.repeat(32)}`, authToken: 'twilio-secret-value', from: '+14155550100', apiUrl: 'http://127.0.0.1:4010' };
-    expect(config.sms).toEqual(twilio);
-    expect(config.voice).toEqual(twilio);
+    expect(config.email).toMatchObject({ provider: 'smtp', from: 'Firebreak <pager@acme.com>' });
+    expect((config.email as { url: Secret }).url.reveal()).toBe('smtps://pager:smtp-secret-value@mail.acme.com:465');
+    const twilio = { provider: 'twilio', accountSid: `AC${'0'.repeat(32)}`, from: '+14155550100', apiUrl: 'http://127.0.0.1:4010' };
+    expect(config.sms).toMatchObject(twilio);
+    expect(config.voice).toMatchObject(twilio);
+    expect((config.sms as { authToken: Secret }).authToken.reveal()).toBe('twilio-secret-value');
+    // Secrets stay wrapped: printing the settings never shows them.
+    expect(JSON.stringify(config)).not.toMatch(/twilio-secret-value|smtp-secret-value|xoxb-1-secret/);
     expect(loadIntegrationsConfig({ SMS_PROVIDER: 'twilio', TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`, TWILIO_AUTH_TOKEN: 't', TWILIO_FROM: '+14155550100' }).sms).not.toHaveProperty('apiUrl');
 
     expect(problemsOf({ SLACK_DM_PROVIDER: 'slack', EMAIL_PROVIDER: 'smtp', SMS_PROVIDER: 'twilio', VOICE_PROVIDER: 'twilio' })).toEqual([

@@ -192,7 +192,7 @@ export type SlackDmSettings = Pick<SlackSettings, 'provider' | 'botToken' | 'api
 export interface SmtpSettings {
   provider: 'smtp';
   /** `SMTP_URL`: `smtp://user:password@host:587` or `smtps://…:465`; may hold a password, so never printed. */
-  url: string;
+  url: Secret;
   /** `SMTP_FROM`: the sender, e.g. `Firebreak <pager@acme.com>`. */
   from: string;
 }
@@ -203,7 +203,7 @@ export interface TwilioSettings {
   /** `TWILIO_ACCOUNT_SID`: `AC` and 32 hex digits. */
   accountSid: string;
   /** `TWILIO_AUTH_TOKEN`: signs API calls (HTTP Basic) and Twilio's webhooks; never printed. */
-  authToken: string;
+  authToken: Secret;
   /** `TWILIO_FROM`: the Twilio number messages and calls come from (E.164). */
   from: string;
   /** `TWILIO_API_URL`: another base URL for a test server or a proxy; unset, Twilio's own. */
@@ -550,7 +550,7 @@ function toConfig(values: Env, httpSecrets: ReadonlyMap<string, Secret>): Integr
   const twilio = (): TwilioSettings => ({
     provider: 'twilio',
     accountSid: need('TWILIO_ACCOUNT_SID'),
-    authToken: need('TWILIO_AUTH_TOKEN'),
+    authToken: new Secret(need('TWILIO_AUTH_TOKEN')),
     from: need('TWILIO_FROM'),
     ...(values.TWILIO_API_URL ? { apiUrl: withoutTrailingSlash(values.TWILIO_API_URL) } : {}),
   });
@@ -655,7 +655,7 @@ function toConfig(values: Env, httpSecrets: ReadonlyMap<string, Secret>): Integr
       values.SLACK_DM_PROVIDER === 'slack'
         ? { provider: 'slack', botToken: new Secret(need('SLACK_BOT_TOKEN')), apiUrl: `${withoutTrailingSlash(values.SLACK_API_URL)}/` }
         : { provider: 'local' },
-    email: values.EMAIL_PROVIDER === 'smtp' ? { provider: 'smtp', url: need('SMTP_URL'), from: need('SMTP_FROM') } : { provider: 'local' },
+    email: values.EMAIL_PROVIDER === 'smtp' ? { provider: 'smtp', url: new Secret(need('SMTP_URL')), from: need('SMTP_FROM') } : { provider: 'local' },
     sms: values.SMS_PROVIDER === 'twilio' ? twilio() : { provider: 'local' },
     voice: values.VOICE_PROVIDER === 'twilio' ? twilio() : { provider: 'local' },
     ssm:

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import twilio from 'twilio';
 import { createApiApp } from '../../../apps/api/src/app';
-import { localIntegrations, type TwilioSettings } from '../../../core/schemas/integrations-config';
+import { localIntegrations, Secret, type TwilioSettings } from '../../../core/schemas/integrations-config';
 import { signAckToken } from '../../../security/ack-token';
 import { TEST_ACK_SECRET, useTestFirebreak } from '../../../test/firebreak';
 import { HttpClient } from '../../../test/http';
@@ -13,10 +13,11 @@ import { waitFor } from '../../../test/wait';
 
 const DANA_SMS = '+4915112345001';
 const ELI_SMS = '+4915112345002';
+const TWILIO_AUTH_TOKEN = 'test-twilio-auth-token-0123456789';
 const TWILIO: TwilioSettings = {
   provider: 'twilio',
   accountSid: `AC${'0'.repeat(32)}`,
-  authToken: 'test-twilio-auth-token-0123456789',
+  authToken: new Secret(TWILIO_AUTH_TOKEN),
   from: '+14155550100',
 };
 /** Where Twilio is told to post SMS replies: the API's PUBLIC_URL and the route. */
@@ -172,7 +173,7 @@ describe('acknowledging from a notification: signed links and SMS replies', () =
     afterAll(() => app?.close());
 
     /** Posts an SMS reply as Twilio does, signed with `authToken` (or not at all). */
-    const reply = (params: Record<string, string>, authToken: string | null = TWILIO.authToken) =>
+    const reply = (params: Record<string, string>, authToken: string | null = TWILIO_AUTH_TOKEN) =>
       api.post('/v1/webhooks/twilio/sms', new URLSearchParams(params).toString(), {
         'content-type': 'application/x-www-form-urlencoded; charset=UTF-8',
         ...(authToken ? { 'x-twilio-signature': twilio.getExpectedTwilioSignature(authToken, SMS_WEBHOOK, params) } : {}),
@@ -186,7 +187,7 @@ describe('acknowledging from a notification: signed links and SMS replies', () =
       expect((await reply(params, null)).status).toBe(403);
       expect((await reply(params, 'another-auth-token')).status).toBe(403);
       // Signed, then changed on the way.
-      const signature = twilio.getExpectedTwilioSignature(TWILIO.authToken, SMS_WEBHOOK, sms(ELI_SMS, `ACK ${id.slice(4)}`));
+      const signature = twilio.getExpectedTwilioSignature(TWILIO_AUTH_TOKEN, SMS_WEBHOOK, sms(ELI_SMS, `ACK ${id.slice(4)}`));
       const changed = await api.post('/v1/webhooks/twilio/sms', new URLSearchParams(params).toString(), {
         'content-type': 'application/x-www-form-urlencoded',
         'x-twilio-signature': signature,

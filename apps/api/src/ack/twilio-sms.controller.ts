@@ -51,7 +51,7 @@ export class TwilioSmsController {
     const params: Record<string, unknown> = typeof request.body === 'object' && request.body !== null ? request.body : {};
     // Twilio signs the URL it was given: PUBLIC_URL plus this path and query.
     const url = `${this.config.publicUrl}${request.originalUrl}`;
-    if (!signature || !twilio.validateRequest(this.sms.authToken, signature, url, params)) {
+    if (!signature || !twilio.validateRequest(this.sms.authToken.reveal(), signature, url, params)) {
       throw new ForbiddenException('X-Twilio-Signature is missing or does not match this request');
     }
     const text = (name: string) => (typeof params[name] === 'string' ? (params[name] as string) : '');
