@@ -1,5 +1,5 @@
 import type { FieldValue, FormField, FormValues } from '../lib/schema-form';
-import { Field } from './ui';
+import { Field, FieldNotes } from './ui';
 
 /**
  * The controls of a form generated from a JSON Schema ({@link FormField}s): labels,
@@ -78,16 +78,7 @@ function SchemaField({ field, value, onChange, error }: { field: FormField; valu
             {option}
           </label>
         ))}
-        {hint ? (
-          <p className="hint" id={hintId}>
-            {hint}
-          </p>
-        ) : null}
-        {error ? (
-          <p className="field-error" id={errorId}>
-            {error}
-          </p>
-        ) : null}
+        <FieldNotes hint={hint} hintId={hintId} error={error} errorId={errorId} />
       </fieldset>
     );
   }

@@ -89,6 +89,36 @@ export interface FieldProps {
 }
 
 /** A labelled field with its hint and its error, tied to the control for assistive technology. */
+/** A field's hint and its error, each with the id its input's `aria-describedby` names. */
+export function FieldNotes({ hint, hintId, error, errorId }: { hint?: ReactNode; hintId?: string; error?: string; errorId?: string }) {
+  return (
+    <>
+      {hint ? (
+        <p className="hint" id={hintId}>
+          {hint}
+        </p>
+      ) : null}
+      {error ? (
+        <p className="field-error" id={errorId}>
+          {error}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+/** A filter form's Apply and Clear: Clear empties the fields and applies nothing. */
+export function FilterActions({ onClear }: { onClear: () => void }) {
+  return (
+    <div className="filter-actions">
+      <button type="submit">Apply</button>
+      <button type="button" className="secondary" onClick={onClear}>
+        Clear
+      </button>
+    </div>
+  );
+}
+
 export function Field({ label, error, hint, required, children }: FieldProps) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
@@ -101,16 +131,7 @@ export function Field({ label, error, hint, required, children }: FieldProps) {
         {required ? <span className="required"> (required)</span> : null}
       </label>
       {children({ id, describedBy, invalid: !!error })}
-      {hint ? (
-        <p className="hint" id={hintId}>
-          {hint}
-        </p>
-      ) : null}
-      {error ? (
-        <p className="field-error" id={errorId}>
-          {error}
-        </p>
-      ) : null}
+      <FieldNotes hint={hint} hintId={hintId} error={error} errorId={errorId} />
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { Link, useSearchParams } from 'react-router';
 import { ExecutionStatus } from '../../../../core/model/execution';
 import { useExecutionPage, useRunbooks } from '../api/queries';
 import type { ExecutionListItem, ExecutionListQuery } from '../api/types';
-import { Age, ErrorNotice, fieldErrorsOf, Loading, SelectField, StatusBadge, TextField, usePageTitle } from '../components/ui';
+import { Age, ErrorNotice, fieldErrorsOf, FilterActions, Loading, SelectField, StatusBadge, TextField, usePageTitle } from '../components/ui';
 import { markReady } from '../lib/ready';
 
 const STATUSES = Object.values(ExecutionStatus);
@@ -100,19 +100,12 @@ function ExecutionFilters({ initial, onApply, error }: { initial: ExecutionListQ
         />{' '}
         Waiting for approval
       </label>
-      <div className="filter-actions">
-        <button type="submit">Apply</button>
-        <button
-          type="button"
-          className="secondary"
-          onClick={() => {
-            setValues({});
-            onApply({});
-          }}
-        >
-          Clear
-        </button>
-      </div>
+      <FilterActions
+        onClear={() => {
+          setValues({});
+          onApply({});
+        }}
+      />
     </form>
   );
 }

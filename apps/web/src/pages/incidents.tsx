@@ -4,7 +4,7 @@ import { INCIDENT_STATUSES, SEVERITIES } from '../../../../core/model/incident-m
 import { SEARCH_SCAN_LIMIT, useIncidentPage, useIncidentSearch } from '../api/queries';
 import { canAct, useSession } from '../api/session';
 import type { IncidentStatus, IncidentSummary, ListIncidentsQuery, Severity } from '../api/types';
-import { Age, ErrorNotice, fieldErrorsOf, Loading, SelectField, SeverityBadge, StatusBadge, TextField, usePageTitle } from '../components/ui';
+import { Age, ErrorNotice, fieldErrorsOf, FilterActions, Loading, SelectField, SeverityBadge, StatusBadge, TextField, usePageTitle } from '../components/ui';
 import { markReady } from '../lib/ready';
 
 /** Rows on one page: the list never renders more than this at once, however many incidents are open. */
@@ -126,19 +126,12 @@ function Filters({ initial, onApply, error }: { initial: FilterValues; onApply: 
       <SelectField label="Status" name="status" value={(values.status ?? '') as IncidentStatus | ''} options={INCIDENT_STATUSES} empty="Any" onChange={set('status')} error={errors.status} />
       <SelectField label="Severity" name="severity" value={(values.severity ?? '') as Severity | ''} options={SEVERITIES} empty="Any" onChange={set('severity')} error={errors.severity} />
       <TextField label="Service" name="service" value={values.service ?? ''} onChange={set('service')} error={errors.service} />
-      <div className="filter-actions">
-        <button type="submit">Apply</button>
-        <button
-          type="button"
-          className="secondary"
-          onClick={() => {
-            setValues({});
-            onApply({});
-          }}
-        >
-          Clear
-        </button>
-      </div>
+      <FilterActions
+        onClear={() => {
+          setValues({});
+          onApply({});
+        }}
+      />
     </form>
   );
 }
