@@ -19,6 +19,13 @@ RUN npm run build \
  && npx vite build --config apps/web/vite.config.ts \
  && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
 
+# ---- certs: openssl for docker-compose.yml's one-shot `certs` service, which mounts and runs
+# scripts/compose-certs.sh (the mTLS CA and certificates). Not part of the runtime image. ----
+FROM node:20.20.2-bookworm-slim AS certs
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends openssl \
+ && rm -rf /var/lib/apt/lists/*
+
 # ---- runtime: compiled code and production dependencies only, as a non-root user ----
 FROM node:20.20.2-bookworm-slim AS runtime
 

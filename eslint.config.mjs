@@ -72,6 +72,10 @@ export default tseslint.config(
               regex: topFolder('activities', 'temporal-client'),
               message: 'workflow code imports contracts from core/model/, never activity code.',
             },
+            {
+              regex: '^(\\.\\./)+record/(?!projection$)',
+              message: 'workflow code reaches the record through its activities: import only record/projection (what a write carries).',
+            },
           ],
         },
       ],
@@ -123,6 +127,17 @@ export default tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         { patterns: [{ regex: topFolder('apps', 'workflows', 'activities', 'runbooks'), message: 'temporal-client/ imports only core: nothing above it.' }] },
+      ],
+    },
+  },
+  {
+    // The lasting record (PostgreSQL): shared by the API, the worker's activities and scripts.
+    files: ['record/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: topFolder('apps', 'workflows', 'activities', 'temporal-client', 'runbooks'), message: 'record/ imports only core: nothing above it.' }] },
       ],
     },
   },
@@ -193,7 +208,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['workflows/**/*.ts', 'runbooks/**/*.ts', 'core/**/*.ts'],
+    files: ['workflows/**/*.ts', 'runbooks/**/*.ts', 'core/**/*.ts', 'record/projection.ts'],
     ignores: ['**/*.spec.ts', 'runbooks/**/*.worker.ts'],
     rules: {
       'no-restricted-imports': [

@@ -26,6 +26,14 @@ export const VendorLimits = {
   zoomTopic: 200,
   /** Zoom: meeting `agenda`. */
   zoomAgenda: 2000,
+  /** Microsoft Teams: a channel's `displayName`. */
+  teamsChannelName: 50,
+  /** Microsoft Teams: a channel's `description`. */
+  teamsChannelDescription: 1024,
+  /** Microsoft Teams: a whole message, in UTF-8 bytes of the bot's request (Teams refuses messages over about 28 KB). */
+  teamsMessageBytes: 28_000,
+  /** Microsoft Teams: an online meeting's `subject` (Graph states none; Outlook's subject limit). */
+  teamsMeetingSubject: 255,
   /** Jira: issue `summary`. */
   jiraSummary: 255,
   /** Jira: a label (no whitespace). */

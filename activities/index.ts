@@ -9,6 +9,7 @@ import type { Responder } from '../core/model/oncall/types';
 import type { IntegrationsConfig } from '../core/schemas/integrations-config';
 import { createSlackClient, SlackChat } from './chat/slack';
 import { LocalChat } from './chat/local';
+import { TeamsChat } from './chat/teams';
 import { type ChatPort, createChatActivities } from './chat/port';
 import { createEcsClient, EcsServices } from './ecs-service';
 import { EcsDeploy } from './deploy/ecs';
@@ -49,7 +50,9 @@ import { LocalTicketing } from './ticketing/local';
 import { createTicketingActivities, type TicketingPort } from './ticketing/port';
 import { LocalVideo } from './video/local';
 import { createVideoActivities, type VideoPort } from './video/port';
+import { TeamsVideo } from './video/teams';
 import { createZoomApi, ZoomVideo } from './video/zoom';
+import { GraphApi } from './teams/graph';
 
 export interface ActivityDeps {
   config: IntegrationsConfig;
@@ -73,11 +76,17 @@ export function createPorts({ config, temporal, responders = new Map(), ackLinks
       ? new JiraTicketing(createJiraClient(config.ticketing, timeoutMs), config.ticketing)
       : new LocalTicketing();
   const chat: ChatPort =
-    config.chat.provider === 'slack' ? new SlackChat(createSlackClient(config.chat, timeoutMs), config.chat) : new LocalChat();
+    config.chat.provider === 'slack'
+      ? new SlackChat(createSlackClient(config.chat, timeoutMs), config.chat)
+      : config.chat.provider === 'teams'
+        ? new TeamsChat(new GraphApi(config.chat, timeoutMs), config.chat)
+        : new LocalChat();
   const video: VideoPort =
     config.video.provider === 'zoom'
       ? new ZoomVideo(createZoomApi(config.video, timeoutMs), config.video.userId)
-      : new LocalVideo(config.video);
+      : config.video.provider === 'teams'
+        ? new TeamsVideo(new GraphApi(config.video, timeoutMs), config.video)
+        : new LocalVideo(config.video);
   const statusPage: StatusPagePort =
     config.statusPage.provider === 'statuspage'
       ? new StatuspageStatusPage(createStatuspageApi(config.statusPage, timeoutMs), config.statusPage.pageId)

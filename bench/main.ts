@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=latency,storm,scale,runbook,public-reads,console] [-- --storm-order=bursty] [-- --profile]`
+ * `npm run bench [-- --quick] [-- --only=latency,storm,scale,runbook,public-reads,console,webhooks,record] [-- --storm-order=bursty] [-- --profile]`
  *
  * The driver: starts the Temporal dev server scripts/bench.mjs prepared, a worker process
  * (Firebreak's worker, instrumented, and the bench-only baseline worker) and an API process,
@@ -15,6 +15,8 @@ import { type FloodRun, publicReadsScenario, type PublicReadsResult } from './sc
 import { RUNBOOK, type RunbookResult, runbookScenario, runbookUnavailable } from './scenarios/runbook';
 import { scaleScenario, type ScaleResult } from './scenarios/scale';
 import { type StormOrder, type StormResult, stormScenario } from './scenarios/storm';
+import { recordScenario, type RecordResult } from './scenarios/record';
+import { webhooksScenario, type WebhooksResult } from './scenarios/webhooks';
 import { apiSettingsFromEnv } from './lib/api-settings';
 import { type Panel, renderChart } from './lib/svg';
 import { System, type TemporalLaunch } from './lib/system';
@@ -22,7 +24,7 @@ import { System, type TemporalLaunch } from './lib/system';
 /** The repository: this file runs as dist/bench-build/bench/main.js. */
 const ROOT = resolve(__dirname, '..', '..', '..');
 const RESULTS = join(ROOT, 'bench', 'results');
-const SCENARIOS = ['latency', 'storm', 'scale', 'runbook', 'public-reads', 'console'] as const;
+const SCENARIOS = ['latency', 'storm', 'scale', 'runbook', 'public-reads', 'console', 'webhooks', 'record'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface Args {
@@ -98,11 +100,13 @@ interface Results {
   runbook?: RunbookResult | { skipped: string };
   publicReads?: PublicReadsResult;
   console?: ConsoleResult;
+  webhooks?: WebhooksResult;
+  record?: RecordResult;
 }
 
 function report(results: Results): string {
   const lines: string[] = [];
-  const { latency, storm, scale, runbook, publicReads, console: web } = results;
+  const { latency, storm, scale, runbook, publicReads, console: web, webhooks, record } = results;
   if (latency) {
     lines.push(`\n1. Alert → first action (${latency.samples} alerts, one at a time; ms)`);
     lines.push(
@@ -230,6 +234,31 @@ function report(results: Results): string {
     );
     lines.push(`   JavaScript: ${js.gzip_kb} KB gzipped in ${js.files} files, ${js.initial_gzip_kb} KB of it loaded by index.html (target ≤ ${js.target_kb} KB)`);
   }
+  if (webhooks) {
+    lines.push(`\n7. Outgoing webhooks (${webhooks.incidents} incidents one at a time, opened and acknowledged: ${webhooks.events} events; event recorded → receiver has it, ms)`);
+    lines.push(
+      table([
+        ['', 'p50', 'p90', 'p99', 'max'],
+        ['every event', ...[webhooks.delivery_ms.p50, webhooks.delivery_ms.p90, webhooks.delivery_ms.p99, webhooks.delivery_ms.max].map(String)],
+        ['incident.opened', ...[webhooks.opened_ms.p50, webhooks.opened_ms.p90, webhooks.opened_ms.p99, webhooks.opened_ms.max].map(String)],
+      ]),
+    );
+    lines.push(`   deliveries received twice: ${webhooks.duplicates}`);
+  }
+  if (record) {
+    const { targets } = record;
+    lines.push(`\n8. Incident record (${record.options.incidents} recorded incidents; ms; targets: search p99 ≤ ${targets.search_p99_ms}, one-year weekly report p99 ≤ ${targets.report_p99_ms})`);
+    lines.push(
+      table([
+        ['', 'search p50', 'search p99', 'report p50', 'report p99', 'one write p50', 'met'],
+        ...record.servers.map((server) => [
+          server.server,
+          ...[server.search_ms.p50, server.search_ms.p99, server.report_ms.p50, server.report_ms.p99, server.write_ms.p50].map(String),
+          server.met ? 'yes' : 'NO',
+        ]),
+      ]),
+    );
+  }
   return lines.join('\n');
 }
 
@@ -283,6 +312,8 @@ async function main(): Promise<void> {
         runbook: { samples: 15, warmup: 3 },
         publicReads: { samples: 20, warmup: 3, rate: 200, concurrency: 32, maxRequests: 20_000, maxSeconds: 60 },
         console: { incidents: 200, samples: 5, warmup: 1 },
+        webhooks: { incidents: 50, warmup: 5 },
+        record: { incidents: 10_000, searches: 100, reports: 10, warmup: 5 },
       }
     : {
         latency: { samples: 300, warmup: 20 },
@@ -291,6 +322,8 @@ async function main(): Promise<void> {
         runbook: { samples: 100, warmup: 5 },
         publicReads: { samples: 100, warmup: 5, rate: 200, concurrency: 32, maxRequests: 100_000, maxSeconds: 300 },
         console: { incidents: 2_000, samples: 20, warmup: 2 },
+        webhooks: { incidents: 200, warmup: 10 },
+        record: { incidents: 100_000, searches: 500, reports: 30, warmup: 10 },
       };
   const childExecArgv = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles')}`] : [];
 
@@ -375,6 +408,19 @@ async function main(): Promise<void> {
       log(
         `  JS ${web.js.gzip_kb} KB gzipped; interactive p90: Incidents ${web.incidents_page.p90} ms, incident ${web.incident_page.p90} ms`,
       );
+    });
+    await attempt('webhooks', async () => {
+      log(`Scenario 7: outgoing webhooks (${sizes.webhooks.incidents} + ${sizes.webhooks.warmup} warm-up incidents, one at a time)...`);
+      const webhooks = await webhooksScenario(system, sizes.webhooks);
+      results.webhooks = webhooks;
+      log(`  event recorded → delivered: p50 ${webhooks.delivery_ms.p50} ms, p99 ${webhooks.delivery_ms.p99} ms over ${webhooks.events} events`);
+    });
+    await attempt('record', async () => {
+      log(`Scenario 8: the incident record (${sizes.record.incidents} seeded incidents; search and reports on PGlite and PostgreSQL)...`);
+      const record = await recordScenario(ROOT, join(ROOT, 'dist/bench-build/record/embedded-server.js'), sizes.record, log);
+      results.record = record;
+      const missed = record.servers.filter((server) => !server.met).map((server) => server.server);
+      log(missed.length ? `  the record MISSED its targets on ${missed.join(', ')}` : '  the record met its targets on every server');
     });
   } finally {
     await system.stop();

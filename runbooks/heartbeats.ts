@@ -3,7 +3,8 @@ import { defineHeartbeats } from '../core/schemas/operator-config';
 /**
  * Heartbeat monitors (dead-man switches): `POST /v1/heartbeats/<name>` pings one. When no
  * ping comes for `intervalSeconds` + `graceSeconds`, one incident is declared. A monitor
- * starts watching at its first ping.
+ * starts watching at its first ping. `senders` names the API keys (by their name in
+ * `API_KEYS`) allowed to ping it: a ping with any other key answers 403.
  */
 export default defineHeartbeats([
   {
@@ -15,5 +16,6 @@ export default defineHeartbeats([
     severity: 'SEV2',
     escalationPolicy: 'primary-on-call',
     onRecovery: 'resolve',
+    senders: ['backup-job'],
   },
 ]);

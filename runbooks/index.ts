@@ -9,6 +9,8 @@ import heartbeats from './heartbeats';
 import responders from './responders';
 import routes from './routes';
 import schedules from './schedules';
+import services from './services';
+import webhooks from './webhooks';
 import { runbookCatalog } from './catalog';
 
 export const operatorFiles: OperatorFiles = {
@@ -18,5 +20,7 @@ export const operatorFiles: OperatorFiles = {
   responders: { file: 'runbooks/responders.ts', value: responders },
   schedules: { file: 'runbooks/schedules.ts', value: schedules },
   chatUsers: { file: 'runbooks/chat-users.ts', value: chatUsers },
+  webhooks: { file: 'runbooks/webhooks.ts', value: webhooks },
+  services: { file: 'runbooks/services.ts', value: services },
   runbookIds: [...runbookCatalog().keys()],
 };

@@ -30,6 +30,8 @@ export default defineRunbook({
     service: alert.service ?? alert.labels.service ?? 'unknown',
     severity: alert.severity ?? 'SEV1',
   }),
+  // Not destructive: it opens a channel, a call, a ticket and a status incident, and changes no running system.
+  destructive: false,
   uses: ['ticketing', 'chat', 'video', 'statusPage', 'paging'],
   async run(ctx, input) {
     // Steps fill in the incident id themselves; the texts name it too.

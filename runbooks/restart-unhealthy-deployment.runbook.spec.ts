@@ -2,6 +2,8 @@ import { testRunbook } from '../core/model/runbook-testing';
 import type { DeploymentDescription, PodStatus } from '../core/schemas/capabilities/kubernetes';
 import restart from './restart-unhealthy-deployment.runbook';
 
+const Input = restart.input;
+
 const input = { namespace: 'shop', deployment: 'checkout' };
 const pod = (name: string, ready: boolean, restarts = 0, reason?: string): PodStatus => ({ name, phase: 'Running', ready, restarts, ...(reason ? { reason } : {}) });
 
@@ -126,13 +128,32 @@ describe('restart-unhealthy-deployment', () => {
     expect(run.result).toMatchObject({ restarted: true, restartedAt: 'dry-run' });
   });
 
-  it('takes the deployment from the alert: its label, or the crash-looping pod’s name', () => {
-    const alert = { source: 'alertmanager', status: 'firing' as const, summary: 's', dedupKey: 'd', annotations: {} };
-    expect(restart.fromAlert?.({ ...alert, labels: { namespace: 'shop', deployment: 'cart' } })).toEqual({ namespace: 'shop', deployment: 'cart' });
-    expect(restart.fromAlert?.({ ...alert, labels: { namespace: 'shop', pod: 'checkout-6f7d9c8b5d-x2x4z', alertname: 'KubePodCrashLooping' } })).toEqual({
-      namespace: 'shop',
-      deployment: 'checkout',
+  it('waits for approval before restarting when asked (an alert without autoRemediate), and leaves it alone when rejected', async () => {
+    const steps = { 'kubernetes.describeDeployment': describing(crashLooping, described()), 'kubernetes.restartDeployment': restarted };
+    const approved = await testRunbook(restart, { input: { ...input, requireApproval: true }, incident: {}, steps, approvals: [{ approved: true, by: 'dana' }] });
+    expect(approved.steps.map((step) => step.name)).toEqual(['kubernetes.describeDeployment', 'kubernetes.restartDeployment', 'kubernetes.describeDeployment']);
+    expect(approved.execution.approvals).toEqual([expect.objectContaining({ approved: true, by: 'dana' })]);
+    const rejected = await testRunbook(restart, {
+      input: { ...input, requireApproval: true },
+      incident: {},
+      steps: { 'kubernetes.describeDeployment': () => crashLooping },
+      approvals: [{ approved: false, by: 'dana' }],
     });
-    expect(restart.guardrails?.target({ ...input, restartThreshold: 3, rolloutMinutes: 10 })).toBe('shop/checkout');
+    expect(rejected.steps.map((step) => step.name)).toEqual(['kubernetes.describeDeployment']);
+    expect(rejected.result).toMatchObject({ restarted: false, reason: 'rejected', by: 'dana' });
+  });
+
+  it('takes the deployment from runbooks/services.ts, never from the alert’s labels, and is destructive', () => {
+    const alert = { source: 'alertmanager', status: 'firing' as const, summary: 's', dedupKey: 'd', annotations: {}, service: 'checkout' };
+    const service = { name: 'checkout', kubernetes: { namespace: 'shop', deployment: 'checkout' }, environments: ['production'], requireStatusChecks: true };
+    const labels = { namespace: 'kube-system', deployment: 'coredns', pod: 'coredns-6f7d9c8b5d-x2x4z', alertname: 'KubePodCrashLooping' };
+    expect(restart.fromAlert?.({ ...alert, labels }, { service, requireApproval: true })).toEqual({ namespace: 'shop', deployment: 'checkout', requireApproval: true });
+    expect(restart.fromAlert?.({ ...alert, labels }, { service, requireApproval: false })).toMatchObject({ requireApproval: false });
+    expect(() => restart.fromAlert?.({ ...alert, labels }, { service: { ...service, kubernetes: undefined }, requireApproval: true })).toThrow(
+      'service "checkout" names no kubernetes deployment in runbooks/services.ts',
+    );
+    expect(restart.destructive).toBe(true);
+    expect(restart.guardrails?.target(Input.parse(input))).toBe('shop/checkout');
+    expect(restart.guardrails?.globalBudget).toEqual({ max: 6, windowMinutes: 60 });
   });
 });

@@ -4,14 +4,14 @@ import { type DeploymentDescription, DeploymentNameSchema, KubernetesNamespaceSc
 
 /** Pods named in a finding; the rest are counted. */
 const PODS_NAMED = 5;
-/** A Deployment's pod name: `<deployment>-<pod-template-hash>-<5 characters>`. */
-const DEPLOYMENT_POD = /^(.+)-[a-z0-9]{5,10}-[a-z0-9]{5}$/;
 
 const Input = z.object({
   namespace: KubernetesNamespaceSchema,
   deployment: DeploymentNameSchema,
   restartThreshold: z.number().int().min(1).max(1000).default(3).describe('A pod restarted this many times counts as crash-looping.'),
   rolloutMinutes: z.number().int().min(1).max(60).default(10).describe('How long the restart may take to roll out.'),
+  requireApproval: z.boolean().default(false).describe('Wait for a person to approve before restarting.'),
+  approvalTimeoutMinutes: z.number().int().min(1).max(240).default(15),
 });
 
 /**
@@ -20,6 +20,10 @@ const Input = z.object({
  * looks again. A failed rollout is not restarted (the same template would roll out again):
  * it pages a human, as does a deployment still unhealthy after the restart. One run per
  * deployment at a time, at most two that act per hour; past that it pages instead.
+ *
+ * Destructive: it replaces every pod. Started from an alert, it restarts the deployment that
+ * `runbooks/services.ts` names for the alert's service, after a person approves unless the
+ * route says `autoRemediate: true`.
  */
 export default defineRunbook({
   id: 'restart-unhealthy-deployment',
@@ -28,12 +32,17 @@ export default defineRunbook({
   version: 1,
   input: Input,
   uses: ['kubernetes', 'paging'],
-  fromAlert: (alert) => ({
-    namespace: alert.labels.namespace ?? 'default',
-    deployment: alert.labels.deployment ?? DEPLOYMENT_POD.exec(alert.labels.pod ?? '')?.[1] ?? alert.service ?? 'unknown',
-  }),
+  fromAlert: (_alert, { service, requireApproval }) => {
+    if (!service?.kubernetes) throw new Error(`service "${service?.name ?? ''}" names no kubernetes deployment in runbooks/services.ts`);
+    return { namespace: service.kubernetes.namespace, deployment: service.kubernetes.deployment, requireApproval };
+  },
   triggers: [{ match: { alertname: /^(KubePodCrashLooping|KubeDeploymentReplicasMismatch)$/ } }],
-  guardrails: { target: (input) => `${input.namespace}/${input.deployment}`, budget: { max: 2, windowMinutes: 60 } },
+  guardrails: {
+    target: (input) => `${input.namespace}/${input.deployment}`,
+    budget: { max: 2, windowMinutes: 60 },
+    globalBudget: { max: 6, windowMinutes: 60 },
+  },
+  destructive: true,
   async run(ctx, input) {
     const ref = { namespace: input.namespace, name: input.deployment };
     const subject = `${input.namespace}/${input.deployment}`;
@@ -56,6 +65,14 @@ export default defineRunbook({
         await ctx.log(`${subject} is rolling out (${before.rollout.message}); not restarting in the middle of it`);
         return { restarted: false, reason: 'rollout-in-progress', problems: found };
       }
+    }
+    if (input.requireApproval) {
+      const decision = await ctx.approve({ prompt: `Restart ${subject} (${found.join('; ') || 'unhealthy'})?`, timeout: `${input.approvalTimeoutMinutes} minutes` });
+      if (decision === null) {
+        await page(`Restarting ${subject} is waiting for a decision nobody made.`);
+        return { restarted: false, reason: 'approval-timed-out', problems: found };
+      }
+      if (!decision.approved) return { restarted: false, reason: 'rejected', by: decision.by, problems: found };
     }
 
     let restart;

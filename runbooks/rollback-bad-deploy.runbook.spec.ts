@@ -84,4 +84,64 @@ describe('rollback-bad-deploy', () => {
     ]);
     expect(run.steps[2].args).toMatchObject({ to: { ref: 'v42' } });
   });
+
+  it('deploys with the required status checks kept, unless the input skips them', async () => {
+    const steps = { 'deploy.findReleases': releases };
+    const kept = await testRunbook(rollback, { input, steps });
+    expect(kept.steps[1].args).toEqual(expect.objectContaining({ target: { service: 'checkout', scope: 'acme/checkout', environment: 'production' } }));
+    const skipped = await testRunbook(rollback, { input: { ...input, requireStatusChecks: false }, steps });
+    expect(skipped.steps[1].args).toMatchObject({ target: { requireStatusChecks: false } });
+  });
+
+  it('waits for approval below SEV1 when asked (an alert whose route does not opt out)', async () => {
+    const run = await testRunbook(rollback, {
+      input: { ...input, requireApproval: true },
+      incident: { severity: 'SEV3', firingAlerts: 0 },
+      steps: { 'deploy.findReleases': releases },
+      approvals: [{ approved: true, by: 'dana', role: 'commander' }],
+    });
+    expect(run.plan.map((s) => s.name)).toEqual(['deploy.findReleases', 'approval', 'deploy.rollback', 'waitFor']);
+    expect(run.execution.approvals).toEqual([expect.objectContaining({ approved: true, by: 'dana' })]);
+  });
+
+  describe('from an alert', () => {
+    const alert = { source: 'alertmanager', status: 'firing' as const, summary: 's', dedupKey: 'd', annotations: {}, service: 'checkout' };
+    const service = { name: 'checkout', repository: 'acme/checkout', environments: ['production', 'staging'], requireStatusChecks: true };
+
+    it('rolls back what runbooks/services.ts says the service is, whatever the repository or cluster labels say', () => {
+      const labels = { remediation: 'rollback', repository: 'acme/payments', cluster: 'other', service: 'payments' };
+      expect(rollback.fromAlert?.({ ...alert, labels }, { service, requireApproval: true })).toEqual({
+        service: 'checkout',
+        scope: 'acme/checkout',
+        environment: 'production',
+        requireStatusChecks: true,
+        requireApproval: true,
+      });
+      const ecsOnly = { name: 'cart', ecs: { cluster: 'prod', service: 'cart-svc' }, environments: ['production'], requireStatusChecks: false };
+      expect(rollback.fromAlert?.({ ...alert, labels }, { service: ecsOnly, requireApproval: false })).toMatchObject({
+        service: 'cart-svc',
+        scope: 'prod',
+        requireStatusChecks: false,
+        requireApproval: false,
+      });
+    });
+
+    it('takes the environment the alert names only among the service\'s environments', () => {
+      expect(rollback.fromAlert?.({ ...alert, labels: { environment: 'staging' } }, { service, requireApproval: true })).toMatchObject({ environment: 'staging' });
+      expect(() => rollback.fromAlert?.({ ...alert, labels: { environment: 'prod-eu' } }, { service, requireApproval: true })).toThrow(
+        'environment "prod-eu" is not one of checkout\'s environments in runbooks/services.ts (production, staging)',
+      );
+      expect(() => rollback.fromAlert?.({ ...alert, labels: {} }, { service: { ...service, repository: undefined }, requireApproval: true })).toThrow(
+        'service "checkout" names no repository, ecs or octopus in runbooks/services.ts',
+      );
+    });
+
+    it('is destructive, with budgets per resolved target and across all of them', () => {
+      expect(rollback.destructive).toBe(true);
+      const parsed = rollback.input.parse({ ...input, environment: 'production' });
+      expect(rollback.guardrails?.target(parsed)).toBe('acme/checkout:checkout:production');
+      expect(rollback.guardrails?.budget).toEqual({ max: 1, windowMinutes: 30 });
+      expect(rollback.guardrails?.globalBudget).toEqual({ max: 3, windowMinutes: 60 });
+    });
+  });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { defineRunbook } from '../core/model/runbook';
+import type { Alert } from '../core/model/alert';
+import { type AlertLaunchContext, defineRunbook } from '../core/model/runbook';
 
 /**
  * Rolls a service back to its last good release: finds it, asks for approval when the
@@ -7,13 +8,18 @@ import { defineRunbook } from '../core/model/runbook';
  * good ref, or the ECS service's previous task definition), waits until stable, verifies
  * the alert resolves, and updates the status page. If the rollback fails (the vendor's
  * failure state, or the step's timeout), or the run is cancelled or fails after rolling
- * back, it rolls forward to what was running. At most one automatic rollback per
- * service per 30 minutes; past that it pages a human instead.
+ * back, it rolls forward to what was running. At most one rollback per target (scope,
+ * service and environment) per 30 minutes, and three across all targets per hour; past that
+ * it pages a human instead.
+ *
+ * Destructive: it deploys. Started from an alert, it rolls back what `runbooks/services.ts`
+ * says the alert's service is (never what the alert's labels say), and waits for approval
+ * unless the route says `autoRemediate: true`.
  */
 export default defineRunbook({
   id: 'rollback-bad-deploy',
   title: 'Roll back a bad deploy',
-  description: 'Rolls a service back to its last good release, with approval, verification and a per-service budget.',
+  description: 'Rolls a service back to its last good release, with approval, verification and a per-target budget.',
   version: 1,
   input: z.object({
     service: z.string().min(1),
@@ -21,18 +27,27 @@ export default defineRunbook({
     environment: z.string().min(1).default('production'),
     requireApproval: z.boolean().default(false).describe('Ask even when the severity would not.'),
     approvalTimeoutMinutes: z.number().int().min(1).max(240).default(15),
+    requiredApprovals: z.number().int().min(1).max(5).default(1).describe('How many distinct people must approve, when approval is asked.'),
     verifyMinutes: z.number().int().min(0).max(120).default(10),
+    requireStatusChecks: z.boolean().default(true).describe("GitHub: the deployment waits for the repository's required status checks."),
   }),
-  fromAlert: (alert) => ({
-    service: alert.service ?? alert.labels.service ?? 'unknown',
-    scope: alert.labels.repository ?? alert.labels.cluster ?? alert.labels.service ?? 'unknown',
-    environment: alert.labels.environment ?? 'production',
-  }),
+  fromAlert: (alert, context) => ({ ...deployTargetOf(alert, context), requireApproval: context.requireApproval }),
   triggers: [{ match: { remediation: 'rollback' } }],
-  guardrails: { target: (input) => input.service, budget: { max: 1, windowMinutes: 30 } },
+  guardrails: {
+    target: (input) => `${input.scope}:${input.service}:${input.environment}`,
+    budget: { max: 1, windowMinutes: 30 },
+    globalBudget: { max: 3, windowMinutes: 60 },
+  },
+  destructive: true,
   uses: ['deploy', 'statusPage', 'paging'],
   async run(ctx, input) {
-    const target = { service: input.service, scope: input.scope, environment: input.environment };
+    const target = {
+      service: input.service,
+      scope: input.scope,
+      environment: input.environment,
+      // Sent only when skipped, so commands recorded before the flag existed read the same.
+      ...(input.requireStatusChecks ? {} : { requireStatusChecks: false }),
+    };
     const incident = await ctx.incident.get();
     const page = (summary: string, targets: string[] = []) =>
       ctx.paging.page({
@@ -53,7 +68,7 @@ export default defineRunbook({
     if (input.requireApproval || severe) {
       const decision = await ctx.approve({
         prompt: `Roll ${input.service} back from ${releases.current?.ref ?? 'the current release'} to ${releases.previousGood.ref}?`,
-        approvers: ['responder', 'admin'],
+        required: input.requiredApprovals,
         timeout: `${input.approvalTimeoutMinutes} minutes`,
       });
       if (decision === null) {
@@ -107,3 +122,25 @@ export default defineRunbook({
     return { rolledBack: true, ref: rollback.ref, deploymentId: rollback.deploymentId, resolved };
   },
 });
+
+/**
+ * What an alert's rollback acts on, from the service's entry in `runbooks/services.ts`: its
+ * GitHub repository, else its ECS service, else its Octopus project, in the environment the
+ * alert names if the entry lists it (else the entry's first).
+ */
+function deployTargetOf(alert: Alert, { service }: AlertLaunchContext) {
+  if (!service) throw new Error('no service from runbooks/services.ts');
+  const where = service.repository
+    ? { service: service.name, scope: service.repository }
+    : service.ecs
+      ? { service: service.ecs.service, scope: service.ecs.cluster }
+      : service.octopus
+        ? { service: service.name, scope: service.octopus.project }
+        : undefined;
+  if (!where) throw new Error(`service "${service.name}" names no repository, ecs or octopus in runbooks/services.ts`);
+  const asked = alert.labels.environment;
+  if (asked !== undefined && !service.environments.includes(asked)) {
+    throw new Error(`environment "${asked}" is not one of ${service.name}'s environments in runbooks/services.ts (${service.environments.join(', ')})`);
+  }
+  return { ...where, environment: asked ?? service.environments[0], requireStatusChecks: service.requireStatusChecks };
+}

@@ -52,4 +52,30 @@ describe('scale-out-on-high-cpu', () => {
     expect(scaledBack.steps.map((s) => s.id)).toEqual(['scaling.describeService', 'scaling.scaleService', 'scale-back-in']);
     expect(scaledBack.steps[2].args).toMatchObject({ desiredCount: 2 });
   });
+
+  it('waits for approval before scaling when asked, and leaves the service alone when rejected', async () => {
+    const steps = {
+      'scaling.describeService': described(3),
+      'scaling.scaleService': (step: { desiredCount: number }) => ({ previousCount: 3, desiredCount: step.desiredCount, stable: true }),
+    };
+    const approved = await testRunbook(scaleOut, { input: { ...input, requireApproval: true, waitMinutes: 0 }, steps, approvals: [{ approved: true, by: 'dana' }] });
+    expect(approved.plan.map((s) => s.name)).toEqual(['scaling.describeService', 'approval', 'scaling.scaleService']);
+    expect(approved.result).toMatchObject({ scaled: true, to: 5 });
+    const rejected = await testRunbook(scaleOut, { input: { ...input, requireApproval: true }, steps, approvals: [{ approved: false, by: 'dana' }] });
+    expect(rejected.steps.map((s) => s.name)).toEqual(['scaling.describeService']);
+    expect(rejected.result).toEqual({ scaled: false, reason: 'rejected', by: 'dana', desiredCount: 3 });
+  });
+
+  it('scales the ECS service runbooks/services.ts names, not the alert\'s cluster label, and is destructive', () => {
+    const alert = { source: 'alertmanager', status: 'firing' as const, summary: 's', dedupKey: 'd', annotations: {}, service: 'checkout' };
+    const service = { name: 'checkout', ecs: { cluster: 'prod', service: 'checkout-web' }, environments: ['production'], requireStatusChecks: true };
+    expect(scaleOut.fromAlert?.({ ...alert, labels: { cluster: 'other', service: 'payments' } }, { service, requireApproval: true })).toEqual({
+      cluster: 'prod',
+      service: 'checkout-web',
+      requireApproval: true,
+    });
+    expect(() => scaleOut.fromAlert?.({ ...alert, labels: {} }, { service: { ...service, ecs: undefined }, requireApproval: true })).toThrow('names no ecs service');
+    expect(scaleOut.destructive).toBe(true);
+    expect(scaleOut.guardrails?.globalBudget).toEqual({ max: 10, windowMinutes: 60 });
+  });
 });

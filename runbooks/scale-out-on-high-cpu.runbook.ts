@@ -4,6 +4,10 @@ import { defineRunbook } from '../core/model/runbook';
 /**
  * Scales an ECS service out by a bounded step when its CPU is high, waits for the alert to
  * resolve, escalates to a human when it does not, and scales back in later if asked.
+ *
+ * Destructive: it changes what runs. Started from an alert, it scales the ECS service that
+ * `runbooks/services.ts` names for the alert's service, after a person approves unless the
+ * route says `autoRemediate: true`.
  */
 export default defineRunbook({
   id: 'scale-out-on-high-cpu',
@@ -19,14 +23,22 @@ export default defineRunbook({
       max: z.number().int().min(1).default(10),
       waitMinutes: z.number().int().min(0).max(120).default(10),
       scaleBackAfterMinutes: z.number().int().min(1).max(24 * 60).optional().describe('Scale back in this long after the alert resolves.'),
+      requireApproval: z.boolean().default(false).describe('Wait for a person to approve before scaling.'),
+      approvalTimeoutMinutes: z.number().int().min(1).max(240).default(15),
+      requiredApprovals: z.number().int().min(1).max(5).default(1).describe('How many distinct people must approve, when approval is asked.'),
     })
     .refine((input) => input.min <= input.max, { message: 'min must not exceed max', path: ['min'] }),
-  fromAlert: (alert) => ({
-    cluster: alert.labels.cluster ?? 'default',
-    service: alert.service ?? alert.labels.service ?? 'unknown',
-  }),
+  fromAlert: (_alert, { service, requireApproval }) => {
+    if (!service?.ecs) throw new Error(`service "${service?.name ?? ''}" names no ecs service in runbooks/services.ts`);
+    return { cluster: service.ecs.cluster, service: service.ecs.service, requireApproval };
+  },
   triggers: [{ match: { alertname: /^(HighCPU|CPUHigh|HighCpuUtilization)$/i } }],
-  guardrails: { target: (input) => `${input.cluster}/${input.service}`, budget: { max: 3, windowMinutes: 60 } },
+  guardrails: {
+    target: (input) => `${input.cluster}/${input.service}`,
+    budget: { max: 3, windowMinutes: 60 },
+    globalBudget: { max: 10, windowMinutes: 60 },
+  },
+  destructive: true,
   uses: ['scaling', 'paging'],
   async run(ctx, input) {
     const ref = { cluster: input.cluster, service: input.service };
@@ -43,6 +55,18 @@ export default defineRunbook({
     if (to <= from) {
       await page(`${input.service} is at its maximum of ${input.max} tasks and CPU is still high.`);
       return { scaled: false, reason: 'at-max', desiredCount: from };
+    }
+    if (input.requireApproval) {
+      const decision = await ctx.approve({
+        prompt: `Scale ${input.service} from ${from} to ${to} tasks?`,
+        required: input.requiredApprovals,
+        timeout: `${input.approvalTimeoutMinutes} minutes`,
+      });
+      if (decision === null) {
+        await page(`Scaling ${input.service} out is waiting for a decision nobody made.`);
+        return { scaled: false, reason: 'approval-timed-out', desiredCount: from };
+      }
+      if (!decision.approved) return { scaled: false, reason: 'rejected', by: decision.by, desiredCount: from };
     }
     const scaled = await ctx.scaling.scaleService(
       { ref, desiredCount: to, min: input.min, max: input.max },

@@ -40,6 +40,8 @@ export default defineRunbook({
   version: 2,
   input: Input,
   fromAlert: (alert) => ({ cluster: alert.labels.cluster ?? 'default', service: alert.service ?? alert.labels.service ?? 'unknown' }),
+  // Not destructive: it only reads (the service's state and its alarms).
+  destructive: false,
   uses: ['scaling', 'monitoring'],
   async run(ctx, input) {
     const service = await ctx.scaling.describeService({ ref: { cluster: input.cluster, service: input.service } });

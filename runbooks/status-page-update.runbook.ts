@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ComponentsSchema, PublicTitleSchema } from '../core/schemas/capabilities/status-page';
 import { StatusPageIncidentStatusSchema } from '../core/schemas/capabilities/statuses';
 import { defineRunbook } from '../core/model/runbook';
+import { rolesFrom } from '../core/model/roles';
 import { publicStatusTitle } from '../core/model/status-page-bounds';
 
 const TEMPLATES = {
@@ -24,6 +25,9 @@ export default defineRunbook({
     details: z.string().max(2000).optional().describe('A sentence added after the template.'),
     components: ComponentsSchema.default({}),
   }),
+  // Not destructive (a later update corrects it), but public: launched by those who may post to the status page.
+  destructive: false,
+  permissions: { launch: rolesFrom('commander') },
   uses: ['statusPage'],
   async run(ctx, input) {
     const message = [TEMPLATES[input.stage].replace('{service}', input.service), input.details].filter(Boolean).join(' ');

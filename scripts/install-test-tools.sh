@@ -23,6 +23,14 @@ if [ ! -x tools/venv/bin/moto_server ] || ! tools/venv/bin/python -c "import mot
   tools/venv/bin/python -m pip install --quiet "moto[server]==$MOTO_VERSION"
 fi
 
+# schemathesis fuzzes the API from its OpenAPI document (test/deploy/schemathesis.e2e.spec.ts);
+# same venv, pinned like moto. Without it that test skips saying why.
+SCHEMATHESIS_VERSION=4.32.5
+if [ ! -x tools/venv/bin/schemathesis ] || [ "$(tools/venv/bin/schemathesis --version 2>/dev/null)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
+  echo "Installing schemathesis $SCHEMATHESIS_VERSION into tools/venv ..." >&2
+  tools/venv/bin/python -m pip install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+
 # Debian packages, installed together in one apt run when any is missing:
 # - prometheus-alertmanager: a real Alertmanager delivers webhooks in
 #   test/real-senders/alertmanager.e2e.spec.ts. Debian installs the binary as
@@ -31,6 +39,9 @@ fi
 #   tests (test/browser/, apps/web) drive Debian's /usr/bin/chromium through playwright-core;
 #   Playwright's own browser downloads are never used. Without it those tests fail saying
 #   how to install it. FIREBREAK_CHROMIUM_BIN names another Chromium instead.
+# - postgresql: the throw-away PostgreSQL of scripts/postgres.mjs (test/postgres.ts and
+#   `npm run cluster`) runs its newest /usr/lib/postgresql/<version>/bin. The package's own
+#   service stays stopped (see below); the tests make their own data folders.
 # Alertmanager's postinst starts the packaged service through invoke-rc.d and fails the
 # install when that fails; the tests run their own Alertmanager, so a policy-rc.d answering
 # 101 ("action forbidden") keeps any service from starting during the install. Any existing
@@ -49,13 +60,16 @@ elif [ ! -x /usr/bin/chromium ]; then
   apt_packages+=(chromium)
   dpkg -s fonts-liberation >/dev/null 2>&1 || apt_packages+=(fonts-liberation)
 fi
+if ! compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; then
+  apt_packages+=(postgresql)
+fi
 if [ ${#apt_packages[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "Missing Debian packages (${apt_packages[*]}) and this is not root: run 'sudo bash scripts/install-test-tools.sh'." >&2
-    echo "Until then the Alertmanager end-to-end test skips and the browser tests fail, each saying why." >&2
+    echo "Until then the Alertmanager end-to-end test skips and the browser and PostgreSQL tests fail, each saying why." >&2
   elif ! command -v apt-get >/dev/null 2>&1; then
     echo "Missing ${apt_packages[*]} and there is no apt-get: put 'alertmanager' on PATH (or set FIREBREAK_ALERTMANAGER_BIN)" >&2
-    echo "and set FIREBREAK_CHROMIUM_BIN to a Chromium executable." >&2
+    echo "and set FIREBREAK_CHROMIUM_BIN to a Chromium executable; PostgreSQL is looked for in /usr/lib/postgresql." >&2
     exit 1
   else
     echo "Installing ${apt_packages[*]} (apt) ..." >&2

@@ -1,19 +1,24 @@
-// `npm start`: installs what is missing, builds, then runs the Temporal dev server, the worker
-// and the API as supervised children. Ctrl-C stops them all; if one dies, the rest are stopped
-// and this exits non-zero with the reason.
-import { spawn } from 'node:child_process';
+// `npm start`: installs what is missing, builds, then runs the Temporal dev server, the
+// embedded incident record (when DATABASE_URL is unset), the worker and the API as supervised
+// children. A child that dies is restarted with back-off while the
+// others keep serving (scripts/supervisor.mjs); one that keeps failing stops everything with a
+// non-zero exit and the reason. Ctrl-C stops them all.
+//
+//   node scripts/start.mjs [--dist DIR]   DIR: code already built by tsc (skips install and builds)
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { connect, createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
 import { ensureDependencies, runBin } from './setup.mjs';
+import { restartPolicyFrom, Supervisor } from './supervisor.mjs';
 import { devServerArgs, ensureTemporal, ROOT } from './temporal.mjs';
 import { ensureConsole, WEB_DIST } from './web.mjs';
 
 const require = createRequire(import.meta.url);
-const children = [];
+let supervisor;
 let stopping = false;
 
 function portOpen(host, port) {
@@ -49,57 +54,40 @@ async function waitFor(what, check, timeoutMs) {
   throw new Error(`${what} was not ready within ${timeoutMs / 1000}s`);
 }
 
-/** Starts a child whose output is shown line by line behind its name. */
-function supervise(name, command, args, env) {
-  const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const entry = { name, child, lines: [], exited: false };
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      entry.lines.push(line);
-      console.log(`[${name}] ${line}`);
-    });
-  }
-  child.on('exit', (code, signal) => {
-    entry.exited = true;
-    if (!stopping) void shutdown(1, `${name} exited unexpectedly (${signal ?? `code ${code}`}); stopping the others`);
-  });
-  children.push(entry);
-  return entry;
-}
-
 async function shutdown(code, reason) {
   if (stopping) return;
   stopping = true;
   if (reason) console.error(`\n${reason}`);
-  // Stop in reverse order: the API first, the Temporal server last.
-  for (const { name, child, exited } of [...children].reverse()) {
-    if (exited) continue;
-    await new Promise((done) => {
-      const kill = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      child.once('exit', () => (clearTimeout(kill), done()));
-      child.kill('SIGTERM');
-    });
-    console.error(`stopped ${name}`);
-  }
+  // In reverse start order: the API first, the Temporal server last.
+  await supervisor?.stopAll();
   process.exit(code);
 }
 
 async function main() {
-  ensureDependencies();
-  console.error('Building...');
-  runBin('tsc', ['-p', 'tsconfig.build.json']);
-  const { loadConfig } = require(join(ROOT, 'dist/core/schemas/config.js'));
-  const { SEARCH_ATTRIBUTES } = require(join(ROOT, 'dist/core/model/search-attributes.js'));
+  const { values: options } = parseArgs({ options: { dist: { type: 'string' } } });
+  const dist = options.dist ? resolve(options.dist) : join(ROOT, 'dist');
+  supervisor = new Supervisor({
+    cwd: ROOT,
+    policy: restartPolicyFrom(process.env),
+    onGiveUp: (reason) => void shutdown(1, `${reason}; stopping everything`),
+  });
+  if (!options.dist) {
+    ensureDependencies();
+    console.error('Building...');
+    runBin('tsc', ['-p', 'tsconfig.build.json']);
+  }
+  const { loadConfig } = require(join(dist, 'core/schemas/config.js'));
+  const { SEARCH_ATTRIBUTES } = require(join(dist, 'core/model/search-attributes.js'));
   const config = loadConfig(process.env);
   const dataDir = resolve(ROOT, config.dataDir);
-  const consoleNote = await buildConsole(config);
+  const consoleNote = options.dist ? '   (not built by npm start --dist)' : await buildConsole(config);
   mkdirSync(dataDir, { recursive: true });
 
-  let adminKey;
+  let adminKeyFile;
   if (!config.apiKeys) {
     const keyFile = join(dataDir, 'api-key');
     if (!existsSync(keyFile)) writeFileSync(keyFile, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
-    adminKey = readFileSync(keyFile, 'utf8').trim();
+    adminKeyFile = keyFile;
   }
 
   const [temporalHost, temporalPortText] = config.temporal.address.split(/:(?=\d+$)/);
@@ -119,15 +107,29 @@ async function main() {
       namespace: config.temporal.namespace,
       searchAttributes: SEARCH_ATTRIBUTES.map(({ name, type }) => ({ name, type: temporalType(type) })),
     });
-    supervise('temporal', temporal, args, process.env);
+    // Restarted on the same SQLite file, so a restart loses nothing it had committed.
+    supervisor.start('temporal', temporal, args);
     await waitFor('the Temporal server', () => portOpen(temporalHost, temporalPort), 60_000);
+    await setRetention(temporal, config);
   }
 
   const env = { ...process.env, DATA_DIR: dataDir };
-  const worker = supervise('worker', process.execPath, [join(ROOT, 'dist/apps/worker/src/main.js')], env);
-  await waitFor('the worker', () => worker.lines.some((line) => line.includes('worker polling')), 120_000);
+  let recordNote = '(DATABASE_URL)';
+  if (!config.databaseUrl) {
+    env.DATABASE_URL = await startEmbeddedRecord(dist, dataDir);
+    recordNote = `${env.DATABASE_URL}   (embedded PGlite in ${join(dataDir, 'record')})`;
+  }
+  let workerPolling = false;
+  const worker = supervisor.start('worker', process.execPath, [join(dist, 'apps/worker/src/main.js')], {
+    env,
+    onLine: (line) => {
+      if (line.includes('worker polling')) workerPolling = true;
+    },
+  });
+  await waitFor('the worker', () => workerPolling, 120_000);
+  worker.onLine = undefined;
 
-  supervise('api', process.execPath, [join(ROOT, 'dist/apps/api/src/main.js')], env);
+  supervisor.start('api', process.execPath, [join(dist, 'apps/api/src/main.js')], { env });
   const host = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
   const apiUrl = `http://${host}:${config.port}`;
   await waitFor('the API', async () => (await fetch(`${apiUrl}/healthz`).catch(() => undefined))?.ok === true, 60_000);
@@ -141,15 +143,57 @@ async function main() {
       `  OpenAPI      ${apiUrl}/docs`,
       `  Temporal UI  ${uiUrl}`,
       `  Temporal     ${config.temporal.address} (namespace ${config.temporal.namespace})`,
-      adminKey ? `  Admin key    ${adminKey}   (stored in ${join(dataDir, 'api-key')})` : '  API keys     from API_KEYS',
+      `  Record       ${recordNote}`,
+      adminKeyFile ? `  Admin key    in ${adminKeyFile}` : '  API keys     from API_KEYS',
       '',
       `Try: curl -H "Authorization: Bearer <key>" -H 'content-type: application/json' \\`,
       `       -d '{"source":"demo","summary":"Checkout latency high","status":"firing","labels":{"service":"checkout"}}' \\`,
       `       ${apiUrl}/v1/alerts`,
-      'Ctrl-C stops everything.',
+      'A child that dies is restarted; Ctrl-C stops everything.',
       '',
     ].join('\n'),
   );
+}
+
+/**
+ * How long the dev server keeps closed workflows (`TEMPORAL_RETENTION_DAYS`; its own default
+ * is a day). Only for the server npm start started; the namespace may take a moment to be
+ * there after the port opens.
+ */
+async function setRetention(temporal, config) {
+  const args = ['operator', 'namespace', 'update', '--namespace', config.temporal.namespace, '--retention', `${config.temporalRetentionDays * 24}h`];
+  args.push('--address', config.temporal.address);
+  let last;
+  await waitFor(
+    `the namespace retention (temporal ${args.join(' ')})`,
+    () => {
+      last = spawnSync(temporal, args, { encoding: 'utf8' });
+      return last.status === 0;
+    },
+    60_000,
+  ).catch((error) => {
+    throw new Error(`${error.message}: ${(last?.stderr ?? '').trim()}`);
+  });
+}
+
+/**
+ * The embedded record (PGlite under DATA_DIR/record) as a supervised child on a port fixed
+ * for this start, so a restarted child answers at the URL the worker and the API were given.
+ * Answers its URL once it serves.
+ */
+async function startEmbeddedRecord(dist, dataDir) {
+  const port = await nextFreePort('127.0.0.1', 54320);
+  let url;
+  const record = supervisor.start('record', process.execPath, [join(dist, 'record/embedded-server.js')], {
+    env: { ...process.env, RECORD_DIR: join(dataDir, 'record'), RECORD_PORT: String(port), RECORD_HOST: '127.0.0.1' },
+    onLine: (line) => {
+      const ready = /record ready at (\S+)/.exec(line);
+      if (ready) url = ready[1];
+    },
+  });
+  await waitFor('the embedded record', () => url !== undefined, 120_000);
+  record.onLine = undefined;
+  return url;
 }
 
 /**

@@ -3,10 +3,13 @@
 import { join } from 'node:path';
 import { ensureDependencies, run, runBin } from './setup.mjs';
 import { ensureTemporal, ROOT } from './temporal.mjs';
+import { ensureTemporalServer } from './temporal-server.mjs';
 import { ensureConsole } from './web.mjs';
 
 ensureDependencies();
 const temporal = ensureTemporal();
+// npm run cluster's Temporal server (test/deploy/cluster.e2e.spec.ts): built once with Go, before jest's timeouts start.
+if (process.env.FIREBREAK_SKIP_CLUSTER !== '1') ensureTemporalServer();
 // The other tools the tests use (moto's ECS server, a real Alertmanager, Debian's chromium): installed once.
 run('bash', [join(ROOT, 'scripts', 'install-test-tools.sh')]);
 // The browser tests (test/browser/) drive the built console; built here once, before jest's

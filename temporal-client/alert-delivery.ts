@@ -19,6 +19,7 @@ import type { IncidentStatus } from '../core/model/incident-model';
 import { isOpen } from '../core/model/incident/state-machine';
 import { IncidentStatusAttribute, listedStart } from '../core/model/search-attributes';
 import { incidentIdFor } from './incident-ids';
+import { withUpdateRetry } from './update-retry';
 
 /**
  * Rounds of "attempt, then find the key's current generation" before giving up: each round
@@ -116,18 +117,21 @@ async function recordOrOpen(incidentId: string, alerts: ReceivedAlert[], templat
   const open: OpenIncidentInput = { ...template, incidentId };
   const call = options.call ?? direct;
   try {
-    await call('recording an alert', () =>
-      options.client.workflow.executeUpdateWithStart(ingestAlertsUpdate, {
-        args: [{ alerts }],
-        updateId: options.updateId,
-        startWorkflowOperation: new WithStartWorkflowOperation<IncidentWorkflow>('incidentWorkflow', {
-          workflowId: incidentId,
-          taskQueue: options.taskQueue,
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          ...listedStart(open),
+    // The same update id on every attempt: an incident continuing as new takes it once.
+    await withUpdateRetry(() =>
+      call('recording an alert', () =>
+        options.client.workflow.executeUpdateWithStart(ingestAlertsUpdate, {
+          args: [{ alerts }],
+          updateId: options.updateId,
+          startWorkflowOperation: new WithStartWorkflowOperation<IncidentWorkflow>('incidentWorkflow', {
+            workflowId: incidentId,
+            taskQueue: options.taskQueue,
+            workflowIdConflictPolicy: 'USE_EXISTING',
+            workflowIdReusePolicy: 'REJECT_DUPLICATE',
+            ...listedStart(open),
+          }),
         }),
-      }),
+      ),
     );
     return 'recorded';
   } catch (error) {
@@ -149,7 +153,7 @@ async function recordIfOpen(incidentId: string, alerts: ReceivedAlert[], options
   }
   if (!running) return 'next-generation';
   try {
-    await call('recording an alert', () => handle.executeUpdate(ingestAlertsUpdate, { args: [{ alerts }], updateId: options.updateId }));
+    await withUpdateRetry(() => call('recording an alert', () => handle.executeUpdate(ingestAlertsUpdate, { args: [{ alerts }], updateId: options.updateId })));
     return 'recorded';
   } catch (error) {
     // Closed while the resolved alert was on its way: nothing left to resolve.

@@ -1,7 +1,15 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
+import type { Logger as TemporalLogger, LogLevel, LogMetadata } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import type { DestinationStream } from 'pino';
 import type { SnsTransport } from '../apps/api/src/alerts/vendor-alerts.controller';
 import { createApiApp } from '../apps/api/src/app';
+import { createLogger } from '../apps/api/src/observability/logger';
+import { secretValues } from '../apps/api/src/observability/secrets';
+import { PinoTemporalLogger, type WorkerTracing } from '../apps/worker/src/observability';
 import { createFirebreakWorker } from '../apps/worker/src/worker';
 import { loadConfig, type Config } from '../core/schemas/config';
 import type { IntegrationsConfig } from '../core/schemas/integrations-config';
@@ -10,18 +18,54 @@ import { HttpClient } from './http';
 import { runbookCatalog } from './runbooks/catalog';
 import { sharedTemporalAddress, uniqueTaskQueue, workflowBundle } from './temporal';
 
-// Worker lifecycle chatter would bury test output; warnings and errors still show.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+/**
+ * The SDK's logger for the whole test process (it is installed once per process): warnings
+ * and errors to the console, as worker lifecycle chatter would bury test output, and every
+ * line also to the worker logger of a Firebreak started with `logs`.
+ */
+class TestRuntimeLogger implements TemporalLogger {
+  private readonly console = new DefaultLogger('WARN');
+  /** The worker logger lines are copied to, while a Firebreak started with `logs` runs. */
+  capture: TemporalLogger | undefined;
 
-/** Keys every end-to-end test starts with, one per role. */
+  log(level: LogLevel, message: string, meta?: LogMetadata): void {
+    this.console.log(level, message, meta);
+    this.capture?.log(level, message, meta);
+  }
+
+  trace = (message: string, meta?: LogMetadata) => this.log('TRACE', message, meta);
+  debug = (message: string, meta?: LogMetadata) => this.log('DEBUG', message, meta);
+  info = (message: string, meta?: LogMetadata) => this.log('INFO', message, meta);
+  warn = (message: string, meta?: LogMetadata) => this.log('WARN', message, meta);
+  error = (message: string, meta?: LogMetadata) => this.log('ERROR', message, meta);
+}
+
+const runtimeLogger = new TestRuntimeLogger();
+Runtime.install({ logger: runtimeLogger });
+
+/** Keys every end-to-end test starts with, one per role: random-looking and 40 characters, as `API_KEYS` requires. */
 export const TEST_KEYS = {
-  admin: 'admin-key-0123456789',
-  responder: 'responder-key-0123456789',
-  viewer: 'viewer-key-0123456789',
+  admin: 'k-N0AAha8S36laNRddwedt4iWjk0EzEpdJm7JBEq',
+  commander: '9JYZTP7dy3QRq7BuAXrHjkNS1k_AAQeM0zGvi_tB',
+  responder: '2uaib4jTA7ftrAlDU7xIWgGtwZlR2wB1t8p83pCl',
+  viewer: 'RkT2oEa-6KwsvoBbgNm1MEjYzGJB6LkH5bexEuP9',
+  sender: 'TJsfnyyfeWD2NdOFUx2JnvxdSlygLxnDc_765Wn9',
 } as const;
+/** The name each test key is configured under: the actor the timeline records. */
+export const TEST_KEY_NAMES = {
+  admin: 'ops',
+  commander: 'incident-lead',
+  responder: 'alertmanager',
+  viewer: 'dashboard',
+  sender: 'prometheus',
+} as const satisfies Record<keyof typeof TEST_KEYS, string>;
 /** Signs acknowledgement links in end-to-end tests, so a test can make its own (tampered, expired) ones. */
 export const TEST_ACK_SECRET = 'test-ack-signing-secret-0123456789abcdef';
-const API_KEYS = `ops:admin:${TEST_KEYS.admin},alertmanager:responder:${TEST_KEYS.responder},dashboard:viewer:${TEST_KEYS.viewer}`;
+/** `API_KEYS` with every test key, for tests that start the API themselves. */
+export const TEST_API_KEYS = (Object.keys(TEST_KEYS) as Array<keyof typeof TEST_KEYS>)
+  .map((role) => `${TEST_KEY_NAMES[role]}:${role}:${TEST_KEYS[role]}`)
+  .join(',');
+const API_KEYS = TEST_API_KEYS;
 
 export interface FirebreakOptions {
   /** Temporal to use; the run's shared server by default. */
@@ -35,6 +79,14 @@ export interface FirebreakOptions {
   sns?: SnsTransport;
   /** The worker's adapters (vendor stubs); every capability local by default. */
   integrations?: IntegrationsConfig;
+  /**
+   * Where the API's and the worker's JSON log lines go (through the same loggers as in
+   * production, at LOG_LEVEL); by default the API writes to standard output at `error` and
+   * the worker's lines go to the console from `WARN`. One Firebreak at a time in a process.
+   */
+  logs?: DestinationStream;
+  /** Where the worker's spans go, workflow spans included (register the tracer provider first). */
+  tracing?: WorkerTracing;
 }
 
 /**
@@ -57,19 +109,25 @@ export class TestFirebreak {
       TEMPORAL_TASK_QUEUE: options.taskQueue ?? uniqueTaskQueue('e2e'),
       LOG_LEVEL: 'error',
       ACK_SIGNING_SECRET: TEST_ACK_SECRET,
+      // Its own folder: what an API keeps on disk (the audit spool) never reaches another test.
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'firebreak-e2e-')),
       ...options.env,
     });
     const worker = await TestFirebreak.startWorker(config, options);
-    const app = await createApiApp(config, { operator: options.operator, sns: options.sns, runbooks: runbookCatalog(), integrations: options.integrations });
+    if (options.logs) {
+      const secrets = secretValues({ config, settings: [options.integrations] });
+      runtimeLogger.capture = new PinoTemporalLogger(createLogger({ service: 'firebreak-worker', level: config.logLevel, secrets, destination: options.logs }));
+    }
+    const app = await createApiApp(config, { operator: options.operator, sns: options.sns, runbooks: runbookCatalog(), integrations: options.integrations, logs: options.logs });
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
     const http = new HttpClient(`http://127.0.0.1:${address.port}`);
     return new TestFirebreak(config, http, app, worker, options);
   }
 
-  private static async startWorker(config: Config, { operator, integrations }: FirebreakOptions) {
+  private static async startWorker(config: Config, { operator, integrations, tracing }: FirebreakOptions) {
     const connection = await NativeConnection.connect({ address: config.temporal.address });
-    const worker = await createFirebreakWorker({ config, connection, workflowBundle: workflowBundle(), operator, integrations });
+    const worker = await createFirebreakWorker({ config, connection, workflowBundle: workflowBundle(), operator, integrations, tracing });
     return { worker, running: worker.run(), connection };
   }
 
@@ -100,6 +158,7 @@ export class TestFirebreak {
   async stop(): Promise<void> {
     await this.app.close();
     await this.stopWorker();
+    if (this.options.logs) runtimeLogger.capture = undefined;
   }
 }
 

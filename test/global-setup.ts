@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { NormalModuleReplacementPlugin } from 'webpack';
-import { workflowBundlerOptions } from '../apps/worker/src/workflow-bundle';
+import { WORKFLOW_INTERCEPTOR_MODULES, workflowBundlerOptions } from '../apps/worker/src/workflow-bundle';
 import { SEARCH_ATTRIBUTES } from '../core/model/search-attributes';
 import { TEST_ENV } from './temporal';
 
@@ -36,6 +36,8 @@ export default async function globalSetup(): Promise<void> {
   const testRunbooks = join(__dirname, 'runbooks');
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
+    // The interceptors the worker registers (traces, the request id), so tests run the same code.
+    workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
     // Tests run the shipped runbooks plus a few that exercise the engine (test/runbooks/).
     ...workflowBundlerOptions([
       new NormalModuleReplacementPlugin(/[\\/]runbooks[\\/]catalog$/, (resource: { context: string; request: string }) => {

@@ -1,7 +1,8 @@
 import type { LevelNotify } from '../core/model/oncall/types';
 import type { ChatUsersFile } from '../core/schemas/chat-users';
 import type { RespondersFile, SchedulesFile } from '../core/schemas/oncall-config';
-import { loadOperatorConfig, type OperatorConfig } from '../core/schemas/operator-config';
+import type { WebhooksFile } from '../core/schemas/webhooks-config';
+import { loadOperatorConfig, type OperatorConfig, type RoutesFile } from '../core/schemas/operator-config';
 
 /**
  * Operator config for tests: no routes, a default route without escalation unless asked,
@@ -21,13 +22,17 @@ export function testOperatorConfig(
     responders?: RespondersFile;
     schedules?: SchedulesFile;
     chatUsers?: ChatUsersFile;
+    /** Outgoing webhook subscriptions; none by default. */
+    webhooks?: WebhooksFile;
+    /** Routes before the default one. */
+    routes?: RoutesFile['routes'];
   } = {},
 ): OperatorConfig {
   return loadOperatorConfig({
     routes: {
       file: 'test/routes',
       value: {
-        routes: [],
+        routes: options.routes ?? [],
         default: {
           impact: 'high',
           urgency: 'medium',
@@ -41,5 +46,6 @@ export function testOperatorConfig(
     responders: { file: 'test/responders', value: options.responders ?? [] },
     schedules: { file: 'test/schedules', value: options.schedules ?? [] },
     chatUsers: { file: 'test/chat-users', value: options.chatUsers ?? [] },
+    webhooks: { file: 'test/webhooks', value: options.webhooks ?? [] },
   });
 }

@@ -36,6 +36,10 @@ export const PATCHES = {
   pagerPerLevel: 'pager-per-level',
   /** Old: resolving the incident left its status-page incident as it was. Since 2026-12-07; retire after 2027-03-07. */
   incidentResolvesStatusPage: 'incident-resolves-status-page',
+  /** Old: an incident published no webhook events (and ran no `webhooksPublish`). Since 2026-12-07; retire after 2027-03-07. */
+  outgoingWebhooks: 'outgoing-webhooks',
+  /** Old: an incident wrote nothing to the lasting record (and ran no `recordIncident`). Since 2026-12-07; retire after 2027-03-07. */
+  recordProjection: 'record-projection',
   // ---- status page (workflows/status-page.ts) ------------------------------------------
   /** Old: unbounded state, continued as new on history length only. Since 2026-12-07; retire after 2027-03-07. */
   statusPageBoundedState: 'status-page-bounded-state',
@@ -43,6 +47,7 @@ export const PATCHES = {
   /** Old: a queue never listened for its lease's `recover` signal. Since 2026-12-07; retire after 2027-03-07. */
   alertQueueLease: 'alert-queue-lease',
   // ---- alert lease (workflows/alert-lease.ts) and heartbeat (workflows/heartbeat.ts): no patches.
+  // ---- webhook delivery (workflows/webhooks.ts): no patches yet.
 } as const;
 
 /** How an incident run publishes its search attributes; see {@link compat.listedStartPublishing}. */
@@ -76,6 +81,10 @@ export const compat = {
   oncallNotifications: (): boolean => patched(PATCHES.oncallNotifications),
   pagerPerLevel: (): boolean => patched(PATCHES.pagerPerLevel),
   incidentResolvesStatusPage: (): boolean => patched(PATCHES.incidentResolvesStatusPage),
+  /** Asked once, at the start of each run, before any handler is set. */
+  outgoingWebhooks: (): boolean => patched(PATCHES.outgoingWebhooks),
+  /** Asked once, at the start of each run, right after {@link compat.outgoingWebhooks}. */
+  recordProjection: (): boolean => patched(PATCHES.recordProjection),
 };
 
 // ---- runbook (workflows/runbook.ts) --------------------------------------------------------
@@ -97,6 +106,10 @@ export const RUNBOOK_PATCHES = {
    * only by its Temporal status. Since 2026-12-07; retire after 2027-03-07.
    */
   runbookPublishesListing: 'runbook-publishes-listing',
+  /** Old: a run published no webhook events (and ran no `webhooksPublish`). Since 2026-12-07; retire after 2027-03-07. */
+  runbookWebhooks: 'runbook-webhooks',
+  /** Old: a run wrote nothing to the lasting record (and ran no `recordExecution`). Since 2026-12-07; retire after 2027-03-07. */
+  runbookRecordProjection: 'runbook-record-projection',
 } as const;
 
 /** The runbook workflow's branches. A runbook's own `ctx.patched(id)` ids are its author's, not listed here. */
@@ -108,4 +121,13 @@ export const runbookCompat = {
   chatFollowsIncident: (): boolean => patched(RUNBOOK_PATCHES.chatFollowsIncident),
   /** Asked once, after the handlers are set and before the run's first command. */
   publishesListing: (): boolean => patched(RUNBOOK_PATCHES.runbookPublishesListing),
+  /** Asked once, right after {@link runbookCompat.publishesListing}, and never in a dry run (which publishes nothing). */
+  publishesWebhooks: (): boolean => patched(RUNBOOK_PATCHES.runbookWebhooks),
+  /** Asked once, right after {@link runbookCompat.publishesWebhooks} (dry runs too: the record keeps them apart). */
+  writesRecord: (): boolean => patched(RUNBOOK_PATCHES.runbookRecordProjection),
 };
+
+// ---- every workflow (apps/worker/src/observability-workflow-interceptors.ts) ---------------
+// 'workflow-tracing' — Old: workflows made no OpenTelemetry spans (the interceptors' span ids
+// come from the workflow's seeded randomness, so tracing a run that did not trace would not
+// replay). Since 2026-12-07; retire after 2027-03-07. The id is defined beside the interceptors.

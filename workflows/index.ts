@@ -8,3 +8,4 @@ export { alertQueueWorkflow } from './alert-queue';
 export { alertLeaseWorkflow } from './alert-lease';
 export { scheduleOverridesWorkflow } from './schedule-overrides';
 export { sessionsWorkflow } from './sessions';
+export { webhookDeliveryWorkflow } from './webhooks';

@@ -29,6 +29,8 @@ import type { PlatformActivities } from '../core/model/capabilities/platform-act
 import { loadRunbook } from '../core/model/runbook-catalog';
 import type * as Catalog from '../runbooks/catalog';
 import { runbookCompat } from './compat';
+import { recordExecutionChanges } from './runbook-record';
+import { publishExecutionEvents } from './runbook-webhooks';
 import { loadLazily } from './lazy';
 import { describeIssues } from '../core/model/validation-issues';
 import { type ExecutionMemo, ExecutionStatusAttribute, executionSearchAttributes, listedApproval } from '../core/model/search-attributes';
@@ -58,6 +60,9 @@ export async function runbookWorkflow(input: RunbookExecutionInput): Promise<Exe
   run.statusPageFollowsIncident = runbookCompat.statusPageFollowsIncident;
   run.chatFollowsIncident = runbookCompat.chatFollowsIncident;
   const listing = runbookCompat.publishesListing() ? publishListing(run) : undefined;
+  // A dry run has no side effects, webhooks included.
+  const webhooks = !run.dryRun && runbookCompat.publishesWebhooks() ? publishExecutionEvents(run) : undefined;
+  const record = runbookCompat.writesRecord() ? recordExecutionChanges(run) : undefined;
 
   await run.note(`started${input.trigger === 'manual' ? ` by ${input.launchedBy}` : ` (${input.trigger})`}`);
   const guarded = await acquireGuard(run);
@@ -65,6 +70,8 @@ export async function runbookWorkflow(input: RunbookExecutionInput): Promise<Exe
     await run.note(`joined the run already going for ${guarded.target}: ${guarded.guard.leader}`);
     run.finish(ExecutionStatus.Joined, { joined: guarded.guard.leader, undone: [] });
     listing?.publish();
+    await webhooks?.flush();
+    await record?.flush();
     await run.told;
     return run.execution;
   }
@@ -81,11 +88,14 @@ export async function runbookWorkflow(input: RunbookExecutionInput): Promise<Exe
     // The final status is published before the run ends, never after.
     listing?.publish();
     if (guarded?.guard.role === 'leader') {
-      const { target } = guarded;
-      await CancellationScope.nonCancellable(() => platform.guardRelease({ runbookId: runbook.id, target, executionId: run.executionId }));
+      for (const target of guarded.held) {
+        await CancellationScope.nonCancellable(() => platform.guardRelease({ runbookId: runbook.id, target, executionId: run.executionId }));
+      }
     }
-    // A signal still on its way when the run ends might not be sent: wait for them all.
+    // A signal, webhook event or record write still on its way when the run ends might not be sent: wait for them all.
     await CancellationScope.nonCancellable(async () => {
+      await webhooks?.flush();
+      await record?.flush();
       await run.told;
       await condition(allHandlersFinished);
     });
@@ -167,8 +177,17 @@ function temporalHost(incidentId: string | undefined): RunbookHost {
   };
 }
 
-/** Guardrails: one run per target at a time, and a durable budget of runs that act. Not in a dry run. */
-async function acquireGuard({ runbook, execution, executionId }: RunbookRun): Promise<{ guard: GuardDecision; target: string } | undefined> {
+/**
+ * The guard target of a runbook's global budget (its runs across every target): one per
+ * deployment of Firebreak, which is one task queue.
+ */
+const globalBudgetTarget = () => `*@${workflowInfo().taskQueue}`;
+
+/**
+ * Guardrails: one run per target at a time, and a durable budget of runs that act, per target
+ * and (`globalBudget`) across all of them. Not in a dry run. `held`: the guards to release.
+ */
+async function acquireGuard({ runbook, execution, executionId }: RunbookRun): Promise<{ guard: GuardDecision; target: string; held: string[] } | undefined> {
   const guardrails = runbook.guardrails;
   if (!guardrails || execution.dryRun) return undefined;
   const target = guardrails.target(execution.input);
@@ -179,7 +198,15 @@ async function acquireGuard({ runbook, execution, executionId }: RunbookRun): Pr
     singleFlight: guardrails.singleFlight ?? true,
     budget: guardrails.budget,
   });
-  return { guard, target };
+  // Runs recorded before the global budget existed took one guard only.
+  if (guard.role === 'leader' && guard.allowed && guardrails.globalBudget && patched('runbook-global-budget')) {
+    const everywhere = globalBudgetTarget();
+    const global = await platform.guardAcquire({ runbookId: runbook.id, target: everywhere, executionId, singleFlight: false, budget: guardrails.globalBudget });
+    const held = [target, everywhere];
+    if (global.role === 'leader' && !global.allowed) return { guard: global, target: `all targets of ${runbook.id}`, held };
+    return { guard, target, held };
+  }
+  return { guard, target, held: [target] };
 }
 
 /** Past its budget a runbook does not act: it pages a human instead. */

@@ -33,6 +33,14 @@ describe('GitHub deploy rollback (@octokit/rest against a GitHub stub)', () => {
   });
   afterEach(() => github.stub.stop());
 
+  it('skips the required status checks only when the target says so (requireStatusChecks: false)', async () => {
+    const { deployRollback } = activitiesFor();
+    await env.run(deployRollback, { ...rollbackTo('v41', 'inc-9/rollback'), target: { ...target, requireStatusChecks: false } });
+    expect(github.stub.calls('createDeployment')[0].body).toMatchObject({ ref: 'v41', required_contexts: [] });
+    await watch(activityEnvironment(STEP)).run(deployRollback, { ...rollbackTo('v42', 'inc-10/rollback'), target: { ...target, requireStatusChecks: true } });
+    expect(github.stub.calls('createDeployment')[1].body).not.toHaveProperty('required_contexts');
+  });
+
   it('finds the current deployment and the last one that succeeded before it', async () => {
     github.seed(sha(3), 'v42-broken', ['in_progress', 'failure']);
     github.seed(sha(4), 'v43', ['in_progress', 'success'], 'staging');
@@ -62,10 +70,11 @@ describe('GitHub deploy rollback (@octokit/rest against a GitHub stub)', () => {
       environment: 'production',
       task: 'deploy',
       auto_merge: false,
-      required_contexts: [],
       description: 'v42 breaks checkout',
       payload: { firebreak: { idempotency_key: 'inc-6/rollback', rollback_of: '1' } },
     });
+    // Required status checks are kept: `required_contexts` is left to GitHub.
+    expect(github.stub.calls('createDeployment')[0].body).not.toHaveProperty('required_contexts');
     expect(statusReads(3)).toBe(3);
     expect(heartbeats.map((details) => details.state)).toEqual([undefined, 'queued', 'in_progress', 'success']);
     expect(heartbeats[0]).toEqual({ idempotencyKey: 'inc-6/rollback', deploymentId: '3', since: expect.any(Number) });

@@ -125,7 +125,8 @@ export class GithubDeploy implements DeployPort {
             environment: target.environment,
             task: 'deploy',
             auto_merge: false,
-            required_contexts: [],
+            // Omitted, GitHub checks every required status context; an empty list skips them.
+            ...(target.requireStatusChecks === false ? { required_contexts: [] } : {}),
             description: fitText(reason, VendorLimits.githubDeploymentDescription),
             payload: { firebreak: { idempotency_key: idempotencyKey, rollback_of: to.id } },
           }),

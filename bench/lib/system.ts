@@ -3,12 +3,13 @@
  * the worker host and the API host (forked children), a raw Temporal client for the
  * baselines, and the timing marks the instrumented activities send.
  */
+import { randomBytes } from 'node:crypto';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection, WithStartWorkflowOperation, WorkflowNotFoundError } from '@temporalio/client';
-import { bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
-import { workflowBundlerOptions } from '../../apps/worker/src/workflow-bundle';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { WORKFLOW_INTERCEPTOR_MODULES, workflowBundlerOptions } from '../../apps/worker/src/workflow-bundle';
 import { BASELINE_TASK_QUEUE, baselineIngestUpdate, type BaselineInput } from '../baseline/messages';
 import type { baselineWorkflow } from '../baseline/workflows';
 import { calibrate, now, sleep } from './clock';
@@ -18,7 +19,7 @@ import type { ProcessStats } from './ipc';
 import { Marks } from './marks';
 import { pool } from './pool';
 
-type BundlerOptions = NonNullable<WorkerOptions['bundlerOptions']>;
+type BundlerOptions = Omit<Parameters<typeof bundleWorkflowCode>[0], 'workflowsPath'>;
 
 /** What scripts/bench.mjs hands over: the dev server to start and where its data lives. */
 export interface TemporalLaunch {
@@ -42,8 +43,9 @@ export function cpuMsPer(before: CpuSeconds, after: CpuSeconds, items: number): 
   return { temporal: per('temporal'), worker: per('worker'), api: per('api'), driver: per('driver') };
 }
 
-export const BENCH_KEY = 'bench-responder-key-0123456789';
-const API_KEYS = `bench:responder:${BENCH_KEY},bench-admin:admin:bench-admin-key-0123456789`;
+/** Fresh keys per run: the API refuses short or guessable ones. */
+export const BENCH_KEY = randomBytes(24).toString('base64url');
+const API_KEYS = `bench:responder:${BENCH_KEY},bench-admin:admin:${randomBytes(24).toString('base64url')}`;
 export const TASK_QUEUE = 'firebreak-bench';
 
 export interface SystemOptions {
@@ -135,7 +137,7 @@ export class System {
     };
     return {
       // As Firebreak's worker bundles them; the baseline gets the SDK's defaults.
-      firebreak: await write('firebreak', require.resolve('../../workflows'), workflowBundlerOptions()),
+      firebreak: await write('firebreak', require.resolve('../../workflows'), { ...workflowBundlerOptions(), workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES }),
       baseline: await write('baseline', require.resolve('../baseline/workflows')),
     };
   }

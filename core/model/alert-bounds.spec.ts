@@ -1,4 +1,5 @@
-import type { Alert } from './alert';
+import fc from 'fast-check';
+import { ALERT_LINK_KINDS, type Alert } from './alert';
 import { ALERT_LIMITS, boundAlert, STATE_ALERT_LIMITS, TRUNCATION_NOTE } from './alert-bounds';
 import { routeAlert } from './routing';
 import { matchesLabels } from './label-matchers';
@@ -85,5 +86,38 @@ describe('own-property lookups on input-keyed maps', () => {
   it('reads the priority matrix by its own rows only', () => {
     expect(priorityFor('high', 'high')).toBe('P1');
     expect(priorityFor('constructor' as never, 'high')).toBe('P3');
+  });
+});
+
+describe('alert links', () => {
+  const linkArb = fc.record({
+    kind: fc.constantFrom(...ALERT_LINK_KINDS),
+    url: fc.oneof(
+      fc.webUrl({ withQueryParameters: true, withFragments: true }),
+      fc.string({ unit: 'binary', maxLength: 300 }).map((tail) => `https://grafana.example.com/${tail}`),
+      fc.string({ maxLength: 40 }),
+      fc.constant('javascript:alert(1)'),
+      fc.nat(3_000).map((n) => `https://x.example/${'é'.repeat(n)}`),
+    ),
+    text: fc.option(fc.string({ unit: 'binary', maxLength: 400 }), { nil: undefined }),
+  });
+
+  it('keeps only whole one-line http(s) links, within the count and byte limits, in the state too', () => {
+    fc.assert(
+      fc.property(fc.array(linkArb, { maxLength: 30 }), (links) => {
+        for (const limits of [ALERT_LIMITS, STATE_ALERT_LIMITS]) {
+          const bounded = boundAlert(alert({ links }), limits).links ?? [];
+          expect(bounded.length).toBeLessThanOrEqual(limits.linkEntries);
+          expect(jsonBytes(bounded)).toBeLessThanOrEqual(limits.linksBytes);
+          for (const link of bounded) {
+            expect(links.some((given) => given.url.trim() === link.url)).toBe(true);
+            expect(link.url).toMatch(/^https?:\/\/\S+$/i);
+            expect(utf8Bytes(link.url)).toBeLessThanOrEqual(limits.externalUrlBytes);
+            if (link.text !== undefined) expect(utf8Bytes(link.text)).toBeLessThanOrEqual(limits.linkTextBytes);
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -5,7 +5,7 @@
  * lose the page. Workflows bound the alerts they hold with the tighter
  * {@link STATE_ALERT_LIMITS}. Pure and zod-free, so workflows may use it.
  */
-import type { Alert } from './alert';
+import type { Alert, AlertLink } from './alert';
 import { cleanLine, cleanText, hasLineForbidden, jsonBytes, shortenKey, truncateText, utf8Bytes } from './text';
 
 export interface AlertLimits {
@@ -26,6 +26,10 @@ export interface AlertLimits {
   annotationsBytes: number;
   externalUrlBytes: number;
   startsAtBytes: number;
+  linkEntries: number;
+  linkTextBytes: number;
+  /** The links as JSON; each link's URL is at most `externalUrlBytes`. */
+  linksBytes: number;
 }
 
 /**
@@ -48,6 +52,9 @@ export const ALERT_LIMITS = {
   annotationsBytes: 16_384,
   externalUrlBytes: 2_048,
   startsAtBytes: 64,
+  linkEntries: 12,
+  linkTextBytes: 200,
+  linksBytes: 12_288,
 } as const satisfies AlertLimits;
 
 /** A whole generic alert body as JSON. */
@@ -67,6 +74,8 @@ export const STATE_ALERT_LIMITS = {
   labelsBytes: 2_048,
   annotationValueBytes: 1_024,
   annotationsBytes: 4_096,
+  linkEntries: 8,
+  linksBytes: 4_096,
 } as const satisfies AlertLimits;
 
 /** The annotation that says what was cut from an alert, and why. */
@@ -154,6 +163,7 @@ export function boundAlert<A extends Alert>(alert: A, limits: AlertLimits = ALER
   const startsAt = alert.startsAt !== undefined && utf8Bytes(alert.startsAt) > limits.startsAtBytes ? undefined : alert.startsAt;
   if (startsAt !== alert.startsAt) notes.push('start time left out (too long)');
   const service = alert.service === undefined ? undefined : shortenKey(cleanLine(alert.service), limits.serviceBytes);
+  const links = alert.links === undefined ? undefined : boundLinks(alert.links, limits, notes);
   const bounded: A = {
     ...alert,
     source: shortenKey(cleanLine(alert.source), limits.sourceBytes),
@@ -165,10 +175,50 @@ export function boundAlert<A extends Alert>(alert: A, limits: AlertLimits = ALER
     ...(alert.fingerprint !== undefined ? { fingerprint: shortenKey(cleanLine(alert.fingerprint), limits.fingerprintBytes) } : {}),
     ...(alert.externalUrl !== undefined ? { externalUrl } : {}),
     ...(alert.startsAt !== undefined ? { startsAt } : {}),
+    ...(links !== undefined ? { links } : {}),
   };
   const note = [earlier, ...notes].filter((text): text is string => typeof text === 'string' && text !== '').join('; ');
   if (note) bounded.annotations = { ...bounded.annotations, [TRUNCATION_NOTE]: truncateText(cleanText(note), NOTE_BYTES) };
   return unchanged(alert, bounded) ? alert : bounded;
+}
+
+const HTTP_URL = /^https?:\/\/[^\s/?#]+[^\s]*$/i;
+
+/** An http(s) URL of one line within `maxBytes`, or undefined: a link is followed, never cut. */
+export function linkUrl(url: string | undefined | null, maxBytes: number = ALERT_LIMITS.externalUrlBytes): string | undefined {
+  const trimmed = url?.trim();
+  if (!trimmed || !HTTP_URL.test(trimmed) || hasLineForbidden(trimmed) || utf8Bytes(trimmed) > maxBytes) return undefined;
+  return trimmed;
+}
+
+/**
+ * Links within `limits`: http(s) only (a `javascript:` link never reaches a page), each URL
+ * whole or left out, texts cut, the same link once, and the list bounded in count and bytes.
+ */
+function boundLinks(links: readonly AlertLink[], limits: AlertLimits, notes: string[]): AlertLink[] {
+  const kept: AlertLink[] = [];
+  const seen = new Set<string>();
+  let total = 2;
+  let dropped = 0;
+  for (const link of links) {
+    const url = linkUrl(link.url, limits.externalUrlBytes);
+    if (!url || seen.has(`${link.kind} ${url}`) || kept.length >= limits.linkEntries) {
+      if (!url || kept.length >= limits.linkEntries) dropped += 1;
+      continue;
+    }
+    const text = link.text === undefined ? undefined : truncateText(cleanLine(link.text), limits.linkTextBytes);
+    const bounded: AlertLink = { kind: link.kind, url, ...(text ? { text } : {}) };
+    const size = jsonBytes(bounded) + 1;
+    if (total + size > limits.linksBytes) {
+      dropped += 1;
+      continue;
+    }
+    seen.add(`${link.kind} ${url}`);
+    kept.push(bounded);
+    total += size;
+  }
+  if (dropped > 0) notes.push(`${dropped} links left out (not http(s), over ${limits.externalUrlBytes} bytes, or past ${limits.linkEntries})`);
+  return kept;
 }
 
 function unchanged(before: Alert, after: Alert): boolean {

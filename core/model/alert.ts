@@ -35,6 +35,22 @@ export interface Alert {
   startsAt?: string;
   fingerprint?: string;
   externalUrl?: string;
+  /** Where to look: the rule's source, its dashboard and panel, a silence, an image. http(s) only. */
+  links?: AlertLink[];
+}
+
+export const ALERT_LINK_KINDS = ['generator', 'external', 'dashboard', 'panel', 'silence', 'image', 'runbook', 'link'] as const;
+export type AlertLinkKind = (typeof ALERT_LINK_KINDS)[number];
+
+/**
+ * A link the sender put on an alert: `generator` the rule that fired (Alertmanager's
+ * `generatorURL`), `external` the sending system (Alertmanager's `externalURL`), Grafana's
+ * `dashboard`, `panel`, `silence` and `image` URLs, or another `link` with its `text`.
+ */
+export interface AlertLink {
+  kind: AlertLinkKind;
+  url: string;
+  text?: string;
 }
 
 /** An alert as the API acknowledged it: the receipt id makes redelivery to the workflow idempotent. */

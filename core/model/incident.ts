@@ -18,6 +18,8 @@ export interface OpenIncidentInput {
   openedBy: string;
   summary?: string;
   commander?: string;
+  /** What the opening timeline should also say (a route template that fell back). */
+  notes?: string[];
   /** Route decisions fixed at open: escalation, runbooks, auto-mitigation, priority. */
   policy?: IncidentPolicy;
   /** Runbooks to start when the incident opens (a declared incident's route runbooks). */

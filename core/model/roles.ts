@@ -1,6 +1,6 @@
 /**
- * Who may do what, by role: shared by the API's guards and the console, which hides what a
- * role may not do (the API refuses it anyway). Pure and zod-free.
+ * Roles, shared by the API's guard and the console. What each role may do is the rights
+ * table (./rights.ts); this file only orders the roles. Pure and zod-free.
  */
 import type { Role } from '../schemas/config';
 
@@ -10,9 +10,24 @@ export interface Principal {
   role: Role;
 }
 
-const RANK: Record<Role, number> = { viewer: 0, responder: 1, admin: 2 };
+/**
+ * The ranked roles, least first: each may do what the ones before it may. `sender` is
+ * outside the ranks: the key of an alerting system, which only sends alerts and pings
+ * heartbeats, and reads nothing.
+ */
+export const RANKED_ROLES = ['viewer', 'responder', 'commander', 'admin'] as const satisfies readonly Role[];
+export type RankedRole = (typeof RANKED_ROLES)[number];
 
-/** Roles are ordered: an admin may do what a responder may, a responder what a viewer may. */
-export function hasRole(principal: Principal, required: Role): boolean {
-  return RANK[principal.role] >= RANK[required];
+/** The ranked roles from `least` up: `rolesFrom('responder')` is responder, commander and admin. */
+export function rolesFrom(least: RankedRole): RankedRole[] {
+  return RANKED_ROLES.slice(RANKED_ROLES.indexOf(least));
+}
+
+/**
+ * Whether `principal` ranks at least `required`. A sender ranks nowhere: it holds only the
+ * `sender` role itself. Prefer `mayDo` (./rights.ts), which asks the rights table.
+ */
+export function hasRole(principal: Pick<Principal, 'role'>, required: Role): boolean {
+  if (principal.role === 'sender' || required === 'sender') return principal.role === required;
+  return RANKED_ROLES.indexOf(principal.role) >= RANKED_ROLES.indexOf(required);
 }

@@ -1,4 +1,5 @@
 import type { Alert } from './alert';
+import type { AlertTemplates } from './alert-templates';
 import { DEFAULT_SEVERITY, type Severity } from './incident-model';
 import { matchesLabels } from './label-matchers';
 import { ownValue } from './own';
@@ -23,6 +24,8 @@ export interface RouteDecision {
   severity: Severity;
   dedupBy: 'group' | 'alert';
   policy: IncidentPolicy;
+  /** The route's title and description templates (functions: they stay in the API, out of the policy). */
+  templates: AlertTemplates;
 }
 
 /** The first route whose matchers all hold decides; the default route catches the rest. */
@@ -41,6 +44,7 @@ export function routeAlert(alert: Alert, config: OperatorConfig): RouteDecision 
     severity,
     dedupBy: actions.dedupBy,
     policy: policyFor(route?.name ?? 'default', actions, config),
+    templates: { title: actions.title, description: actions.description },
   };
 }
 

@@ -6,4 +6,6 @@ export interface RunbookLaunch {
   everyAlert?: boolean;
   /** Why it cannot start (its input, built from the alert, is invalid): recorded, not started. */
   refused?: string;
+  /** The key whose alert or declaration decided this start: it may not approve the run (four eyes). */
+  triggeredBy?: string;
 }

@@ -10,6 +10,7 @@ import type { Capability, OperationInput, OperationName, OperationOutput } from 
 import type { CustomCapability, CustomOperation } from './capability';
 import type { IncidentSnapshot } from './incident';
 import type { Role } from '../schemas/config';
+import type { ServiceTarget } from '../schemas/services-config';
 import type { LabelMatcher } from './label-matchers';
 
 /** A duration: milliseconds, or a string such as `'30 seconds'` or `'10m'`. */
@@ -66,16 +67,25 @@ export type RunbookSteps = { readonly [C in Capability]: { readonly [O in Operat
 export interface ApprovalRequest {
   /** What the approver is asked, e.g. "Roll checkout back to v41?" */
   prompt: string;
-  /** API roles that may decide. @default ['responder', 'admin'] */
+  /** API roles that may decide. @default the runbook's `permissions.approve` */
   approvers?: Role[];
+  /**
+   * How many distinct people must approve (a rejection by any one rejects). Nobody may
+   * approve a run they launched, nor one the key they decide with triggered. @default 1
+   */
+  required?: number;
   /** How long to wait for a decision; on timeout `approve` returns `null`. */
   timeout: Duration;
 }
 
 export interface ApprovalDecision {
   approved: boolean;
-  /** The API key name that decided. */
+  /** The API key name that decided (the last approver, when several were required). */
   by: string;
+  /** Everyone who approved, in order, when the request required more than one. */
+  approvedBy?: string[];
+  /** Approvals still needed: set on an approval counted while others are awaited. */
+  outstanding?: number;
   comment?: string;
   at: string;
 }
@@ -161,6 +171,33 @@ export interface RunbookGuardrails<I> {
    * runbook pages a human instead of acting.
    */
   budget?: { max: number; windowMinutes: number };
+  /**
+   * At most `max` runs that act in `windowMinutes` across every target of this runbook, so
+   * an alert storm over many services cannot act everywhere at once; past it, as `budget`.
+   */
+  globalBudget?: { max: number; windowMinutes: number };
+}
+
+/** Who may launch a runbook's runs, and who may decide its approvals. */
+export interface RunbookPermissions {
+  /** @default responder and up; commander and up for a destructive runbook */
+  launch?: Role[];
+  /** The roles `ctx.approve` asks when a request names none. @default responder and up */
+  approve?: Role[];
+}
+
+/** What a runbook started from an alert is given besides the alert. */
+export interface AlertLaunchContext {
+  /**
+   * The alert's service as `runbooks/services.ts` describes it: what the run may touch. A
+   * destructive runbook is not started for a service missing there, so it always has one.
+   */
+  service?: ServiceTarget;
+  /**
+   * Whether the run must wait for a person's approval before it acts: true for a
+   * destructive runbook unless the alert's route says `autoRemediate: true`.
+   */
+  requireApproval: boolean;
 }
 
 export interface RunbookDefinition<S extends z.ZodType = z.ZodType, U extends Uses | undefined = Uses | undefined> {
@@ -172,10 +209,22 @@ export interface RunbookDefinition<S extends z.ZodType = z.ZodType, U extends Us
   version?: number;
   /** The input schema; the catalog exports it as JSON Schema and the API validates with it. */
   input: S;
-  /** Builds the input from an alert, for triggers and routes that start this runbook. */
-  fromAlert?: (alert: Alert) => z.input<S>;
+  /**
+   * Builds the input from an alert, for triggers and routes that start this runbook. A
+   * destructive runbook takes what it acts on from `context.service`, never from the alert's
+   * labels, and honours `context.requireApproval`. Throwing refuses the start (the incident's
+   * timeline gives the message).
+   */
+  fromAlert?: (alert: Alert, context: AlertLaunchContext) => z.input<S>;
   triggers?: RunbookTrigger[];
   guardrails?: RunbookGuardrails<z.infer<S>>;
+  /**
+   * The runbook changes running systems (a rollback, a scale-out, a restart): launching it
+   * takes a commander by default, and an alert starts it only for a service listed in
+   * `runbooks/services.ts`, waiting for approval unless its route opts out. @default false
+   */
+  destructive?: boolean;
+  permissions?: RunbookPermissions;
   /**
    * The capabilities `run` calls: built-in ones by name, custom ones by their declaration
    * (`uses: ['paging', featureFlags]`). `ctx` then holds exactly these, and GET /v1/runbooks

@@ -24,6 +24,20 @@ describe('alert normalization', () => {
     expect(normalizeGenericAlert(body, 'k')).toMatchObject({ service: 'api', dedupKey: 'k', annotations: {} });
   });
 
+  it('keeps http(s) links and refuses other schemes, naming the link', () => {
+    const base = { source: 'checks', summary: 'down', status: 'firing' as const };
+    const body = GenericAlertSchema.parse({ ...base, links: [{ url: 'https://grafana.example.com/d/api', text: 'Dashboard ✓', kind: 'dashboard' }, { url: 'http://runbooks/api' }] });
+    expect(normalizeGenericAlert(body, 'k').links).toEqual([
+      { kind: 'dashboard', url: 'https://grafana.example.com/d/api', text: 'Dashboard ✓' },
+      { kind: 'link', url: 'http://runbooks/api' },
+    ]);
+    const refused = GenericAlertSchema.safeParse({ ...base, links: [{ url: 'https://ok.example' }, { url: 'javascript:alert(1)' }] });
+    expect(refused.success).toBe(false);
+    expect(refused.error?.issues[0].path).toEqual(['links', 1, 'url']);
+    expect(GenericAlertSchema.safeParse({ ...base, links: [{ url: 'https://a.example/\nb' }] }).success).toBe(false);
+    expect(GenericAlertSchema.safeParse({ ...base, links: [{ url: 'https://a.example/\u202eb' }] }).success).toBe(false);
+  });
+
   it('refuses unknown fields, so a misspelt dedupKey is not silently ignored', () => {
     const parsed = GenericAlertSchema.safeParse({ source: 's', summary: 'down', status: 'firing', dedup_key: 'x' });
     expect(parsed.success).toBe(false);

@@ -1,7 +1,7 @@
 /** The body of `POST /v1/alerts` as a schema, and its normalization into an {@link Alert}. */
 import { z } from 'zod';
-import { ALERT_LIMITS, boundAlert, GENERIC_ALERT_MAX_BYTES } from '../model/alert-bounds';
-import { ALERT_STATUSES, normalizeSeverity, SEVERITY_ALIASES, type Alert, type SeverityAlias } from '../model/alert';
+import { ALERT_LIMITS, boundAlert, GENERIC_ALERT_MAX_BYTES, linkUrl } from '../model/alert-bounds';
+import { ALERT_LINK_KINDS, ALERT_STATUSES, normalizeSeverity, SEVERITY_ALIASES, type Alert, type SeverityAlias } from '../model/alert';
 import { SEVERITIES } from '../model/incident-model';
 import { ownValue } from '../model/own';
 import { jsonBytes } from '../model/text';
@@ -31,6 +31,17 @@ const AnnotationMapSchema = stringMapSchema(
 
 export const AlertStatusSchema = z.enum(ALERT_STATUSES);
 
+/** A link on a generic alert: a dashboard, a runbook, the check that fired. */
+export const AlertLinkSchema = z
+  .object({
+    url: z
+      .string()
+      .refine((url) => linkUrl(url) !== undefined, { message: `an http(s) URL of one line, ${bytesRule(ALERT_LIMITS.externalUrlBytes)}` }),
+    text: plainLine(ALERT_LIMITS.linkTextBytes).optional(),
+    kind: z.enum(ALERT_LINK_KINDS).default('link'),
+  })
+  .strict();
+
 /** The body of `POST /v1/alerts`: any system that can POST JSON. */
 export const GenericAlertSchema = z
   .object({
@@ -49,6 +60,11 @@ export const GenericAlertSchema = z
     annotations: AnnotationMapSchema.default({}).describe('Free text: descriptions, links. Tabs and newlines are allowed.'),
     startsAt: z.iso.datetime({ offset: true }).optional(),
     externalUrl: z.url().max(ALERT_LIMITS.externalUrlBytes).optional(),
+    links: z
+      .array(AlertLinkSchema)
+      .max(ALERT_LIMITS.linkEntries)
+      .optional()
+      .describe('Dashboards, runbooks, the check that fired: shown with the alert wherever its incident is.'),
   })
   .strict()
   .refine((alert) => jsonBytes(alert) <= GENERIC_ALERT_MAX_BYTES, {
@@ -69,5 +85,6 @@ export function normalizeGenericAlert(body: GenericAlert, dedupKey: string): Ale
     annotations: body.annotations,
     startsAt: body.startsAt,
     externalUrl: body.externalUrl,
+    ...(body.links ? { links: body.links } : {}),
   });
 }

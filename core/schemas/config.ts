@@ -3,49 +3,22 @@
  * object. A bad value stops start-up with a message naming the variable and the rule.
  */
 import { z } from 'zod';
+import { type ApiKey, parseApiKeys, type Role } from './api-keys';
+import { Secret } from './secret';
 
-export const ROLES = ['viewer', 'responder', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** An API key as configured: the name is the actor recorded on the timeline. */
-export interface ApiKey {
-  name: string;
-  role: Role;
-  key: string;
-}
+export { type ApiKey, parseApiKeys, type Role, ROLES } from './api-keys';
 
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
 const positiveMs = (fallback: number) => z.coerce.number().int().min(1).max(3_600_000).default(fallback);
+
+const flag = z.enum(['true', 'false'], { error: 'must be true or false' }).default('false');
 
 const hostPort = z
   .string()
   .regex(/^[A-Za-z0-9.-]+:\d{1,5}$|^\[[0-9A-Fa-f:]+\]:\d{1,5}$/, 'must be host:port, e.g. 127.0.0.1:7233');
 
-const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-/** Parses `name:role:key` triples. Never echoes a key back in an error. */
-export function parseApiKeys(value: string): ApiKey[] {
-  const keys: ApiKey[] = [];
-  const entries = value
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry.length > 0);
-  entries.forEach((entry, index) => {
-    const [name, role, ...rest] = entry.split(':');
-    const key = rest.join(':');
-    const where = `entry ${index + 1}`;
-    if (!name || !role || !key) throw new Error(`${where} must be name:role:key`);
-    if (!KEY_NAME.test(name)) throw new Error(`${where}: name "${name}" must be 1-64 letters, digits, '.', '_' or '-'`);
-    if (!(ROLES as readonly string[]).includes(role)) {
-      throw new Error(`${where} (${name}): role must be one of ${ROLES.join(', ')}`);
-    }
-    if (key.length < 8) throw new Error(`${where} (${name}): key must be at least 8 characters`);
-    if (keys.some((existing) => existing.key === key)) throw new Error(`${where} (${name}): key is already used by another entry`);
-    keys.push({ name, role: role as Role, key });
-  });
-  if (keys.length === 0) throw new Error('must hold at least one name:role:key entry');
-  return keys;
-}
+/** A file path; the file itself is read when the connection is made (temporal-client/connection-options.ts). */
+const tlsPath = z.string().min(1).max(4096).regex(/^[^\0\n]+$/, 'must be a file path');
 
 const apiKeys = z
   .string()
@@ -59,12 +32,94 @@ const apiKeys = z
     }
   });
 
+/** Roles a person may get from single sign-on: `sender` is for alerting systems' keys only. */
+export const PERSON_ROLES = ['viewer', 'responder', 'commander', 'admin'] as const satisfies readonly Role[];
+
+/** One `OIDC_ROLES` entry: people whose role claim holds `value` get `role`. */
+export interface OidcRoleMapping {
+  value: string;
+  role: Role;
+}
+
+/**
+ * Parses `value:role` pairs (`sre-leads:commander,sre:responder`). The value is everything
+ * before the last `:`, so group names that hold a colon (URNs) still map.
+ */
+export function parseOidcRoles(value: string): OidcRoleMapping[] {
+  const mappings: OidcRoleMapping[] = [];
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+  entries.forEach((entry, index) => {
+    const at = entry.lastIndexOf(':');
+    const claimValue = at > 0 ? entry.slice(0, at).trim() : '';
+    const role = at > 0 ? entry.slice(at + 1).trim() : '';
+    const where = `entry ${index + 1}`;
+    if (!claimValue || !role) throw new Error(`${where} must be value:role, e.g. sre:responder`);
+    if (claimValue.length > 256) throw new Error(`${where}: the value must be at most 256 characters`);
+    if (!(PERSON_ROLES as readonly string[]).includes(role)) throw new Error(`${where} (${claimValue}): role must be one of ${PERSON_ROLES.join(', ')}`);
+    if (mappings.some((existing) => existing.value === claimValue)) throw new Error(`${where} (${claimValue}): the value is already mapped`);
+    mappings.push({ value: claimValue, role: role as Role });
+  });
+  if (mappings.length === 0) throw new Error('must hold at least one value:role entry');
+  return mappings;
+}
+
+/** Single sign-on for people (OpenID Connect), set by `OIDC_ISSUER`, `OIDC_CLIENT_ID` and `OIDC_CLIENT_SECRET` together. */
+export interface OidcConfig {
+  /** The issuer; its discovery document is `<issuer>/.well-known/openid-configuration`. */
+  issuer: string;
+  clientId: string;
+  clientSecret: Secret;
+  /** The claim (ID token, else userinfo) whose values map to roles; a dotted path reaches into objects. @default groups */
+  roleClaim: string;
+  /** Claim value → role; the highest role mapped from a person's values wins. */
+  roles: OidcRoleMapping[];
+  /** Scopes asked for, space-separated. @default openid profile email */
+  scopes: string;
+}
+
+const isLoopback = (hostname: string) => hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+
+const oidcIssuer = z
+  .string()
+  .url('must be an absolute URL such as https://login.example.com/realms/ops')
+  .refine((value) => {
+    const url = URL.parse(value);
+    return !url || url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
+  }, 'must be https:// (http:// only on this machine: localhost or 127.0.0.1)')
+  .refine((value) => !URL.parse(value)?.search && !URL.parse(value)?.hash, 'must have no query or fragment');
+
+const oidcRoles = z
+  .string()
+  .optional()
+  .superRefine((value, ctx) => {
+    if (value === undefined) return;
+    try {
+      parseOidcRoles(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  });
+
 export const ConfigSchema = z.object({
   PORT: port(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('firebreak'),
+  /** mTLS to Temporal's frontend: this process's client certificate (PEM file), with TEMPORAL_TLS_KEY. */
+  TEMPORAL_TLS_CERT: tlsPath.optional(),
+  /** The private key (PEM file) of TEMPORAL_TLS_CERT. */
+  TEMPORAL_TLS_KEY: tlsPath.optional(),
+  /** The CA (PEM file) that signed the frontend's certificate; unset: the system's trusted CAs. */
+  TEMPORAL_TLS_CA: tlsPath.optional(),
+  /** The name the frontend's certificate must carry, when it differs from TEMPORAL_ADDRESS's host. */
+  TEMPORAL_TLS_SERVER_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9.-]{1,253}$/, 'must be a host name such as temporal or temporal.internal')
+    .optional(),
   DATA_DIR: z.string().min(1).default('.data'),
   API_KEYS: apiKeys,
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
@@ -95,16 +150,56 @@ export const ConfigSchema = z.object({
   SESSION_REVOCATION_CACHE_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   /** The built console the API serves at `/`; relative to the working directory. */
   WEB_ROOT: z.string().min(1).default('apps/web/dist'),
+  /** OTLP/HTTP base URL (e.g. `http://collector:4318`): traces are exported there only when set. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url('must be an absolute URL such as http://localhost:4318').optional(),
+  /** The `service.name` of this process's spans; default `firebreak-api` or `firebreak-worker`. */
+  OTEL_SERVICE_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "must be 1-100 letters, digits, '.', '_' or '-'").optional(),
+  /** `true`: `/docs` and `/docs-json` are served without a key. */
+  PUBLIC_DOCS: flag,
+  /** `true`: `/metrics` is served without a key. */
+  PUBLIC_METRICS: flag,
+  /** `true`: SNS messages signed with SignatureVersion 1 (SHA1) are taken too; by default only version 2 (SHA256). */
+  SNS_ALLOW_SIGNATURE_V1: flag,
   SNS_TOPIC_ARNS: z
     .string()
     .regex(/^arn:aws[a-z-]*:sns:[^,\s]+(,\s*arn:aws[a-z-]*:sns:[^,\s]+)*$/, 'must be comma-separated SNS topic ARNs')
     .optional(),
+  /**
+   * The lasting record's PostgreSQL (`postgres://user:password@host:5432/db`); secret, since it
+   * may hold a password. Unset: `npm start` serves the embedded one and sets it for its children.
+   */
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  /** How long the Temporal namespace `npm start` creates keeps closed workflows, in days. */
+  TEMPORAL_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Single sign-on: the OpenID provider's issuer URL (with OIDC_CLIENT_ID and OIDC_CLIENT_SECRET). */
+  OIDC_ISSUER: oidcIssuer.optional(),
+  OIDC_CLIENT_ID: z.string().min(1).max(255).regex(/^[\x21-\x7E]+$/, 'must be printable ASCII without spaces').optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).max(1024).optional(),
+  OIDC_ROLE_CLAIM: z.string().regex(/^[\x21-\x7E]{1,200}$/, 'must be a claim name: 1-200 printable characters without spaces').default('groups'),
+  OIDC_ROLES: oidcRoles,
+  OIDC_SCOPES: z
+    .string()
+    .regex(/^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/, 'must be scopes separated by single spaces')
+    .refine((value) => value.split(' ').includes('openid'), 'must include openid')
+    .default('openid profile email'),
 });
+
+/** TLS to Temporal's frontend, from the `TEMPORAL_TLS_*` paths; undefined when none is set (plain gRPC). */
+export interface TemporalTlsConfig {
+  /** Client certificate and key for mTLS; unset: TLS without a client certificate. */
+  clientCertPair?: { certPath: string; keyPath: string };
+  /** The CA the server's certificate must chain to; unset: the system's trusted CAs. */
+  caPath?: string;
+  serverName?: string;
+}
 
 export interface Config {
   port: number;
   host: string;
-  temporal: { address: string; namespace: string; taskQueue: string };
+  temporal: { address: string; namespace: string; taskQueue: string; tls?: TemporalTlsConfig };
   dataDir: string;
   /** Keys from `API_KEYS`; undefined when unset (the API then reads `DATA_DIR/api-key`). */
   apiKeys?: ApiKey[];
@@ -142,8 +237,14 @@ export interface Config {
   rateLimitAlertsPerMinute: number;
   /** When set, Grafana deliveries must carry a valid HMAC-SHA256 signature made with it. */
   grafanaWebhookSecret?: string;
-  /** When set, SNS messages from other topics are refused. */
+  /** The topics the SNS route takes messages from; unset, the route is off (404). */
   snsTopicArns?: string[];
+  /** `SNS_ALLOW_SIGNATURE_V1=true`: SHA1 signatures (SNS's default for a topic) are accepted besides SHA256 ones. */
+  snsAllowSignatureV1: boolean;
+  /** `PUBLIC_DOCS=true`: the OpenAPI document and its page need no key. */
+  publicDocs: boolean;
+  /** `PUBLIC_METRICS=true`: `/metrics` needs no key. */
+  publicMetrics: boolean;
   /** The base of links people open (no trailing slash); default `http://HOST:PORT`. */
   publicUrl: string;
   /** From `ACK_SIGNING_SECRET`; undefined when unset (then `DATA_DIR/ack-secret` is read, see security/ack-secret.ts). */
@@ -159,10 +260,20 @@ export interface Config {
   sessionRevocationCacheMs: number;
   /** The folder of the built console (`vite build`'s output), served at `/`. */
   webRoot: string;
+  /** The lasting record (`DATABASE_URL`, secret: never log it); undefined when unset (search and reports answer 503). */
+  databaseUrl?: string;
+  /** Closed workflows' retention in the namespace `npm start` creates (`TEMPORAL_RETENTION_DAYS`). */
+  temporalRetentionDays: number;
+  /** `OTEL_EXPORTER_OTLP_ENDPOINT`: traces are exported over OTLP/HTTP only when set. */
+  otelEndpoint?: string;
+  /** `OTEL_SERVICE_NAME`: the `service.name` of this process's spans when set. */
+  otelServiceName?: string;
+  /** Single sign-on for people in the console; undefined when `OIDC_ISSUER` is unset (API keys only). */
+  oidc?: OidcConfig;
 }
 
-/** Variables whose values must never be shown, even in a validation error. */
-const SECRET_VARIABLES = new Set(['API_KEYS', 'GRAFANA_WEBHOOK_SECRET', 'ACK_SIGNING_SECRET', 'SLACK_SIGNING_SECRET']);
+/** Variables whose values must never be shown, even in a validation error (nor in a log line). */
+export const SECRET_VARIABLES = new Set(['API_KEYS', 'GRAFANA_WEBHOOK_SECRET', 'ACK_SIGNING_SECRET', 'SLACK_SIGNING_SECRET', 'DATABASE_URL', 'OIDC_CLIENT_SECRET']);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -187,6 +298,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const values = parsed.data;
+  const oidc = oidcConfigOf(values);
+  const tls = temporalTlsOf(values);
   return {
     port: values.PORT,
     host: values.HOST,
@@ -194,6 +307,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       address: values.TEMPORAL_ADDRESS,
       namespace: values.TEMPORAL_NAMESPACE,
       taskQueue: values.TEMPORAL_TASK_QUEUE,
+      ...(tls ? { tls } : {}),
     },
     dataDir: values.DATA_DIR,
     apiKeys: values.API_KEYS === undefined ? undefined : parseApiKeys(values.API_KEYS),
@@ -214,11 +328,59 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     rateLimitAlertsPerMinute: values.RATE_LIMIT_ALERTS_PER_MINUTE,
     grafanaWebhookSecret: values.GRAFANA_WEBHOOK_SECRET,
     snsTopicArns: values.SNS_TOPIC_ARNS?.split(',').map((arn) => arn.trim()),
+    snsAllowSignatureV1: values.SNS_ALLOW_SIGNATURE_V1 === 'true',
+    publicDocs: values.PUBLIC_DOCS === 'true',
+    publicMetrics: values.PUBLIC_METRICS === 'true',
     publicUrl: (values.PUBLIC_URL ?? `http://${values.HOST}:${values.PORT}`).replace(/\/+$/, ''),
     ackSigningSecret: values.ACK_SIGNING_SECRET,
     slackSigningSecret: values.SLACK_SIGNING_SECRET,
     sessionTtlHours: values.SESSION_TTL_HOURS,
     sessionRevocationCacheMs: values.SESSION_REVOCATION_CACHE_MS,
     webRoot: values.WEB_ROOT,
+    databaseUrl: values.DATABASE_URL,
+    temporalRetentionDays: values.TEMPORAL_RETENTION_DAYS,
+    otelEndpoint: values.OTEL_EXPORTER_OTLP_ENDPOINT,
+    otelServiceName: values.OTEL_SERVICE_NAME,
+    oidc,
+  };
+}
+
+/** TLS to Temporal: the certificate and key together or neither; a CA or server name alone means TLS without mTLS. */
+function temporalTlsOf(values: z.infer<typeof ConfigSchema>): TemporalTlsConfig | undefined {
+  const { TEMPORAL_TLS_CERT: certPath, TEMPORAL_TLS_KEY: keyPath, TEMPORAL_TLS_CA: caPath, TEMPORAL_TLS_SERVER_NAME: serverName } = values;
+  if ((certPath === undefined) !== (keyPath === undefined)) {
+    const missing = certPath === undefined ? 'TEMPORAL_TLS_CERT' : 'TEMPORAL_TLS_KEY';
+    const set = certPath === undefined ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT';
+    throw new ConfigError([`${missing}: required when ${set} is set (a client certificate needs its key)`]);
+  }
+  if (certPath === undefined && caPath === undefined && serverName === undefined) return undefined;
+  return {
+    ...(certPath !== undefined && keyPath !== undefined ? { clientCertPair: { certPath, keyPath } } : {}),
+    ...(caPath !== undefined ? { caPath } : {}),
+    ...(serverName !== undefined ? { serverName } : {}),
+  };
+}
+
+const OIDC_TRIO = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const;
+
+/** The single sign-on settings: the issuer, client id and secret all set (with OIDC_ROLES), or none of them. */
+function oidcConfigOf(values: z.infer<typeof ConfigSchema>): OidcConfig | undefined {
+  const set = OIDC_TRIO.filter((name) => values[name] !== undefined);
+  if (set.length === 0) {
+    if (values.OIDC_ROLES !== undefined) throw new ConfigError([`OIDC_ROLES: needs ${OIDC_TRIO.join(', ')} (single sign-on is off without them)`]);
+    return undefined;
+  }
+  const problems = OIDC_TRIO.filter((name) => values[name] === undefined).map(
+    (name) => `${name}: required when ${set.join(' and ')} ${set.length === 1 ? 'is' : 'are'} set (single sign-on needs ${OIDC_TRIO.join(', ')})`,
+  );
+  if (values.OIDC_ROLES === undefined) problems.push('OIDC_ROLES: required with OIDC_ISSUER: claim values and the roles they give, e.g. sre-leads:commander,sre:responder');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    issuer: values.OIDC_ISSUER!,
+    clientId: values.OIDC_CLIENT_ID!,
+    clientSecret: new Secret(values.OIDC_CLIENT_SECRET!),
+    roleClaim: values.OIDC_ROLE_CLAIM,
+    roles: parseOidcRoles(values.OIDC_ROLES!),
+    scopes: values.OIDC_SCOPES,
   };
 }

@@ -83,6 +83,87 @@ describe('loadIntegrationsConfig', () => {
     ]);
   });
 
+  describe('Microsoft Teams (CHAT_PROVIDER=teams, VIDEO_PROVIDER=teams)', () => {
+    const teams = {
+      TEAMS_TENANT_ID: 'contoso.onmicrosoft.com',
+      TEAMS_CLIENT_ID: '66666666-7777-8888-9999-000000000000',
+      TEAMS_CLIENT_SECRET: 'teams-client-secret-value',
+      TEAMS_TEAM_ID: 'aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee',
+      TEAMS_CHANNEL_OWNER_ID: '0a0a0a0a-0000-4000-8000-000000000001',
+      TEAMS_MEETING_ORGANIZER_ID: '0a0a0a0a-0000-4000-8000-000000000002',
+    };
+
+    it('reads one app registration for chat and video, with Graph, login and bot service URLs defaulted, and never prints the secret', () => {
+      const config = loadIntegrationsConfig({ CHAT_PROVIDER: 'teams', VIDEO_PROVIDER: 'teams', ...teams });
+      expect(config.chat).toMatchObject({
+        provider: 'teams',
+        tenantId: 'contoso.onmicrosoft.com',
+        clientId: teams.TEAMS_CLIENT_ID,
+        teamId: teams.TEAMS_TEAM_ID,
+        publicChannels: true,
+        channelOwnerId: teams.TEAMS_CHANNEL_OWNER_ID,
+        graphUrl: 'https://graph.microsoft.com/v1.0/',
+        loginUrl: 'https://login.microsoftonline.com/',
+        botServiceUrl: 'https://smba.trafficmanager.net/teams/',
+      });
+      expect(config.video).toMatchObject({ provider: 'teams', organizerId: teams.TEAMS_MEETING_ORGANIZER_ID, graphUrl: 'https://graph.microsoft.com/v1.0/' });
+      expect((config.video as { clientSecret: Secret }).clientSecret.reveal()).toBe('teams-client-secret-value');
+      expect(JSON.stringify(config)).not.toContain('teams-client-secret-value');
+      const sovereign = loadIntegrationsConfig({
+        CHAT_PROVIDER: 'teams',
+        ...teams,
+        TEAMS_PUBLIC_CHANNELS: 'false',
+        TEAMS_GRAPH_URL: 'https://graph.microsoft.us/v1.0',
+        TEAMS_LOGIN_URL: 'https://login.microsoftonline.us',
+        TEAMS_BOT_SERVICE_URL: 'https://smba.infra.gov.teams.microsoft.us/teams',
+      });
+      expect(sovereign.chat).toMatchObject({
+        publicChannels: false,
+        graphUrl: 'https://graph.microsoft.us/v1.0/',
+        loginUrl: 'https://login.microsoftonline.us/',
+        botServiceUrl: 'https://smba.infra.gov.teams.microsoft.us/teams/',
+      });
+    });
+
+    it('names each missing setting: the app for either, the team and channel owner for chat, the organizer for video', () => {
+      expect(problemsOf({ CHAT_PROVIDER: 'teams', VIDEO_PROVIDER: 'teams', TEAMS_PUBLIC_CHANNELS: 'false' })).toEqual([
+        'TEAMS_TENANT_ID: required when CHAT_PROVIDER=teams',
+        'TEAMS_CLIENT_ID: required when CHAT_PROVIDER=teams',
+        'TEAMS_CLIENT_SECRET: required when CHAT_PROVIDER=teams',
+        'TEAMS_TEAM_ID: required when CHAT_PROVIDER=teams',
+        'TEAMS_CHANNEL_OWNER_ID: required when CHAT_PROVIDER=teams and TEAMS_PUBLIC_CHANNELS=false (a private channel needs a user as its owner)',
+        'TEAMS_MEETING_ORGANIZER_ID: required when VIDEO_PROVIDER=teams',
+      ]);
+      const withoutOwner = { ...teams, TEAMS_CHANNEL_OWNER_ID: '' };
+      // Standard channels, the default, need no owner.
+      expect(loadIntegrationsConfig({ CHAT_PROVIDER: 'teams', ...withoutOwner }).chat).toMatchObject({ publicChannels: true });
+    });
+
+    it('names malformed ids and URLs, showing the value except for the secret', () => {
+      expect(
+        problemsOf({
+          CHAT_PROVIDER: 'teams',
+          ...teams,
+          TEAMS_TENANT_ID: 'not a tenant',
+          TEAMS_CLIENT_ID: 'my-app',
+          TEAMS_TEAM_ID: '19:abc@thread.tacv2',
+          TEAMS_MEETING_ORGANIZER_ID: 'bridge@contoso.com',
+          TEAMS_PUBLIC_CHANNELS: 'maybe',
+          TEAMS_GRAPH_URL: 'graph.microsoft.com',
+          TEAMS_BOT_SERVICE_URL: 'smba.trafficmanager.net/teams/',
+        }),
+      ).toEqual([
+        'TEAMS_TENANT_ID: must be a tenant id (a GUID) or the tenant\'s domain, e.g. contoso.onmicrosoft.com (got "not a tenant")',
+        'TEAMS_CLIENT_ID: must be the app registration\'s application (client) id: a GUID such as 00000000-0000-0000-0000-000000000000 (got "my-app")',
+        'TEAMS_TEAM_ID: must be the team\'s id (its Microsoft 365 group id): a GUID such as 00000000-0000-0000-0000-000000000000 (got "19:abc@thread.tacv2")',
+        'TEAMS_PUBLIC_CHANNELS: must be true or false (got "maybe")',
+        'TEAMS_MEETING_ORGANIZER_ID: must be the organizer\'s user object id: a GUID such as 00000000-0000-0000-0000-000000000000 (got "bridge@contoso.com")',
+        'TEAMS_GRAPH_URL: must be an http(s) URL (got "graph.microsoft.com")',
+        'TEAMS_BOT_SERVICE_URL: must be an http(s) URL (got "smba.trafficmanager.net/teams/")',
+      ]);
+    });
+  });
+
   it('reads the privacy settings: room secret (never printed), its file under DATA_DIR, public Slack channels', () => {
     const config = loadIntegrationsConfig({ VIDEO_ROOM_SECRET: 'room-secret-0123456789', DATA_DIR: '/var/lib/firebreak/' });
     expect(config.video).toMatchObject({ provider: 'local', roomSecretFile: '/var/lib/firebreak/video-room-secret' });
@@ -280,7 +361,7 @@ describe('loadIntegrationsConfig', () => {
 
   it('names invalid values, showing what was given except for secrets', () => {
     const problems = problemsOf({
-      CHAT_PROVIDER: 'teams',
+      CHAT_PROVIDER: 'mattermost',
       JIRA_BASE_URL: 'ftp://jira',
       SLACK_BOT_TOKEN: 'not-a-slack-token-secret',
       VIDEO_ROOM_URL_TEMPLATE: 'https://meet.example.com/{room}',
@@ -288,7 +369,7 @@ describe('loadIntegrationsConfig', () => {
     });
     expect(problems).toEqual(
       expect.arrayContaining([
-        'CHAT_PROVIDER: must be one of local, slack (got "teams")',
+        'CHAT_PROVIDER: must be one of local, slack, teams (got "mattermost")',
         'JIRA_BASE_URL: must be an http(s) URL (got "ftp://jira")',
         'SLACK_BOT_TOKEN: must be a Slack token (xoxb-...)',
         'VIDEO_ROOM_URL_TEMPLATE: may only hold the placeholders {incidentId}, {token} and {key} (got "https://meet.example.com/{room}")',

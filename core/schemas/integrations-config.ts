@@ -6,33 +6,12 @@
  */
 import { z } from 'zod';
 import { ConfigError, ConfigSchema } from './config';
+import { Secret } from './secret';
+
+export { Secret };
 import { parseTarget } from '../model/oncall/targets';
 import { allowedHostProblem, parseAllowedHosts } from './capabilities/http-hosts';
 import type { EscalationPolicy } from './operator-config';
-
-/**
- * A credential. It prints as `[secret]` (in logs, JSON and string templates) so that only
- * the code that sends it to its vendor ever sees the value, through {@link Secret.reveal}.
- */
-export class Secret {
-  readonly #value: string;
-
-  constructor(value: string) {
-    this.#value = value;
-  }
-
-  reveal(): string {
-    return this.#value;
-  }
-
-  toString(): string {
-    return '[secret]';
-  }
-
-  toJSON(): string {
-    return '[secret]';
-  }
-}
 
 export interface JiraSettings {
   provider: 'jira';
@@ -71,6 +50,46 @@ export interface ZoomSettings {
   oauthUrl: string;
   /** Whose meetings: a user id or email. @default me */
   userId: string;
+}
+
+/**
+ * Microsoft Graph with an app-only token (OAuth2 client credentials), shared by the Teams
+ * chat and video adapters.
+ */
+export interface TeamsConnection {
+  /** `TEAMS_TENANT_ID`: the Entra ID tenant (its id, or a domain such as `contoso.onmicrosoft.com`). */
+  tenantId: string;
+  /** `TEAMS_CLIENT_ID`: the app registration's application (client) id. */
+  clientId: string;
+  /** `TEAMS_CLIENT_SECRET`: the app's client secret; never printed. */
+  clientSecret: Secret;
+  /** `TEAMS_GRAPH_URL`, ending in `/`. @default https://graph.microsoft.com/v1.0/ */
+  graphUrl: string;
+  /** `TEAMS_LOGIN_URL`, ending in `/`; tokens from `<url><tenant>/oauth2/v2.0/token`. @default https://login.microsoftonline.com/ */
+  loginUrl: string;
+}
+
+/** Incident channels in one team (`CHAT_PROVIDER=teams`). */
+export interface TeamsChatSettings extends TeamsConnection {
+  provider: 'teams';
+  /** `TEAMS_TEAM_ID`: the team incident channels are made in (its group id). */
+  teamId: string;
+  /** Standard channels, open to the team's members (`TEAMS_PUBLIC_CHANNELS`, the default): a Teams bot cannot post in a private channel. @default true */
+  publicChannels: boolean;
+  /** `TEAMS_CHANNEL_OWNER_ID`: the user who owns private channels (an app alone cannot). Required unless {@link publicChannels}. */
+  channelOwnerId?: string;
+  /**
+   * `TEAMS_BOT_SERVICE_URL`, ending in `/`: the Bot Framework Connector messages are posted
+   * through, as the app's bot. @default https://smba.trafficmanager.net/teams/
+   */
+  botServiceUrl: string;
+}
+
+/** Teams meetings (`VIDEO_PROVIDER=teams`). */
+export interface TeamsVideoSettings extends TeamsConnection {
+  provider: 'teams';
+  /** `TEAMS_MEETING_ORGANIZER_ID`: the user (object id) meetings are made for; an application access policy must allow the app. */
+  organizerId: string;
 }
 
 export interface StatuspageSettings {
@@ -229,8 +248,8 @@ export interface IntegrationsConfig {
   /** Deadline of each call to a vendor. @default 10000 */
   timeoutMs: number;
   ticketing: { provider: 'local' } | JiraSettings;
-  chat: { provider: 'local' } | SlackSettings;
-  video: LocalVideoSettings | ZoomSettings;
+  chat: { provider: 'local' } | SlackSettings | TeamsChatSettings;
+  video: LocalVideoSettings | ZoomSettings | TeamsVideoSettings;
   statusPage: { provider: 'local' } | StatuspageSettings;
   deploy: { provider: 'local' } | GithubSettings | EcsSettings | OctopusSettings;
   scaling: { provider: 'local' } | EcsSettings;
@@ -253,8 +272,8 @@ export interface IntegrationsConfig {
 /** Which variable picks each capability's adapter, and the adapters it may pick. */
 export const PROVIDER_VARIABLES = {
   ticketing: { variable: 'TICKETING_PROVIDER', values: ['local', 'jira'] },
-  chat: { variable: 'CHAT_PROVIDER', values: ['local', 'slack'] },
-  video: { variable: 'VIDEO_PROVIDER', values: ['local', 'zoom'] },
+  chat: { variable: 'CHAT_PROVIDER', values: ['local', 'slack', 'teams'] },
+  video: { variable: 'VIDEO_PROVIDER', values: ['local', 'zoom', 'teams'] },
   statusPage: { variable: 'STATUSPAGE_PROVIDER', values: ['local', 'statuspage'] },
   deploy: { variable: 'DEPLOY_PROVIDER', values: ['local', 'github', 'ecs', 'octopus'] },
   scaling: { variable: 'SCALING_PROVIDER', values: ['local', 'ecs'] },
@@ -273,6 +292,8 @@ const REQUIRED: Record<string, readonly string[]> = {
   jira: ['JIRA_BASE_URL', 'JIRA_EMAIL', 'JIRA_API_TOKEN', 'JIRA_PROJECT_KEY'],
   slack: ['SLACK_BOT_TOKEN'],
   zoom: ['ZOOM_ACCOUNT_ID', 'ZOOM_CLIENT_ID', 'ZOOM_CLIENT_SECRET'],
+  // What only chat or only video needs is checked below.
+  teams: ['TEAMS_TENANT_ID', 'TEAMS_CLIENT_ID', 'TEAMS_CLIENT_SECRET'],
   statuspage: ['STATUSPAGE_API_KEY', 'STATUSPAGE_PAGE_ID'],
   github: ['GITHUB_TOKEN'],
   ecs: ['AWS_REGION'],
@@ -290,6 +311,7 @@ const SECRET_VARIABLES = new Set([
   'JIRA_API_TOKEN',
   'SLACK_BOT_TOKEN',
   'ZOOM_CLIENT_SECRET',
+  'TEAMS_CLIENT_SECRET',
   'STATUSPAGE_API_KEY',
   'GITHUB_TOKEN',
   'OCTOPUS_API_KEY',
@@ -305,6 +327,10 @@ const text = z.string().trim().min(1);
 const integer = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
 const provider = <const T extends readonly [string, ...string[]]>(values: T) =>
   z.enum(values, { error: `must be one of ${values.join(', ')}` }).default(values[0]);
+
+/** An Entra ID object or application id. */
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const guid = (what: string) => z.string().trim().regex(GUID, `must be ${what}: a GUID such as 00000000-0000-0000-0000-000000000000`);
 
 const ROOM_PLACEHOLDERS = /\{(\w+)\}/g;
 
@@ -340,6 +366,20 @@ export const IntegrationsEnvSchema = z.object({
   ZOOM_API_URL: httpUrl.default('https://api.zoom.us/v2'),
   ZOOM_OAUTH_URL: httpUrl.default('https://zoom.us'),
   ZOOM_USER_ID: text.default('me'),
+  TEAMS_TENANT_ID: z
+    .string()
+    .trim()
+    .refine((value) => GUID.test(value) || /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/i.test(value), 'must be a tenant id (a GUID) or the tenant\'s domain, e.g. contoso.onmicrosoft.com')
+    .optional(),
+  TEAMS_CLIENT_ID: guid("the app registration's application (client) id").optional(),
+  TEAMS_CLIENT_SECRET: text.optional(),
+  TEAMS_TEAM_ID: guid("the team's id (its Microsoft 365 group id)").optional(),
+  TEAMS_PUBLIC_CHANNELS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
+  TEAMS_CHANNEL_OWNER_ID: guid("the channel owner's user object id").optional(),
+  TEAMS_MEETING_ORGANIZER_ID: guid("the organizer's user object id").optional(),
+  TEAMS_GRAPH_URL: httpUrl.default('https://graph.microsoft.com/v1.0/'),
+  TEAMS_LOGIN_URL: httpUrl.default('https://login.microsoftonline.com/'),
+  TEAMS_BOT_SERVICE_URL: httpUrl.default('https://smba.trafficmanager.net/teams/'),
   VIDEO_ROOM_URL_TEMPLATE: z
     .string()
     .default('https://meet.jit.si/firebreak-{incidentId}-{token}')
@@ -467,6 +507,15 @@ export function loadIntegrationsConfig(env: Record<string, string | undefined>):
   if (values.PAGING_PROVIDER === 'pagerduty' && values.PAGERDUTY_ROUTING_KEY === undefined && values.PAGERDUTY_SERVICE_KEYS === undefined) {
     problems.push('PAGERDUTY_ROUTING_KEY: required when PAGING_PROVIDER=pagerduty, unless PAGERDUTY_SERVICE_KEYS gives each service its key');
   }
+  if (values.CHAT_PROVIDER === 'teams') {
+    if (values.TEAMS_TEAM_ID === undefined) problems.push('TEAMS_TEAM_ID: required when CHAT_PROVIDER=teams');
+    if (values.TEAMS_PUBLIC_CHANNELS === 'false' && values.TEAMS_CHANNEL_OWNER_ID === undefined) {
+      problems.push('TEAMS_CHANNEL_OWNER_ID: required when CHAT_PROVIDER=teams and TEAMS_PUBLIC_CHANNELS=false (a private channel needs a user as its owner)');
+    }
+  }
+  if (values.VIDEO_PROVIDER === 'teams' && values.TEAMS_MEETING_ORGANIZER_ID === undefined) {
+    problems.push('TEAMS_MEETING_ORGANIZER_ID: required when VIDEO_PROVIDER=teams');
+  }
   if (values.KUBERNETES_PROVIDER === 'kubernetes' && values.KUBERNETES_IN_CLUSTER === 'true') {
     for (const name of ['KUBECONFIG', 'KUBERNETES_CONTEXT'] as const) {
       if (values[name] !== undefined) problems.push(`${name}: must be unset when KUBERNETES_IN_CLUSTER=true (the pod's service account is used)`);
@@ -547,6 +596,13 @@ function toConfig(values: Env, httpSecrets: ReadonlyMap<string, Secret>): Integr
     waitTimeoutMs: values.ECS_WAIT_TIMEOUT_MS,
     pollIntervalMs: values.ECS_POLL_INTERVAL_MS,
   });
+  const teams = (): TeamsConnection => ({
+    tenantId: need('TEAMS_TENANT_ID'),
+    clientId: need('TEAMS_CLIENT_ID'),
+    clientSecret: new Secret(need('TEAMS_CLIENT_SECRET')),
+    graphUrl: `${withoutTrailingSlash(values.TEAMS_GRAPH_URL)}/`,
+    loginUrl: `${withoutTrailingSlash(values.TEAMS_LOGIN_URL)}/`,
+  });
   const twilio = (): TwilioSettings => ({
     provider: 'twilio',
     accountSid: need('TWILIO_ACCOUNT_SID'),
@@ -576,7 +632,16 @@ function toConfig(values: Env, httpSecrets: ReadonlyMap<string, Secret>): Integr
             apiUrl: `${withoutTrailingSlash(values.SLACK_API_URL)}/`,
             publicChannels: values.SLACK_PUBLIC_CHANNELS === 'true',
           }
-        : { provider: 'local' },
+        : values.CHAT_PROVIDER === 'teams'
+          ? {
+              provider: 'teams',
+              ...teams(),
+              teamId: need('TEAMS_TEAM_ID'),
+              publicChannels: values.TEAMS_PUBLIC_CHANNELS === 'true',
+              ...(values.TEAMS_CHANNEL_OWNER_ID ? { channelOwnerId: values.TEAMS_CHANNEL_OWNER_ID } : {}),
+              botServiceUrl: `${withoutTrailingSlash(values.TEAMS_BOT_SERVICE_URL)}/`,
+            }
+          : { provider: 'local' },
     video:
       values.VIDEO_PROVIDER === 'zoom'
         ? {
@@ -588,12 +653,14 @@ function toConfig(values: Env, httpSecrets: ReadonlyMap<string, Secret>): Integr
             oauthUrl: withoutTrailingSlash(values.ZOOM_OAUTH_URL),
             userId: values.ZOOM_USER_ID,
           }
-        : {
-            provider: 'local',
-            roomUrlTemplate: values.VIDEO_ROOM_URL_TEMPLATE,
-            ...(values.VIDEO_ROOM_SECRET ? { roomSecret: new Secret(values.VIDEO_ROOM_SECRET) } : {}),
-            roomSecretFile: `${values.DATA_DIR.replace(/\/+$/, '')}/video-room-secret`,
-          },
+        : values.VIDEO_PROVIDER === 'teams'
+          ? { provider: 'teams', ...teams(), organizerId: need('TEAMS_MEETING_ORGANIZER_ID') }
+          : {
+              provider: 'local',
+              roomUrlTemplate: values.VIDEO_ROOM_URL_TEMPLATE,
+              ...(values.VIDEO_ROOM_SECRET ? { roomSecret: new Secret(values.VIDEO_ROOM_SECRET) } : {}),
+              roomSecretFile: `${values.DATA_DIR.replace(/\/+$/, '')}/video-room-secret`,
+            },
     statusPage:
       values.STATUSPAGE_PROVIDER === 'statuspage'
         ? {

@@ -19,7 +19,7 @@ const files = (overrides: Partial<Record<'routes' | 'escalationPolicies' | 'hear
   },
   heartbeats: {
     file: 'runbooks/heartbeats.ts',
-    value: overrides.heartbeats ?? [{ name: 'backup', intervalSeconds: 60 }],
+    value: overrides.heartbeats ?? [{ name: 'backup', intervalSeconds: 60, senders: ['backup-job'] }],
   },
   responders: {
     file: 'runbooks/responders.ts',
@@ -82,7 +82,10 @@ describe('operator config', () => {
     [{ escalationPolicies: { dba: { levels: [{ targets: ['x'], timeoutSeconds: 0 }] } } }, 'runbooks/escalation-policies.ts: dba.levels.0.timeoutSeconds: Too small'],
     [{ escalationPolicies: { dba: { levels: [{ targets: ['x'] }], fallback: [] } } }, 'runbooks/escalation-policies.ts: dba.fallback: a fallback pages at least one target'],
     [{ heartbeats: [{ name: 'Backup Job', intervalSeconds: 60 }] }, 'runbooks/heartbeats.ts: 0.name: lowercase letters'],
-    [{ heartbeats: [{ name: 'a', intervalSeconds: 60 }, { name: 'a', intervalSeconds: 5 }] }, 'runbooks/heartbeats.ts: 1.name: "a" is used twice'],
+    [{ heartbeats: [{ name: 'a', intervalSeconds: 60, senders: ['cron'] }, { name: 'a', intervalSeconds: 5, senders: ['cron'] }] }, 'runbooks/heartbeats.ts: 1.name: "a" is used twice'],
+    [{ heartbeats: [{ name: 'backup', intervalSeconds: 60 }] }, "runbooks/heartbeats.ts: 0.senders: required: the names (in API_KEYS) of the keys allowed to ping this monitor, e.g. senders: ['backup-job']"],
+    [{ heartbeats: [{ name: 'backup', intervalSeconds: 60, senders: [] }] }, "runbooks/heartbeats.ts: 0.senders: required: the names (in API_KEYS)"],
+    [{ heartbeats: [{ name: 'backup', intervalSeconds: 60, senders: ['backup job'] }] }, "runbooks/heartbeats.ts: 0.senders.0: an API key's name"],
     [
       { escalationPolicies: { 'primary-on-call': { levels: [{ targets: ['schedule:dba'] }, { targets: ['user:dana', 'user:x'] }] } } },
       'runbooks/escalation-policies.ts: primary-on-call.levels.1.targets.1: no responder "x" in runbooks/responders.ts',

@@ -1,25 +1,37 @@
 /**
  * What operators author in `runbooks/`: alert routes, escalation policies, heartbeat
- * monitors, responders, on-call schedules and who may act from Slack. Plain TypeScript values checked here when the
+ * monitors, responders, on-call schedules, who may act from Slack and outgoing webhooks. Plain TypeScript values checked here when the
  * API and the worker start; a mistake stops start-up with a message naming the file and the
  * field.
  */
 import { z } from 'zod';
+import type { AlertTemplate } from '../model/alert-templates';
 import { SEVERITIES, type Severity } from '../model/incident-model';
 import { LEVELS, type Impact, type PriorityMatrix, type Urgency } from '../model/priority';
 import { ID_PATTERN, ID_RULE, parseTarget, TARGET_FORMS } from '../model/oncall/targets';
 import type { LevelNotify, Responder, Schedule } from '../model/oncall/types';
+import { KEY_NAME } from './api-keys';
 import { type ChatUser, ChatUsersFileSchema } from './chat-users';
 import { RespondersFileSchema, SchedulesFileSchema } from './oncall-config';
 import { PriorityMatrixSchema } from './priority';
+import { toSubscription, type WebhookSubscription, WebhooksFileSchema } from './webhooks-config';
+import { type ServiceTarget, ServicesFileSchema, toServiceTargets } from './services-config';
 
 const NAME = z.string().regex(ID_PATTERN, ID_RULE);
 
 /** `user:<id>`, `schedule:<id>`, `pagerduty:<service>` or a plain pager name (see parseTarget). */
 const TargetSchema = z.string().min(1).refine((text) => parseTarget(text) !== undefined, `not a target: write ${TARGET_FORMS}`);
 
+const TemplateSchema = z.custom<AlertTemplate>((value) => typeof value === 'function', {
+  message: 'a function of the alert that returns text, e.g. (alert) => `${alert.labels.service} p99 above SLO`',
+});
+
 const RouteActionsSchema = z
   .object({
+    /** The incident's title from its first alert; default: the alert's summary. */
+    title: TemplateSchema.optional(),
+    /** The incident's description from its first alert; default: none. */
+    description: TemplateSchema.optional(),
     /** Service the incident is for; default: the alert's `service`. */
     service: z.string().min(1).optional(),
     /** Fixed severity; otherwise taken from the alert, then from `severityMap`, then SEV3. */
@@ -34,6 +46,11 @@ const RouteActionsSchema = z
     autoMitigate: z.boolean().default(false),
     /** Alertmanager: one incident per alert group (`groupKey`) or per alert (`fingerprint`). */
     dedupBy: z.enum(['group', 'alert']).default('group'),
+    /**
+     * Destructive runbooks this route's alerts start act without waiting for a person's
+     * approval. Off by default: an alert alone does not roll back, scale or restart.
+     */
+    autoRemediate: z.boolean().default(false),
   })
   .strict();
 
@@ -89,6 +106,10 @@ export type EscalationPolicy = Omit<z.infer<typeof EscalationPolicySchema>, 'lev
   levels: Array<Omit<EscalationLevel, 'notify'> & { notify?: LevelNotify }>;
 };
 
+/** Keys one heartbeat monitor may name: enough for a fleet's rotation, bounded for the check on every ping. */
+const MAX_HEARTBEAT_SENDERS = 50;
+const SENDERS_RULE = "required: the names (in API_KEYS) of the keys allowed to ping this monitor, e.g. senders: ['backup-job']";
+
 const HeartbeatSchema = z
   .object({
     name: NAME,
@@ -102,6 +123,14 @@ const HeartbeatSchema = z
     escalationPolicy: NAME.optional(),
     /** What the incident does when pings come back. */
     onRecovery: z.enum(['mitigate', 'resolve', 'record']).default('mitigate'),
+    /**
+     * The API keys (their names in `API_KEYS`) that may ping this monitor; any other key is
+     * refused. Required: a monitor anyone could ping would hide the silence it is there for.
+     */
+    senders: z
+      .array(z.string().regex(KEY_NAME, "an API key's name: 1-64 letters, digits, '.', '_' or '-'"), { error: SENDERS_RULE })
+      .min(1, SENDERS_RULE)
+      .max(MAX_HEARTBEAT_SENDERS),
   })
   .strict();
 export const HeartbeatsFileSchema = z.array(HeartbeatSchema);
@@ -124,6 +153,10 @@ export interface OperatorFiles {
   schedules?: { file: string; value: unknown };
   /** `runbooks/chat-users.ts`; default: only responders with a Slack id may act from Slack. */
   chatUsers?: { file: string; value: unknown };
+  /** `runbooks/webhooks.ts`; default: no subscriptions. */
+  webhooks?: { file: string; value: unknown };
+  /** `runbooks/services.ts`; default: no services (no remediation starts from an alert). */
+  services?: { file: string; value: unknown };
   /** Runbook ids that exist, for checking the routes' `runbooks`. */
   runbookIds?: readonly string[];
 }
@@ -138,6 +171,10 @@ export interface OperatorConfig {
   schedules: Map<string, Schedule>;
   /** `runbooks/chat-users.ts`, by Slack user id. */
   chatUsers: Map<string, ChatUser>;
+  /** `runbooks/webhooks.ts`: outgoing webhook subscriptions (secrets by variable name; see loadWebhookSecrets). */
+  webhooks: WebhookSubscription[];
+  /** `runbooks/services.ts`: what remediations may touch, by service name. */
+  services: Map<string, ServiceTarget>;
 }
 
 export class OperatorConfigError extends Error {
@@ -168,6 +205,10 @@ export function loadOperatorConfig(files: OperatorFiles): OperatorConfig {
   const schedules = parse(SchedulesFileSchema, schedulesFile.file, schedulesFile.value, problems);
   const chatUsersFile = files.chatUsers ?? { file: 'runbooks/chat-users.ts', value: [] };
   const chatUsers = parse(ChatUsersFileSchema, chatUsersFile.file, chatUsersFile.value, problems);
+  const webhooksFile = files.webhooks ?? { file: 'runbooks/webhooks.ts', value: [] };
+  const webhooks = parse(WebhooksFileSchema, webhooksFile.file, webhooksFile.value, problems);
+  const servicesFile = files.services ?? { file: 'runbooks/services.ts', value: {} };
+  const services = parse(ServicesFileSchema, servicesFile.file, servicesFile.value, problems);
 
   const unique = <T>(file: string, list: T[] | undefined, idOf: (item: T) => string): Map<string, T> => {
     const byId = new Map<string, T>();
@@ -180,6 +221,7 @@ export function loadOperatorConfig(files: OperatorFiles): OperatorConfig {
   };
   const respondersById = unique(respondersFile.file, responders, (responder) => responder.id);
   const schedulesById = unique(schedulesFile.file, schedules, (schedule) => schedule.id);
+  const webhooksById = unique(webhooksFile.file, webhooks, (subscription) => subscription.id);
   const chatUsersBySlackId = new Map<string, ChatUser>();
   chatUsers?.forEach((user, index) => {
     if (chatUsersBySlackId.has(user.slack)) problems.push(`${chatUsersFile.file}: ${index}.slack: "${user.slack}" is listed twice`);
@@ -239,7 +281,7 @@ export function loadOperatorConfig(files: OperatorFiles): OperatorConfig {
       checkPolicy(files.heartbeats.file, `${index}.escalationPolicy`, monitor.escalationPolicy);
     });
   }
-  if (problems.length > 0 || !routes || !policies || !heartbeats || !responders || !schedules || !chatUsers) throw new OperatorConfigError(problems);
+  if (problems.length > 0 || !routes || !policies || !heartbeats || !responders || !schedules || !chatUsers || !webhooks || !services) throw new OperatorConfigError(problems);
   return {
     routes: routes.routes,
     defaultRoute: routes.default,
@@ -249,6 +291,8 @@ export function loadOperatorConfig(files: OperatorFiles): OperatorConfig {
     responders: respondersById,
     schedules: schedulesById,
     chatUsers: chatUsersBySlackId,
+    webhooks: [...webhooksById.values()].map(toSubscription),
+    services: toServiceTargets(services),
   };
 }
 

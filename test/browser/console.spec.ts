@@ -77,6 +77,10 @@ describe('the console', () => {
       service: 'orders-db',
       labels: { alertname: 'DiskFull', instance: 'db-1' },
       annotations: { dashboard: 'https://grafana.example.com/d/disk' },
+      links: [
+        { kind: 'silence', url: 'https://grafana.example.com/alerting/silence/new?matcher=alertname%3DDiskFull' },
+        { kind: 'runbook', url: 'https://runbooks.example.com/disk', text: 'Disk runbook' },
+      ],
     });
     expect(posted.status).toBe(202);
 
@@ -96,6 +100,9 @@ describe('the console', () => {
     await page.getByRole('heading', { level: 1, name: summary }).waitFor();
     await page.getByRole('link', { name: /^dashboard/ }).waitFor();
     expect(await page.getByRole('link', { name: /^dashboard/ }).getAttribute('href')).toBe('https://grafana.example.com/d/disk');
+    // The alert's own links, named by kind or by the text the sender gave.
+    expect(await page.getByRole('link', { name: /^silence/ }).getAttribute('href')).toBe('https://grafana.example.com/alerting/silence/new?matcher=alertname%3DDiskFull');
+    expect(await page.getByRole('link', { name: /^Disk runbook/ }).getAttribute('href')).toBe('https://runbooks.example.com/disk');
 
     const timeline = page.getByRole('list', { name: 'Timeline entries' });
     await page.getByRole('region', { name: 'Timeline' }).getByText('Newest first; live.').waitFor();
@@ -144,7 +151,8 @@ describe('the console', () => {
   });
 
   it('approves a waiting approval from the Approvals page, with a comment', async () => {
-    const launched = await firebreak.as('admin').post('/v1/runbooks/approval-demo/executions', { input: { approvers: ['admin'] } });
+    // Launched by a commander: the admin who decides in the browser is not the launcher (four eyes).
+    const launched = await firebreak.as('commander').post('/v1/runbooks/approval-demo/executions', { input: { approvers: ['admin'] } });
     expect(launched.status).toBe(201);
     const id = launched.body.id as string;
 

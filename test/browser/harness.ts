@@ -195,6 +195,15 @@ export async function seedConsole(firebreak: TestFirebreak): Promise<Seeded> {
   const declare = async (body: Record<string, unknown>) => (await post(`declaring ${String(body.title)}`, '/v1/incidents', body)).body.id as string;
   const act = (id: string, body: Record<string, unknown>) =>
     post(`${String(body.action)} on ${id}`, `/v1/incidents/${id}/actions`, body, { 'idempotency-key': randomUUID() });
+  // Posting to the public status page is a commander's (docs/rights.md).
+  const commander = firebreak.as('commander');
+  const tellCustomers = async (id: string, body: Record<string, unknown>) => {
+    const answer = await waitFor('the status update to be answered other than 503', async () => {
+      const sent = await commander.post(`/v1/incidents/${id}/actions`, body, { 'idempotency-key': randomUUID() });
+      return sent.status === 503 ? undefined : sent;
+    });
+    if (answer.status >= 300) throw new Error(`seeding the console: post-status-update on ${id} answered ${answer.status} ${answer.text}`);
+  };
 
   const incidentId = await declare({
     title: 'Checkout failing in eu-west-1',
@@ -208,7 +217,7 @@ export async function seedConsole(firebreak: TestFirebreak): Promise<Seeded> {
   await act(incidentId, { action: 'acknowledge' });
   await act(incidentId, { action: 'assign-role', role: 'investigator', assignee: 'carol' });
   await act(incidentId, { action: 'add-note', text: 'The payments provider answers 502 for EU cards; US cards are fine.' });
-  await act(incidentId, {
+  await tellCustomers(incidentId, {
     action: 'post-status-update',
     status: 'identified',
     message: 'Card payments are failing for some European customers. We have found the cause and are rolling back.',

@@ -42,6 +42,16 @@ const INTEGRATION_SETTINGS = [
   'ZOOM_API_URL',
   'ZOOM_OAUTH_URL',
   'ZOOM_USER_ID',
+  'TEAMS_TENANT_ID',
+  'TEAMS_CLIENT_ID',
+  'TEAMS_CLIENT_SECRET',
+  'TEAMS_TEAM_ID',
+  'TEAMS_PUBLIC_CHANNELS',
+  'TEAMS_CHANNEL_OWNER_ID',
+  'TEAMS_MEETING_ORGANIZER_ID',
+  'TEAMS_GRAPH_URL',
+  'TEAMS_LOGIN_URL',
+  'TEAMS_BOT_SERVICE_URL',
   'VIDEO_ROOM_URL_TEMPLATE',
   'VIDEO_ROOM_SECRET',
   'STATUSPAGE_PROVIDER',
@@ -101,6 +111,8 @@ const INTEGRATION_SETTINGS = [
 /** Settings deliberately not given to the containers, and why. */
 const NOT_DEPLOYED: Record<string, string> = {
   DATA_DIR: 'holds only the generated key of `npm start`; compose requires API_KEYS instead',
+  OTEL_SERVICE_NAME: 'each process names its spans (firebreak-api, firebreak-worker); one value for both would merge them',
+  TEMPORAL_RETENTION_DAYS: "the retention `npm start` gives its own dev server; compose's temporal-setup sets it with NAMESPACE_RETENTION",
 };
 
 const SETTINGS = new Set<string>([...Object.keys(ConfigSchema.shape), ...INTEGRATION_SETTINGS]);
@@ -108,8 +120,10 @@ const SETTINGS = new Set<string>([...Object.keys(ConfigSchema.shape), ...INTEGRA
 const NODE_VARIABLES = new Set(['NODE_ENV', 'NODE_OPTIONS']);
 /** Stand-ins for `${NAME:?...}` variables the operator must supply, to validate the rest. */
 const REQUIRED_SAMPLES: Record<string, string> = {
-  API_KEYS: 'compose-test:admin:compose-test-key',
+  API_KEYS: 'compose-test:admin:Ct4Xm9Qv2Lz7Rk1Wp6Jn3Hb8Gs5Fd0Ea',
   ACK_SIGNING_SECRET: 'compose-test-ack-signing-secret-0123456789',
+  POSTGRES_PASSWORD: 'compose-test-postgres-password',
+  TEMPORAL_UI_PASSWORD_HASH: '$2a$14$compose.test.bcrypt.hash.of.a.ui.password.0123456789ab',
 };
 const FLOATING_TAGS = new Set(['latest', 'stable', 'main', 'master', 'edge', 'nightly', 'dev']);
 const CONDITIONS = new Set(['service_started', 'service_healthy', 'service_completed_successfully']);
@@ -137,9 +151,12 @@ interface ComposeService {
   container_name?: string;
   healthcheck?: { test?: string | string[] };
   restart?: string;
+  volumes?: unknown[];
+  configs?: Array<string | { source?: string; target?: string }>;
 }
 interface ComposeFile {
   services?: Record<string, ComposeService>;
+  configs?: Record<string, { content?: string; file?: string }>;
 }
 
 /** The environment as name → raw value; null means "passed through from the operator". */
@@ -159,17 +176,33 @@ function environmentOf(service: ComposeService): Map<string, string | null> {
 
 /** Resolves compose interpolation as if the operator set only the required variables. */
 function interpolate(value: string): string {
-  return value
-    .replace(/(?<!\$)\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([^}]*))?\}/g, (_match, name: string, op?: string, arg?: string) => {
-      if (op === ':-' || op === '-') return arg ?? '';
-      if (op === ':?' || op === '?') {
+  let out = '';
+  for (let at = 0; at < value.length; ) {
+    if (value.startsWith('$$', at)) {
+      out += '$';
+      at += 2;
+    } else if (value.startsWith('${', at)) {
+      // The matching brace: a default may itself hold ${…} (`${A:-x${B:?…}y}`).
+      let depth = 0;
+      let end = at;
+      for (; end < value.length; end++) {
+        if (value.startsWith('${', end)) depth++;
+        else if (value[end] === '}' && --depth === 0) break;
+      }
+      const [, name, op, arg] = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?])([\s\S]*))?$/.exec(value.slice(at + 2, end)) ?? [];
+      if (op === ':-' || op === '-') out += interpolate(arg ?? '');
+      else if (op === ':?' || op === '?') {
         const sample = REQUIRED_SAMPLES[name];
         if (sample === undefined) throw new Error(`\${${name}} is required but has no sample in REQUIRED_SAMPLES`);
-        return sample;
+        out += sample;
       }
-      return '';
-    })
-    .replace(/\$\$/g, '$');
+      at = end + 1;
+    } else {
+      out += value[at];
+      at += 1;
+    }
+  }
+  return out;
 }
 
 /** The environment a container would get when the operator sets only the required variables. */
@@ -412,6 +445,8 @@ function deployProblems({ compose, dockerfile, dockerignore }: DeployFiles): str
     problems.push('Dockerfile: the runtime stage must copy dist/ (the worker bundles dist/workflows at start)');
   }
 
+  problems.push(...productionShapeProblems(file));
+
   // .dockerignore: an allow-list that lets in every folder tsconfig.build.json compiles.
   const ignore = dockerignore.split('\n').map((line) => line.trim());
   const { include } = JSON.parse(read('tsconfig.build.json')) as { include: string[] };
@@ -423,6 +458,136 @@ function deployProblems({ compose, dockerfile, dockerignore }: DeployFiles): str
   for (const secret of ['.env', '.data']) {
     if (!ignore.includes('*') && !ignore.some((line) => line.replace(/^\/|\/$/g, '') === secret)) {
       problems.push(`.dockerignore must keep ${secret} out of the build context`);
+    }
+  }
+  return problems;
+}
+
+/** The one service that may publish a port beyond loopback: the TLS-terminating, authenticating proxy. */
+const PROXY = 'proxy';
+/** Services that connect to Temporal's frontend, and so must present a client certificate. */
+const TEMPORAL_CLIENTS = ['api', 'worker', 'temporal-ui', 'temporal-setup'] as const;
+/** The CLI's, the UI's and Firebreak's names for the client side of mTLS (file paths). */
+const CLIENT_TLS = ['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CA', 'TEMPORAL_TLS_SERVER_NAME'] as const;
+/** The temporalio/server image's variables that make its frontend require client certificates. */
+const SERVER_TLS = [
+  'TEMPORAL_TLS_SERVER_CERT',
+  'TEMPORAL_TLS_SERVER_KEY',
+  'TEMPORAL_TLS_SERVER_CA_CERT',
+  'TEMPORAL_TLS_FRONTEND_CERT',
+  'TEMPORAL_TLS_FRONTEND_KEY',
+  'TEMPORAL_TLS_CLIENT1_CA_CERT',
+  'TEMPORAL_TLS_FRONTEND_SERVER_NAME',
+] as const;
+/** Variables that hold a secret by their name (paths to TLS files excepted). */
+const isSecretName = (name: string) => !name.startsWith('TEMPORAL_TLS_') && /(PASSWORD|PASSWD|_PWD$|SECRET|TOKEN|API_KEYS?$|_KEY$|DATABASE_URL)/.test(name);
+
+/** Each `${NAME…}` in a value with its operator and default, nested ones included. */
+function interpolations(value: string): { name: string; op: string; arg: string }[] {
+  const found: { name: string; op: string; arg: string }[] = [];
+  for (let at = value.indexOf('${'); at >= 0; at = value.indexOf('${', at + 2)) {
+    if (at > 0 && value[at - 1] === '$') continue;
+    let depth = 0;
+    let end = at;
+    for (; end < value.length; end++) {
+      if (value.startsWith('${', end)) depth++;
+      else if (value[end] === '}' && --depth === 0) break;
+    }
+    const inner = value.slice(at + 2, end);
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)(:?[-?+])?([\s\S]*)$/.exec(inner);
+    if (match) found.push({ name: match[1], op: match[2] ?? '', arg: match[3] ?? '' });
+  }
+  return found;
+}
+
+/** `[host_ip, published, target]` of one `ports` entry, interpolated as the operator's environment would. */
+function portBinding(entry: unknown): { hostIp: string; spec: string } {
+  if (typeof entry === 'object' && entry !== null) {
+    const { host_ip: hostIp = '', published = '', target = '' } = entry as { host_ip?: string; published?: string | number; target?: string | number };
+    return { hostIp, spec: `${hostIp ? `${hostIp}:` : ''}${published}:${target}` };
+  }
+  const spec = interpolate(String(entry));
+  const parts = spec.split(':');
+  return { hostIp: parts.length >= 3 ? parts.slice(0, parts.length - 2).join(':').replace(/^\[|\]$/g, '') : '', spec };
+}
+
+/** `source:target[:ro]` volume mounts of a service, by target. */
+function mounts(service: ComposeService): { source: string; target: string; readOnly: boolean }[] {
+  return (service.volumes ?? []).map((entry) => {
+    if (typeof entry === 'object' && entry !== null) {
+      const { source = '', target = '', read_only: readOnly = false } = entry as { source?: string; target?: string; read_only?: boolean };
+      return { source, target, readOnly };
+    }
+    const [source, target = '', mode = ''] = String(entry).split(':');
+    return { source, target, readOnly: mode.split(',').includes('ro') };
+  });
+}
+
+/**
+ * The production shape: nothing published beyond loopback except the proxy; no secret with a
+ * default; mTLS between Temporal's frontend and every client, each client's files mounted
+ * read-only and the CA's key mounted by the certs job alone; the Temporal UI reachable only
+ * through the proxy's password.
+ */
+function productionShapeProblems(file: ComposeFile): string[] {
+  const problems: string[] = [];
+  const services = file.services ?? {};
+  for (const [name, service] of Object.entries(services)) {
+    for (const entry of service.ports ?? []) {
+      const { hostIp, spec } = portBinding(entry);
+      if (name !== PROXY && hostIp !== '127.0.0.1' && hostIp !== '::1') {
+        problems.push(`service ${name}: publishes "${spec}" beyond 127.0.0.1; only the ${PROXY} service may be reachable from the network`);
+      }
+    }
+    for (const [variable, raw] of environmentOf(service)) {
+      if (raw === null) continue;
+      for (const { name: inner, op, arg } of interpolations(raw)) {
+        if (isSecretName(inner) && (op === ':-' || op === '-') && !arg.includes(':?')) {
+          problems.push(`service ${name}: ${variable} gives the secret ${inner} a default ("\${${inner}${op}…}"); require it with \${${inner}:?…}`);
+        }
+      }
+      if (isSecretName(variable) && !raw.includes('${')) problems.push(`service ${name}: ${variable} is a secret written into the file; take it from the environment`);
+    }
+  }
+
+  const env = (name: string) => (services[name] ? environmentOf(services[name]) : new Map<string, string | null>());
+  const server = env('temporal');
+  if (server.get('TEMPORAL_TLS_REQUIRE_CLIENT_AUTH') !== 'true') problems.push('service temporal: TEMPORAL_TLS_REQUIRE_CLIENT_AUTH must be "true" (the frontend takes only clients with a certificate)');
+  for (const variable of SERVER_TLS) if (!server.get(variable)) problems.push(`service temporal: ${variable} is not set (mTLS on the frontend)`);
+  const serverName = server.get('TEMPORAL_TLS_FRONTEND_SERVER_NAME');
+  for (const client of TEMPORAL_CLIENTS) {
+    const clientEnv = env(client);
+    for (const variable of CLIENT_TLS) if (!clientEnv.get(variable)) problems.push(`service ${client}: ${variable} is not set (mTLS to Temporal's frontend)`);
+    if (clientEnv.get('TEMPORAL_TLS_SERVER_NAME') && clientEnv.get('TEMPORAL_TLS_SERVER_NAME') !== serverName) {
+      problems.push(`service ${client}: TEMPORAL_TLS_SERVER_NAME ${clientEnv.get('TEMPORAL_TLS_SERVER_NAME')} is not the frontend's name ${serverName}`);
+    }
+    for (const variable of ['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CA']) {
+      const path = clientEnv.get(variable);
+      if (!path) continue;
+      const mount = mounts(services[client] ?? {}).find(({ target }) => path.startsWith(`${target.replace(/\/$/, '')}/`));
+      if (!mount) problems.push(`service ${client}: ${variable} ${path} is on no mounted volume`);
+      else if (!mount.readOnly) problems.push(`service ${client}: the volume holding ${variable} must be mounted read-only`);
+    }
+  }
+  for (const [name, service] of Object.entries(services)) {
+    const depends = service.depends_on && !Array.isArray(service.depends_on) ? service.depends_on : {};
+    if (mounts(service).some(({ source }) => source === 'certs-ca') && name !== 'certs') problems.push(`service ${name}: mounts certs-ca, the CA's private key; only the certs job may`);
+    if (name === 'temporal' && depends.certs?.condition !== 'service_completed_successfully') problems.push('service temporal: must depend on certs with condition service_completed_successfully');
+  }
+
+  const ui = services['temporal-ui'];
+  if ((ui?.ports ?? []).length > 0) problems.push('service temporal-ui: is published; it has no login of its own, so only the proxy may reach it');
+  const proxy = services[PROXY];
+  const caddyfile = (proxy?.configs ?? [])
+    .map((entry) => (typeof entry === 'string' ? entry : entry.source))
+    .map((source) => (source ? (file.configs?.[source]?.content ?? '') : ''))
+    .join('\n');
+  if (!proxy) problems.push(`no ${PROXY} service in front of the Temporal UI`);
+  else {
+    if (!/reverse_proxy\s+temporal-ui:\d+/.test(caddyfile)) problems.push(`service ${PROXY}: its Caddyfile does not front temporal-ui`);
+    if (!/basic_auth\s*\{[^}]*\S+\s+\S+[^}]*\}/.test(caddyfile)) problems.push(`service ${PROXY}: the Temporal UI is not behind basic_auth`);
+    if (!/^\$\{TEMPORAL_UI_PASSWORD_HASH:\?[^}]*\}$/.test(environmentOf(proxy).get('TEMPORAL_UI_PASSWORD_HASH') ?? '')) {
+      problems.push(`service ${PROXY}: TEMPORAL_UI_PASSWORD_HASH must come from the operator's environment as \${TEMPORAL_UI_PASSWORD_HASH:?…}`);
     }
   }
   return problems;
@@ -470,6 +635,13 @@ describe('deployment files', () => {
     expect(api.temporal.address).toBe('temporal:7233');
     expect(api.apiKeys?.map(({ name }) => name)).toEqual(['compose-test']);
     expect(loadConfig(resolvedEnvironment(service('worker'))).temporal.address).toBe('temporal:7233');
+    for (const role of ['api', 'worker']) {
+      expect(loadConfig(resolvedEnvironment(service(role))).temporal.tls).toEqual({
+        clientCertPair: { certPath: '/tls/tls.crt', keyPath: '/tls/tls.key' },
+        caPath: '/tls/ca.crt',
+        serverName: 'temporal',
+      });
+    }
   });
 });
 
@@ -492,10 +664,21 @@ describe('the checks fail when the files drift', () => {
     ['a missing entry point', mutate('compose', 'dist/apps/worker/src/main.js', 'dist/apps/worker/src/start.js'), /apps\/worker\/src\/start\.ts does not exist/],
     ['the worker running the API', mutate('compose', 'dist/apps/worker/src/main.js', 'dist/apps/api/src/main.js'), /service worker command: runs apps\/api\/src\/main\.ts, expected apps\/worker/],
     ['a CMD that does not exist', mutate('dockerfile', /(CMD \[.*)dist\/apps\/api\/src\/main\.js/, '$1dist/apps/api/main.js'), /Dockerfile CMD: runs dist\/apps\/api\/main\.js, but its source apps\/api\/main\.ts does not exist/],
-    ['another Dockerfile', mutate('compose', 'dockerfile: Dockerfile', 'dockerfile: Dockerfile.dev'), /builds from "Dockerfile\.dev"/],
+    ['another Dockerfile', mutate('compose', /(\n {2}api:\n(?:.*\n)*? {6}dockerfile: )Dockerfile\n/, '$1Dockerfile.dev\n'), /builds from "Dockerfile\.dev"/],
     ['a worker with a fixed name', mutate('compose', /(\n {2}worker:\n)/, '$1    container_name: firebreak-worker\n'), /service worker: container_name blocks --scale/],
     ['a root runtime user', mutate('dockerfile', /\nUSER node\n/, '\nUSER root\n'), /non-root USER/],
     ['a folder the build context leaves out', mutate('dockerignore', '!workflows/\n', ''), /keeps out workflows\//],
+    ['the API on every interface', mutate('compose', '"127.0.0.1:${FIREBREAK_API_PORT:-3000}:3000"', '"${FIREBREAK_API_PORT:-3000}:3000"'), /service api: publishes "3000:3000" beyond 127\.0\.0\.1/],
+    ['the Temporal UI published', mutate('compose', /(\n {2}temporal-ui:\n(?:.*\n)*? {4}restart: unless-stopped\n)/, '$1    ports:\n      - "127.0.0.1:8088:8080"\n'), /temporal-ui: is published/],
+    ['the frontend published', mutate('compose', /(\n {2}temporal:\n {4}image: [^\n]+\n)/, '$1    ports:\n      - "7233:7233"\n'), /service temporal: publishes "7233:7233"/],
+    ['a default database password', mutate('compose', 'POSTGRES_PWD: ${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}', 'POSTGRES_PWD: ${POSTGRES_PASSWORD:-temporal}'), /POSTGRES_PWD gives the secret POSTGRES_PASSWORD a default/],
+    ['a password in the file', mutate('compose', 'SQL_PASSWORD: ${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD}', 'SQL_PASSWORD: temporal'), /SQL_PASSWORD is a secret written into the file/],
+    ['a frontend that does not ask for certificates', mutate('compose', 'TEMPORAL_TLS_REQUIRE_CLIENT_AUTH: "true"', 'TEMPORAL_TLS_REQUIRE_CLIENT_AUTH: "false"'), /TEMPORAL_TLS_REQUIRE_CLIENT_AUTH must be "true"/],
+    ['a worker without its certificate', mutate('compose', /(\n {2}worker:\n(?:.*\n)*?) {6}TEMPORAL_TLS_CERT: [^\n]+\n/, '$1'), /service worker: TEMPORAL_TLS_CERT is not set/],
+    ['certificates on a writable mount', mutate('compose', '- api-tls:/tls:ro', '- api-tls:/tls'), /service api: the volume holding TEMPORAL_TLS_CERT must be mounted read-only/],
+    ['the CA key mounted by the API', mutate('compose', '- api-tls:/tls:ro', '- api-tls:/tls:ro\n      - certs-ca:/ca:ro'), /service api: mounts certs-ca/],
+    ['the UI without a password', mutate('compose', /basic_auth \{[^}]*\}/, ''), /the Temporal UI is not behind basic_auth/],
+    ['a default UI password hash', mutate('compose', /\$\{TEMPORAL_UI_PASSWORD_HASH:\?[^}]*\}/, '${TEMPORAL_UI_PASSWORD_HASH:-x}'), /TEMPORAL_UI_PASSWORD_HASH must come from the operator/],
   ];
 
   it.each(cases)('%s', (_label, files, problem) => {

@@ -9,7 +9,7 @@
  * (where `CI` is set) it fails instead.
  */
 import { randomBytes } from 'node:crypto';
-import { TestFirebreak, TEST_KEYS } from '../firebreak';
+import { TestFirebreak, TEST_KEY_NAMES, TEST_KEYS } from '../firebreak';
 import { testOperatorConfig } from '../operator';
 import { waitFor } from '../wait';
 import {
@@ -39,7 +39,7 @@ function senderPair(operator: Parameters<typeof testOperatorConfig>[0], auth: (k
     pair.firebreak = await TestFirebreak.start({ operator: testOperatorConfig(operator) });
     pair.alertmanager = await startAlertmanager(binary!, {
       webhookUrl: `${pair.firebreak.http.baseUrl}/v1/alerts/alertmanager`,
-      auth: auth(TEST_KEYS.responder),
+      auth: auth(TEST_KEYS.sender),
     });
   });
   afterAll(async () => {
@@ -85,7 +85,7 @@ if (!binary) {
     it.skip(`SKIPPED: ${MISSING}`, () => undefined);
   });
 } else {
-  describe('a real Prometheus Alertmanager delivering webhooks (bearer credentials)', () => {
+  describe('a real Prometheus Alertmanager delivering webhooks (authorization credentials: Bearer)', () => {
     const env = senderPair({}, (key) => ({ bearer: key }));
     const service = uniqueService('am-checkout');
     const startsAt = inThePast(60_000);
@@ -150,8 +150,8 @@ if (!binary) {
       }
       // Alertmanager keeps the start Prometheus gave (it may drop sub-millisecond digits).
       expect(new Date(latencyIncident.alerts[0].startsAt).getTime()).toBe(new Date(startsAt).getTime());
-      // The delivery was authenticated with the responder key named `alertmanager`.
-      expect(latencyIncident.timeline).toContainEqual(expect.objectContaining({ kind: 'alert', actor: 'alertmanager' }));
+      // The delivery was authenticated with the sender key named `prometheus`.
+      expect(latencyIncident.timeline).toContainEqual(expect.objectContaining({ kind: 'alert', actor: TEST_KEY_NAMES.sender }));
 
       expect(errorsIncident).toMatchObject({ status: 'triggered', severity: 'SEV3', service, alertCount: 1, firingAlerts: 1 });
       expect(errorsIncident.alerts).toEqual([
@@ -194,8 +194,8 @@ if (!binary) {
     });
   });
 
-  describe('a real Prometheus Alertmanager delivering webhooks (basic auth, auto-mitigating route)', () => {
-    const env = senderPair({ autoMitigate: true }, (key) => ({ basic: { username: 'alertmanager', password: key } }));
+  describe('a real Prometheus Alertmanager delivering webhooks (auto-mitigating route)', () => {
+    const env = senderPair({ autoMitigate: true }, (key) => ({ bearer: key }));
     const service = uniqueService('am-search');
     const startsAt = inThePast(60_000);
     const saturation = (instance: string, extra: Partial<PostableAlert> = {}): PostableAlert => ({
@@ -238,6 +238,21 @@ if (!binary) {
       );
       expect(await env.incidentsOf(service)).toHaveLength(1);
       expect(await env.alertmanager.metric('alertmanager_notifications_failed_total', { integration: 'webhook' })).toBe(0);
+    });
+  });
+
+  describe('a real Prometheus Alertmanager with basic_auth', () => {
+    const env = senderPair({}, (key) => ({ basic: { username: 'alertmanager', password: key } }));
+    const service = uniqueService('am-basic');
+
+    it('is refused even with a right key: Firebreak takes Bearer only, and opens no incident', async () => {
+      await env.alertmanager.postAlerts([{ labels: { alertname: 'DiskFull', service, instance: 'a', severity: 'critical' }, startsAt: inThePast(60_000) }]);
+      // Alertmanager does not retry a 4xx: one failed notification, and nothing on Firebreak's side.
+      await env.until('Alertmanager to report the refused delivery', async () =>
+        (await env.alertmanager.metric('alertmanager_notifications_failed_total', { integration: 'webhook' })) >= 1,
+      );
+      expect(await env.incidentsOf(service)).toEqual([]);
+      expect(env.alertmanager.output()).toMatch(/401/);
     });
   });
 }

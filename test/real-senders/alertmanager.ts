@@ -48,7 +48,10 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** A webhook receiver's `http_config` credentials (https://prometheus.io/docs/alerting/latest/configuration/#http_config). */
+/**
+ * A webhook receiver's `http_config` credentials (https://prometheus.io/docs/alerting/latest/configuration/#http_config):
+ * `authorization.credentials` (sent as Bearer), what Firebreak takes; or `basic_auth`, which it refuses.
+ */
 export type WebhookAuth = { bearer: string } | { basic: { username: string; password: string } };
 
 export interface AlertmanagerOptions {
@@ -84,7 +87,7 @@ export interface RunningAlertmanager {
 export function alertmanagerConfig({ webhookUrl, auth }: AlertmanagerOptions): string {
   const httpConfig =
     'bearer' in auth
-      ? { authorization: { type: 'Bearer', credentials: auth.bearer } }
+      ? { authorization: { credentials: auth.bearer } }
       : { basic_auth: { username: auth.basic.username, password: auth.basic.password } };
   return stringify({
     route: {

@@ -19,20 +19,22 @@ import type { AlertQueueInput, AlertQueueResult, QueuedAlert } from '../../core/
 import { guardQuery } from '../../core/model/messages';
 import { scheduleOverridesWorkflowId } from '../../core/model/schedule-overrides';
 import { sessionsWorkflowId } from '../../core/model/sessions';
+import { webhookDeliveriesQuery, webhookDeliveryWorkflowId } from '../../core/model/webhook-delivery';
 import type { Override } from '../../core/model/oncall/types';
 import { statusPageWorkflowId } from '../../core/model/status-page-messages';
 import { addOverride, removeOverride } from '../../temporal-client/schedule-overrides';
 import { heartbeatWorkflowId } from '../../workflows/heartbeat';
-import { workflowBundlerOptions } from '../../apps/worker/src/workflow-bundle';
+import { WORKFLOW_INTERCEPTOR_MODULES, workflowBundlerOptions } from '../../apps/worker/src/workflow-bundle';
 import { TEST_KEYS, TestFirebreak } from '../firebreak';
 import { testOperatorConfig } from '../operator';
 import { sharedTemporalAddress, TEST_ENV, workflowBundle } from '../temporal';
+import { startWebhookReceiver, type WebhookReceiver } from '../vendors/webhook-receiver';
 import { waitFor } from '../wait';
 
 const HISTORIES = join(__dirname, '..', 'histories');
 const RECORD = process.env.RECORD_HISTORIES === '1';
 /** A monitor quick to fall silent, so that a recording sees it declare an incident in seconds. */
-const RECORDED_HEARTBEAT = { name: 'recorded-heartbeat', intervalSeconds: 1, graceSeconds: 3, service: 'batch', onRecovery: 'mitigate' };
+const RECORDED_HEARTBEAT = { name: 'recorded-heartbeat', intervalSeconds: 1, graceSeconds: 3, service: 'batch', onRecovery: 'mitigate', senders: ['alertmanager'] };
 
 /**
  * On call for the recorded incident: level 1 reaches a schedule's person (Slack at once, SMS
@@ -69,6 +71,9 @@ const RECORDED_ONCALL = {
   ],
 };
 
+/** The recordings' webhook subscription: every event, so the incident and runbook histories hold their publishing. */
+const RECORDED_WEBHOOK = { id: 'recorded', events: '*' as const, secret: 'FIREBREAK_RECORDED_WEBHOOK_SECRET' };
+
 /** A workflow's history as recorded, under the name its file takes. */
 type Recording = [name: string, history: string];
 
@@ -82,7 +87,11 @@ type Recording = [name: string, history: string];
  * one is saved beside it, as `<name>@<time>.json`.
  */
 async function recordHistories(): Promise<void> {
-  const firebreak = await TestFirebreak.start({ operator: testOperatorConfig({ heartbeats: [RECORDED_HEARTBEAT], ...RECORDED_ONCALL }) });
+  // The receiver fails its first delivery once, so the delivery history holds a failed attempt's retry.
+  const receiver = (await startWebhookReceiver()).fail({ status: 503 });
+  process.env[RECORDED_WEBHOOK.secret] = receiver.secret;
+  const webhooks = [{ ...RECORDED_WEBHOOK, url: receiver.url }];
+  const firebreak = await TestFirebreak.start({ operator: testOperatorConfig({ heartbeats: [RECORDED_HEARTBEAT], ...RECORDED_ONCALL, webhooks }) });
   const temporal = new Client({ connection: await Connection.connect({ address: sharedTemporalAddress() }) });
   try {
     const recordings = [
@@ -92,6 +101,7 @@ async function recordHistories(): Promise<void> {
       ...(await recordHeartbeat(firebreak, temporal)),
       ...(await recordScheduleOverrides(firebreak, temporal)),
       ...(await recordSessions(firebreak, temporal)),
+      ...(await recordWebhookDeliveries(firebreak, temporal, receiver)),
     ];
     mkdirSync(HISTORIES, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
@@ -102,6 +112,7 @@ async function recordHistories(): Promise<void> {
   } finally {
     await temporal.connection.close();
     await firebreak.stop();
+    await receiver.stop();
   }
 }
 
@@ -127,8 +138,9 @@ async function settled(temporal: Client, id: string): Promise<void> {
 
 /** The shipped runbooks on an incident, the guardrail of the guarded one, and the incident's life to its close. */
 async function recordRunbooksAndIncident(firebreak: TestFirebreak, temporal: Client): Promise<Recording[]> {
-  const responder = firebreak.as('responder');
-  const incident = (await responder.post('/v1/incidents', { title: 'Recorded incident', severity: 'SEV1', service: 'checkout' })).body.id;
+  // Destructive runbooks, status updates and closing are a commander's.
+  const commander = firebreak.as('commander');
+  const incident = (await commander.post('/v1/incidents', { title: 'Recorded incident', severity: 'SEV1', service: 'checkout' })).body.id;
   const launches: Array<[string, Record<string, unknown>, boolean?]> = [
     ['major-incident-kickoff', { title: 'Checkout down', service: 'checkout', responders: ['U1'] }],
     ['major-incident-kickoff', { title: 'Checkout down', service: 'checkout' }, true],
@@ -140,7 +152,7 @@ async function recordRunbooksAndIncident(firebreak: TestFirebreak, temporal: Cli
   ];
   const recordings: Recording[] = [];
   for (const [name, input, dryRun] of launches) {
-    const { body } = await responder.post(`/v1/runbooks/${name}/executions`, { input, incidentId: incident, dryRun: dryRun ?? false });
+    const { body } = await commander.post(`/v1/runbooks/${name}/executions`, { input, incidentId: incident, dryRun: dryRun ?? false });
     await waitFor(`${name} to finish`, async () => (await temporal.workflow.getHandle(body.id).describe()).status.name === 'COMPLETED');
     recordings.push([`${name}${dryRun ? '.dry-run' : ''}`, historyNow(body.id)]);
   }
@@ -156,7 +168,7 @@ async function recordRunbooksAndIncident(firebreak: TestFirebreak, temporal: Cli
     return ['slack', 'sms', 'email'].every((method) => sent.some((entry: { method: string }) => entry.method === method));
   });
   for (const action of [{ action: 'acknowledge' }, { action: 'post-status-update', message: 'Investigating' }, { action: 'resolve' }, { action: 'close' }]) {
-    await responder.post(`/v1/incidents/${incident}/actions`, action);
+    await commander.post(`/v1/incidents/${incident}/actions`, action);
   }
   await waitFor('the incident to complete', async () => (await temporal.workflow.getHandle(incident).describe()).status.name === 'COMPLETED');
   recordings.push(['incident', historyNow(incident)]);
@@ -165,15 +177,16 @@ async function recordRunbooksAndIncident(firebreak: TestFirebreak, temporal: Cli
 
 /** An incident whose status updates open a status incident, update it and resolve it, and the status page that holds it. */
 async function recordStatusPage(firebreak: TestFirebreak, temporal: Client): Promise<Recording[]> {
-  const responder = firebreak.as('responder');
-  const incident = (await responder.post('/v1/incidents', { title: 'Recorded status incident', severity: 'SEV2', service: 'payments' })).body.id;
+  // Destructive runbooks, status updates and closing are a commander's.
+  const commander = firebreak.as('commander');
+  const incident = (await commander.post('/v1/incidents', { title: 'Recorded status incident', severity: 'SEV2', service: 'payments' })).body.id;
   const updates = [
     { title: 'Card payments delayed', message: 'Some card payments are delayed.', components: { Payments: 'partial_outage' } },
     { status: 'identified', message: 'We found the cause and are rolling back.' },
     { status: 'resolved', message: 'Card payments go through again.', components: { Payments: 'operational' } },
   ];
   for (const update of updates) {
-    const answer = await responder.post(`/v1/incidents/${incident}/actions`, { action: 'post-status-update', ...update });
+    const answer = await commander.post(`/v1/incidents/${incident}/actions`, { action: 'post-status-update', ...update });
     if (answer.status !== 200) throw new Error(`post-status-update answered ${answer.status}: ${JSON.stringify(answer.body)}`);
   }
   await waitFor('the status incident to be resolved', async () =>
@@ -288,6 +301,18 @@ async function recordSessions(firebreak: TestFirebreak, temporal: Client): Promi
   return [['sessions', historyNow(id)]];
 }
 
+/** The recorded subscription's delivery workflow, once it has delivered everything the other recordings published. */
+async function recordWebhookDeliveries(firebreak: TestFirebreak, temporal: Client, receiver: WebhookReceiver): Promise<Recording[]> {
+  const id = webhookDeliveryWorkflowId(firebreak.taskQueue, RECORDED_WEBHOOK.id);
+  const handle = temporal.workflow.getHandle(id);
+  await waitFor('every webhook event to be delivered', async () => {
+    const view = await handle.query(webhookDeliveriesQuery);
+    return view.pending === 0 && view.counters.delivered > 0 && receiver.unique().length === view.counters.delivered;
+  }, { timeoutMs: 60_000 });
+  await settled(temporal, id);
+  return [['webhook-delivery', historyNow(id)]];
+}
+
 function recorded() {
   return readdirSync(HISTORIES)
     .filter((file) => file.endsWith('.json'))
@@ -311,7 +336,7 @@ describe('replaying recorded histories', () => {
     const names = recorded().map(({ workflowId }) => workflowId);
     expect(names).toEqual(
       expect.arrayContaining([
-        ...['incident', 'alert-queue', 'alert-lease', 'heartbeat', 'runbook-guard', 'status-page', 'schedule-overrides', 'sessions'],
+        ...['incident', 'alert-queue', 'alert-lease', 'heartbeat', 'runbook-guard', 'status-page', 'schedule-overrides', 'sessions', 'webhook-delivery'],
         ...['major-incident-kickoff', 'rollback-bad-deploy', 'scale-out-on-high-cpu', 'service-health-check', 'status-page-update'],
         'restart-unhealthy-deployment',
       ]),
@@ -338,6 +363,7 @@ describe('replaying recorded histories', () => {
   it('fails the replay when a shipped runbook changes non-deterministically', async () => {
     const changed = await bundleWorkflowCode({
       workflowsPath: require.resolve('../../workflows'),
+      workflowInterceptorModules: WORKFLOW_INTERCEPTOR_MODULES,
       logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
       ...workflowBundlerOptions([
         new NormalModuleReplacementPlugin(/\.[\\/]major-incident-kickoff\.runbook$/, (resource: { context: string; request: string }) => {

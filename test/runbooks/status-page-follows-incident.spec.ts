@@ -34,7 +34,7 @@ describe.each(['local', 'vendor stubs'] as const)('the status page follows the i
   });
 
   const run = async (runbookId: string, incidentId: string, input: Record<string, unknown>) => {
-    const started = await firebreak.as('responder').post(`/v1/runbooks/${runbookId}/executions`, { input, incidentId });
+    const started = await firebreak.as('commander').post(`/v1/runbooks/${runbookId}/executions`, { input, incidentId });
     expect(started.status).toBe(201);
     return waitFor(`${runbookId} to finish`, async () => {
       const { body } = await firebreak.as('viewer').get(`/v1/executions/${started.body.id}`);
@@ -76,7 +76,7 @@ describe.each(['local', 'vendor stubs'] as const)('the status page follows the i
     });
     expect(resolved.statusPage.status).toBe('resolved');
     // Reopened and resolved again: the public page is not told twice.
-    await firebreak.as('responder').post(`/v1/incidents/${declared.id}/actions`, { action: 'reopen', reason: 'Errors are back' });
+    await firebreak.as('commander').post(`/v1/incidents/${declared.id}/actions`, { action: 'reopen', reason: 'Errors are back' });
     await firebreak.as('responder').post(`/v1/incidents/${declared.id}/actions`, { action: 'resolve' });
     const final = await read(declared.id);
     expect(final.timeline.filter((entry: Entry) => entry.summary.startsWith('Status page (resolved)'))).toHaveLength(1);

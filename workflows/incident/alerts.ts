@@ -45,6 +45,7 @@ export function handleAlerts(run: IncidentRun, listing: Listing): void {
       if (autoMitigates(run.incident, recorded, run.firing.size, run.firingUntracked)) {
         carryOutNow(run, moveStatus(run.incident, IncidentStatus.Mitigated, 'firebreak', AUTO_MITIGATE_HOW, new Date().toISOString()));
       }
+      run.webhooks?.observe('firebreak');
       listing.publish();
       return { incidentId: run.incident.id, recorded };
     },
@@ -66,6 +67,7 @@ export function handleEvents(run: IncidentRun, listing: Listing): void {
     if (statusPage) followStatusPage(run.incident, statusPage);
     const move = recoveryMove(run.incident, heartbeat);
     if (move) carryOutNow(run, moveStatus(run.incident, move.status, 'firebreak', move.how, new Date().toISOString()));
+    run.webhooks?.observe('firebreak');
     listing.publish();
   });
 }

@@ -34,7 +34,11 @@ export function handleCommands(run: IncidentRun, listing: Listing): void {
     incidentActionUpdate,
     async (command: IncidentCommand): Promise<IncidentActionResult> => {
       const before = { ...incident.metrics };
-      await carryOut(run, apply(incident, command, new Date().toISOString()));
+      try {
+        await carryOut(run, apply(incident, command, new Date().toISOString()));
+      } finally {
+        run.webhooks?.observe(command.actor);
+      }
       listing.publish();
       return { incidentId: incident.id, status: incident.status, severity: incident.severity, metrics: incident.metrics, newlyReached: newlyReached(before, incident.metrics) };
     },

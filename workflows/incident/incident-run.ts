@@ -33,6 +33,8 @@ export class IncidentRun {
   /** Bumped by the `escalate` command so the ladder moves on without waiting for the timeout. */
   escalateRequests = 0;
   readonly workflowId = workflowInfo().workflowId;
+  /** Outgoing webhook events; absent in runs from before them (set once, at the start). */
+  webhooks: { observe(actor: string): void } | undefined;
 
   constructor(readonly input: OpenIncidentInput) {
     const carried = input.carried;

@@ -10,6 +10,9 @@ import { IncidentRun } from './incident-run';
 import { fileActionItemTickets, Lifetime } from './lifetime';
 import { Listing } from './listing';
 import { runbookLauncher } from './runbook-launcher';
+import { IncidentProjection } from './projection';
+import { IncidentWebhooks } from './webhooks';
+import { compat } from '../compat';
 
 /**
  * An incident's whole life: alerts, commands, roles, escalation, status updates, the
@@ -21,6 +24,11 @@ import { runbookLauncher } from './runbook-launcher';
 export async function incidentWorkflow(input: OpenIncidentInput): Promise<IncidentSnapshot> {
   // The opening entries are recorded before any handler is set: setting one delivers the updates already waiting.
   const run = new IncidentRun(input);
+  // Asked before any handler can change the incident, so a run has webhooks from its start or not at all.
+  const webhooks = compat.outgoingWebhooks() ? new IncidentWebhooks(run) : undefined;
+  run.webhooks = webhooks;
+  // Likewise for the record: a run writes to it from its start or not at all.
+  const projection = compat.recordProjection() ? new IncidentProjection(run) : undefined;
   const listing = new Listing(run);
   setHandler(incidentQuery, () => run.incident);
   handleAlerts(run, listing);
@@ -37,7 +45,8 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
   if (!lifetime.closed) {
     // Continue as new once nothing is in flight; handlers that arrive meanwhile finish first.
     await condition(() => lifetime.idle());
-    return continueAsNew<typeof incidentWorkflow>({ ...input, carried: lifetime.carry() });
+    // A record write still in flight is abandoned: the next run sends its entries again.
+    return continueAsNew<typeof incidentWorkflow>(IncidentProjection.carry(IncidentWebhooks.carry(input, lifetime.carry(), webhooks), projection));
   }
 
   await escalation;
@@ -46,5 +55,9 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
   await runbooks;
   await fileActionItemTickets(run, listing);
   await condition(() => lifetime.idle());
+  // The last events (resolved, closed) are handed over before the incident ends.
+  if (webhooks) await webhooks.publisher.flushed();
+  // And the record holds the incident as it ended (a record that is down holds the run open until it is back).
+  await projection?.flush();
   return run.incident;
 }

@@ -38,7 +38,7 @@ export class Lifetime {
     return this.closed || ((this.historyFull() || this.stateFull()) && !this.run.progress.pagePending);
   }
 
-  /** Nothing in flight: activities done and handlers finished. */
+  /** Nothing in flight: activities done and handlers finished (webhook events still on their way are carried, not waited for). */
   idle(): boolean {
     return this.run.busy === 0 && allHandlersFinished();
   }

@@ -36,7 +36,16 @@ export async function runbookLauncher(run: IncidentRun): Promise<void> {
       await run.step(() =>
         startChild<typeof runbookWorkflow>('runbookWorkflow', {
           workflowId: executionId,
-          args: [{ runbookId: launch.runbookId, input: launch.input, incidentId: incident.id, launchedBy: launch.trigger, trigger: launch.trigger }],
+          args: [
+            {
+              runbookId: launch.runbookId,
+              input: launch.input,
+              incidentId: incident.id,
+              launchedBy: launch.trigger,
+              trigger: launch.trigger,
+              ...(launch.triggeredBy ? { triggeredBy: launch.triggeredBy } : {}),
+            },
+          ],
           // Runs outlive this run of the incident (continue-as-new) and report by signal.
           parentClosePolicy: ParentClosePolicy.ABANDON,
         }),

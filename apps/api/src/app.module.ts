@@ -1,4 +1,4 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { ZodValidationPipe } from 'nestjs-zod';
@@ -9,6 +9,7 @@ import type { RunbookDefinition } from '../../../core/model/runbook';
 import type { SnsTransport } from './alerts/vendor-alerts.controller';
 import { AckModule } from './ack/ack.module';
 import { AlertsModule } from './alerts/alerts.module';
+import { AuditMiddleware, AuditModule } from './audit/audit.module';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthModule } from './auth/auth.module';
 import { ChatModule } from './chat/chat.module';
@@ -21,13 +22,20 @@ import { IncidentsModule } from './incidents/incidents.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { OncallModule } from './oncall/oncall.module';
 import { RateLimitGuard, rateLimitOptions } from './rate-limit/rate-limit.guard';
+import { RecordModule } from './record/record.module';
 import { RunbooksModule } from './runbooks/runbooks.module';
 import { StatusModule } from './status/status.module';
 import { TemporalModule } from './temporal/temporal.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 import { API_KEYS, CONFIG, OPERATOR_CONFIG, RUNBOOK_CATALOG, SNS_TRANSPORT } from './tokens';
 
 @Module({})
-export class AppModule {
+export class AppModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    // Every route, so that refusals before any handler are recorded too.
+    consumer.apply(AuditMiddleware).forRoutes('*path');
+  }
+
   static forRoot(options: {
     config: Config;
     apiKeys: ApiKey[];
@@ -47,6 +55,8 @@ export class AppModule {
       imports: [
         ThrottlerModule.forRoot(rateLimitOptions(config)),
         TemporalModule,
+        RecordModule,
+        AuditModule,
         MetricsModule,
         AlertsModule,
         IncidentsModule,
@@ -55,6 +65,7 @@ export class AppModule {
         StatusModule,
         AckModule.forRoot({ sms: integrations.sms }),
         OncallModule,
+        WebhooksModule,
         AuthModule,
         ChatModule.forRoot(slackInteractivity(config, integrations)),
       ],

@@ -1,9 +1,11 @@
-import { type INestApplication, type LogLevel } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { Logger as NestPinoLogger } from 'nestjs-pino';
 import { cleanupOpenApiDoc } from 'nestjs-zod';
+import type { DestinationStream } from 'pino';
 import type { Config } from '../../../core/schemas/config';
 import { type IntegrationsConfig, loadIntegrationsConfig } from '../../../core/schemas/integrations-config';
 import { loadOperatorConfig, type OperatorConfig, type OperatorFiles } from '../../../core/schemas/operator-config';
@@ -18,13 +20,12 @@ import type { SnsTransport } from './alerts/vendor-alerts.controller';
 import { SnsSignatureVerifier } from './alerts/signatures/sns-signature';
 import { resolveApiKeys } from './auth/api-keys';
 import { serveConsole } from './web/console';
-
-const LOG_LEVELS: Record<Config['logLevel'], LogLevel[]> = {
-  debug: ['debug', 'log', 'warn', 'error', 'fatal'],
-  info: ['log', 'warn', 'error', 'fatal'],
-  warn: ['warn', 'error', 'fatal'],
-  error: ['error', 'fatal'],
-};
+import { createLogger } from './observability/logger';
+import { httpLogger, ObservabilityModule } from './observability/observability.module';
+import { requestContextMiddleware } from './observability/request-context.middleware';
+import { secretValues } from './observability/secrets';
+import type { Tracing } from './observability/tracing';
+import { DOCS_PATHS, docsAccess } from './auth/docs-access';
 
 /** The largest request body each kind of route reads, in bytes (docs/limits.md says why). */
 export const BODY_LIMITS = {
@@ -60,6 +61,10 @@ export interface ApiAppOptions {
   runbooks?: ReadonlyMap<string, RunbookDefinition>;
   /** Integration settings (the API uses the SMS and Slack ones); default: read from the environment, as the worker does. */
   integrations?: IntegrationsConfig;
+  /** Where log lines go; default standard output. */
+  logs?: DestinationStream;
+  /** The process's tracing, flushed when the API stops (main.ts starts it when configured). */
+  tracing?: Tracing;
 }
 
 /** Builds the API (not yet listening): used by `main.ts` and by the end-to-end tests. */
@@ -68,18 +73,33 @@ export async function createApiApp(config: Config, options: ApiAppOptions = {}):
   const runbooks = options.runbooks ?? runbookCatalog();
   // The custom capabilities' declarations, and every runbook's `uses` among them (the worker checks their settings).
   checkRunbookUses(runbooks.values(), loadCapabilityDeclarations(CAPABILITY_FILES));
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({
-      config,
-      apiKeys: resolveApiKeys(config),
-      operator,
-      runbooks,
-      sns: options.sns ?? { verifier: new SnsSignatureVerifier(), get: fetch },
-      integrations: options.integrations ?? loadIntegrationsConfig(process.env),
-    }), {
-    logger: LOG_LEVELS[config.logLevel],
+  const apiKeys = resolveApiKeys(config);
+  const integrations = options.integrations ?? loadIntegrationsConfig(process.env);
+  // JSON lines, secrets redacted (docs/operations.md, "Logs and traces").
+  const logger = createLogger({
+    service: 'firebreak-api',
+    level: config.logLevel,
+    secrets: secretValues({ config, apiKeys, settings: [integrations], env: process.env }),
+    destination: options.logs,
+  });
+  const appModule = AppModule.forRoot({
+    config,
+    apiKeys,
+    operator,
+    runbooks,
+    sns: options.sns ?? { verifier: new SnsSignatureVerifier(), get: fetch },
+    integrations,
+  });
+  const app = await NestFactory.create<NestExpressApplication>(ObservabilityModule.around(appModule, logger, options.tracing), {
+    bufferLogs: true,
     rawBody: true,
     bodyParser: false,
   });
+  app.useLogger(app.get(NestPinoLogger));
+  // First of all: the request id and the server span, then the request's log line, so that
+  // even a request the body limits refuse has them.
+  app.use(requestContextMiddleware());
+  app.use(httpLogger(logger));
   // Slack signs the bytes it sent: its routes take the body raw, whatever its type, before any
   // other parser can, and read the form only once the signature holds.
   app.useBodyParser('raw', { type: isSlackRoute, limit: BODY_LIMITS.slackRequest });
@@ -110,6 +130,8 @@ export async function createApiApp(config: Config, options: ApiAppOptions = {}):
       .addCookieAuth('firebreak_session', { type: 'apiKey', in: 'cookie', description: 'The console session from POST /v1/session (`__Host-firebreak_session` over HTTPS)' })
       .build(),
   );
+  // The OpenAPI page and document are served outside Nest's router: guarded here (docs.read unless PUBLIC_DOCS).
+  app.use(DOCS_PATHS, docsAccess(app));
   SwaggerModule.setup('docs', app, cleanupOpenApiDoc(document), { jsonDocumentUrl: 'docs-json' });
   return app;
 }

@@ -139,7 +139,7 @@ describe('acknowledging from a notification: signed links and SMS replies', () =
 
   it("answers a closed incident's link with a page that says so", async () => {
     const id = await pagingIncident();
-    expect((await e2e.responder.post(`/v1/incidents/${id}/actions`, { action: 'close' })).status).toBe(200);
+    expect((await e2e.firebreak.as('commander').post(`/v1/incidents/${id}/actions`, { action: 'close' })).status).toBe(200);
     // Once closed the incident's workflow completes: the ack finds no running incident, and tells it from one that never was.
     const temporal = new Client({ connection: await Connection.connect({ address: sharedTemporalAddress() }) });
     try {

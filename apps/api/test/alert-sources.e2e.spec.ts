@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { SnsEnvelopeSchema, snsStringToSign } from '../../../core/schemas/alert-sources/sns';
 import { SnsSignatureVerifier } from '../src/alerts/signatures/sns-signature';
 import { TestFirebreak, TEST_KEYS } from '../../../test/firebreak';
-import { cloudWatchAlarm, notification, SIGNING_CERT_URL, subscriptionConfirmation } from '../../../test/fixtures/sns/messages';
+import { cloudWatchAlarm, notification, SIGNING_CERT_URL, subscriptionConfirmation, TOPIC_ARN } from '../../../test/fixtures/sns/messages';
 import { createSigningCertificate, snsSign } from '../../../test/fixtures/sns/signing-certificate';
 import { testOperatorConfig } from '../../../test/operator';
 
@@ -25,7 +25,7 @@ describe('alert sources end to end', () => {
   beforeAll(async () => {
     firebreak = await TestFirebreak.start({
       operator: testOperatorConfig(),
-      env: { GRAFANA_WEBHOOK_SECRET: grafanaSecret },
+      env: { GRAFANA_WEBHOOK_SECRET: grafanaSecret, SNS_TOPIC_ARNS: TOPIC_ARN },
       sns: {
         verifier: new SnsSignatureVerifier({
           fetchCertificate: async (url) => {
@@ -72,14 +72,14 @@ describe('alert sources end to end', () => {
       expect(incident.alertCount).toBe(1);
     });
 
-    it('accepts basic auth with the key as password, and names the broken field of a bad payload', async () => {
+    it('refuses basic auth even with a right key, saying to send Bearer, and names the broken field of a bad payload', async () => {
       const basic = Buffer.from(`alertmanager:${TEST_KEYS.responder}`).toString('base64');
-      const ok = await firebreak.http.post('/v1/alerts/alertmanager', uniqueGroup(fixture(2), `${firebreak.taskQueue}-basic`), {
+      const refused = await firebreak.http.post('/v1/alerts/alertmanager', uniqueGroup(fixture(2), `${firebreak.taskQueue}-basic`), {
         authorization: `Basic ${basic}`,
       });
-      expect(ok.status).toBe(202);
-      const wrongPassword = Buffer.from('alertmanager:nope-nope-nope').toString('base64');
-      expect((await firebreak.http.post('/v1/alerts/alertmanager', fixture(2), { authorization: `Basic ${wrongPassword}` })).status).toBe(401);
+      expect(refused.status).toBe(401);
+      expect(refused.body.message).toMatch(/HTTP Basic authentication is not accepted: send "Authorization: Bearer <api key>"/);
+      expect(refused.text).not.toContain(TEST_KEYS.responder);
 
       const broken = fixture(1);
       broken.alerts[0].labels = 'not a map';
@@ -121,11 +121,11 @@ describe('alert sources end to end', () => {
       state: status === 'firing' ? 'alerting' : 'ok',
       message: '**Firing**',
     });
-    const send = (body: object, sign = true) => {
+    const send = (body: object, sign = true, signedAtMs = Date.now()) => {
       const raw = JSON.stringify(body);
-      const timestamp = String(Math.floor(Date.now() / 1000));
+      const timestamp = String(Math.floor(signedAtMs / 1000));
       const signature = createHmac('sha256', grafanaSecret).update(`${timestamp}:`).update(raw).digest('hex');
-      return firebreak.as('responder').post('/v1/alerts/grafana', raw, {
+      return firebreak.as('sender').post('/v1/alerts/grafana', raw, {
         'content-type': 'application/json',
         ...(sign ? { 'x-grafana-alerting-signature': signature, 'x-grafana-alerting-timestamp': timestamp } : {}),
       });
@@ -142,15 +142,34 @@ describe('alert sources end to end', () => {
       const incident = (await firebreak.as('viewer').get(`/v1/incidents/${firing.body.incidentId}`)).body;
       expect(incident).toMatchObject({ alertCount: 2, firingAlerts: 0, severity: 'SEV3', service: 'search' });
     });
+
+    it('refuses a delivery signed without a timestamp, or signed more than five minutes ago', async () => {
+      const raw = JSON.stringify(payload('firing', `{}/{alertname="Untimed"}:${firebreak.taskQueue}`));
+      const bodyOnly = createHmac('sha256', grafanaSecret).update(raw).digest('hex');
+      const untimed = await firebreak.as('sender').post('/v1/alerts/grafana', raw, { 'content-type': 'application/json', 'x-grafana-alerting-signature': bodyOnly });
+      expect(untimed.status).toBe(401);
+      expect(untimed.body.message).toMatch(/x-grafana-alerting-timestamp header is missing/);
+
+      const stale = await send(payload('firing', `{}/{alertname="Stale"}:${firebreak.taskQueue}`), true, Date.now() - 6 * 60 * 1000);
+      expect(stale.status).toBe(401);
+      expect(stale.body.message).toMatch(/more than 5 minutes from now/);
+    });
   });
 
   describe('AWS SNS', () => {
-    const signed = (body: Record<string, string>) => {
-      const envelope = SnsEnvelopeSchema.parse({ ...body, SignatureVersion: '2', SigningCertURL: SIGNING_CERT_URL });
-      return { ...envelope, Signature: snsSign(snsStringToSign(envelope), signer.privateKey, '2') };
+    /** Signed as SNS signs, published now unless `publishedAtMs` says otherwise. */
+    const signed = (body: Record<string, string>, { version = '2', publishedAtMs = Date.now() }: { version?: '1' | '2'; publishedAtMs?: number } = {}) => {
+      const envelope = SnsEnvelopeSchema.parse({
+        ...body,
+        Timestamp: new Date(publishedAtMs).toISOString(),
+        SignatureVersion: version,
+        SigningCertURL: SIGNING_CERT_URL,
+      });
+      return { ...envelope, Signature: snsSign(snsStringToSign(envelope), signer.privateKey, version) };
     };
+    // SNS sends no Authorization header: what it proves is the signature.
     const post = (body: object) =>
-      firebreak.as('responder').post('/v1/alerts/sns', JSON.stringify(body), {
+      firebreak.http.post('/v1/alerts/sns', JSON.stringify(body), {
         'content-type': 'text/plain; charset=UTF-8',
         'x-amz-sns-message-type': (body as { Type: string }).Type,
       });
@@ -177,12 +196,29 @@ describe('alert sources end to end', () => {
       expect(ok.body.incidentId).toBe(firing.body.incidentId);
       const incident = (await firebreak.as('viewer').get(`/v1/incidents/${firing.body.incidentId}`)).body;
       expect(incident).toMatchObject({ alertCount: 2, firingAlerts: 0 });
+      const timeline = (await firebreak.as('viewer').get(`/v1/incidents/${firing.body.incidentId}/timeline`)).body;
+      expect(JSON.stringify(timeline)).toContain('sns:firebreak-alarms');
 
       const tampered = { ...signed(notification(JSON.stringify(alarm))), Message: JSON.stringify({ ...alarm, AlarmName: 'forged' }) };
       expect((await post(tampered)).status).toBe(403);
       const foreignCert = { ...signed(notification(JSON.stringify(alarm))), SigningCertURL: 'https://evil.example/cert.pem' };
       expect((await post(foreignCert)).status).toBe(403);
       expect(certificateRequests.every((url) => url === SIGNING_CERT_URL)).toBe(true);
+    });
+
+    it('refuses a message published more than an hour ago, one signed with SHA1, and one from a topic not listed', async () => {
+      const alarm = JSON.stringify({ ...cloudWatchAlarm('ALARM'), AlarmArn: `arn:aws:cloudwatch:us-east-1:123456789012:alarm:${firebreak.taskQueue}-refused` });
+      const stale = await post(signed(notification(alarm), { publishedAtMs: Date.now() - 61 * 60 * 1000 }));
+      expect(stale.status).toBe(403);
+      expect(stale.body.message).toMatch(/published more than an hour ago/);
+
+      const sha1 = await post(signed(notification(alarm), { version: '1' }));
+      expect(sha1.status).toBe(403);
+      expect(sha1.body.message).toMatch(/SignatureVersion 1 \(SHA1\): set the topic's SignatureVersion attribute to 2.*SNS_ALLOW_SIGNATURE_V1=true/);
+
+      const otherTopic = await post(signed({ ...notification(alarm), TopicArn: 'arn:aws:sns:us-east-1:123456789012:someone-else' }));
+      expect(otherTopic.status).toBe(403);
+      expect(otherTopic.body.message).toMatch(/not in SNS_TOPIC_ARNS/);
     });
   });
 });

@@ -186,7 +186,7 @@ describe('POST /v1/alerts', () => {
     expect((await api.post('/v1/alerts', alert({ dedupKey: key, status: 'resolved' }))).body.incidentId).toBe(second);
     expect((await firebreak.as('viewer').get(`/v1/incidents/${first}`)).body.alertCount).toBe(1);
 
-    await api.post(`/v1/incidents/${second}/actions`, { action: 'close' });
+    await firebreak.as('commander').post(`/v1/incidents/${second}/actions`, { action: 'close' });
     await waitFor('the second incident to close', async () => {
       const incident = await firebreak.as('viewer').get(`/v1/incidents/${second}`);
       return incident.body.status === 'closed';

@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { TestFirebreak } from '../../../test/firebreak';
+import { TestFirebreak, TEST_KEY_NAMES } from '../../../test/firebreak';
 import { testOperatorConfig } from '../../../test/operator';
 import { listingUpserts, pendingTimers, sharedTemporalAddress } from '../../../test/temporal';
 import { IncidentStatusAttribute } from '../../../core/model/search-attributes';
@@ -82,7 +82,7 @@ describe('escalation, heartbeats and long incidents', () => {
 
   it('declares exactly one incident when a heartbeat stops, and records the recovery', async () => {
     const firebreak = await TestFirebreak.start({
-      operator: testOperatorConfig({ heartbeats: [{ name: 'cron', intervalSeconds: 1, graceSeconds: 1, service: 'batch', onRecovery: 'mitigate' }] }),
+      operator: testOperatorConfig({ heartbeats: [{ name: 'cron', intervalSeconds: 1, graceSeconds: 1, service: 'batch', onRecovery: 'mitigate', senders: [TEST_KEY_NAMES.responder] }] }),
     });
     try {
       const unknown = await firebreak.as('responder').post('/v1/heartbeats/nope');

@@ -163,8 +163,8 @@ describe('GET /v1/heartbeats', () => {
   const e2e = useTestFirebreak({
     operator: testOperatorConfig({
       heartbeats: [
-        { name: pinged, intervalSeconds: 3600, graceSeconds: 600, service: 'batch' },
-        { name: silent, intervalSeconds: 60, graceSeconds: 30, service: 'batch' },
+        { name: pinged, intervalSeconds: 3600, graceSeconds: 600, service: 'batch', senders: ['alertmanager'] },
+        { name: silent, intervalSeconds: 60, graceSeconds: 30, service: 'batch', senders: ['alertmanager'] },
       ],
     }),
   });

@@ -1,4 +1,4 @@
-import { useTestFirebreak } from '../../../test/firebreak';
+import { TEST_KEYS, useTestFirebreak } from '../../../test/firebreak';
 import { testOperatorConfig } from '../../../test/operator';
 import { waitFor } from '../../../test/wait';
 
@@ -6,6 +6,8 @@ describe('the incident lifecycle over HTTP', () => {
   const e2e = useTestFirebreak({ operator: testOperatorConfig() });
 
   const act = (id: string, body: Record<string, unknown>, client = e2e.responder) => client.post(`/v1/incidents/${id}/actions`, body);
+  /** Closing, reopening and posting to the status page are a commander's. */
+  const command = (id: string, body: Record<string, unknown>) => act(id, body, e2e.firebreak.as('commander'));
 
   it('runs declare → acknowledge → roles → notes → status update → mitigate → resolve → postmortem → reopen → close', async () => {
     const declared = await e2e.responder.post('/v1/incidents', {
@@ -26,7 +28,7 @@ describe('the incident lifecycle over HTTP', () => {
     const back = await act(id, { action: 'acknowledge' });
     expect(back.status).toBe(409); // ...going back is not
     expect(back.body.message).toBe('cannot go back from resolved to acknowledged; reopen it first');
-    expect((await act(id, { action: 'reopen', reason: 'resolved by mistake' })).status).toBe(200);
+    expect((await command(id, { action: 'reopen', reason: 'resolved by mistake' })).status).toBe(200);
 
     expect((await act(id, { action: 'assign-role', role: 'commander', assignee: 'alice' })).status).toBe(200);
     expect((await act(id, { action: 'assign-role', role: 'scribe', assignee: 'bob' })).status).toBe(200);
@@ -38,7 +40,7 @@ describe('the incident lifecycle over HTTP', () => {
     const sameSeverity = await act(id, { action: 'set-severity', severity: 'SEV0' });
     expect(sameSeverity.status).toBe(409);
 
-    const statusUpdate = await act(id, {
+    const statusUpdate = await command(id, {
       action: 'post-status-update',
       status: 'identified',
       message: 'EU card payments are failing; we are rolling back.',
@@ -59,7 +61,7 @@ describe('the incident lifecycle over HTTP', () => {
       statusPage: { statusIncidentId: expect.any(String) },
     });
     const actors = new Set(incident.timeline.map((entry: { actor: string }) => entry.actor));
-    expect(actors).toEqual(new Set(['alertmanager'])); // every command by the responder key's name
+    expect(actors).toEqual(new Set(['alertmanager', 'incident-lead'])); // every command by its key's name: the responder's, the commander's
 
     const timeline = await e2e.viewer.get(`/v1/incidents/${id}/timeline?after=2`);
     expect(timeline.body.entries[0].index).toBe(3);
@@ -79,11 +81,11 @@ describe('the incident lifecycle over HTTP', () => {
     expect(markdown).toContain('- Incident commander: alice');
     expect(markdown).toContain('- Investigators: carol');
     expect(markdown).toContain('| alertmanager | Payments provider returns 502 for EU cards. |');
-    expect(markdown).toContain('| alertmanager | Status page (identified): EU card payments are failing; we are rolling back. |');
+    expect(markdown).toContain('| incident-lead | Status page (identified): EU card payments are failing; we are rolling back. |');
     expect(markdown).toContain('1. Why? _to fill in_');
     expect(markdown).toContain('- [ ] Alert on provider 5xx rate (owner: carol) — ticket filed when the incident closes');
 
-    const closed = await act(id, { action: 'close' });
+    const closed = await command(id, { action: 'close' });
     expect(closed.status).toBe(200);
     // Closing files the action item as a ticket, then the workflow completes.
     const final = await waitFor('the action item ticket', async () => {
@@ -127,7 +129,7 @@ describe('the incident lifecycle over HTTP', () => {
     const { body } = await e2e.responder.post('/v1/incidents', { title: 'stream me', severity: 'SEV4' });
     const controller = new AbortController();
     const response = await fetch(`${e2e.firebreak.http.baseUrl}/v1/incidents/${body.id}/events`, {
-      headers: { authorization: `Bearer ${'viewer-key-0123456789'}` },
+      headers: { authorization: `Bearer ${TEST_KEYS.viewer}` },
       signal: controller.signal,
     });
     expect(response.status).toBe(200);
@@ -144,7 +146,7 @@ describe('the incident lifecycle over HTTP', () => {
     await readUntil((all) => all.includes('Incident opened'));
     await act(body.id, { action: 'add-note', text: 'seen live' });
     await readUntil((all) => all.includes('seen live'));
-    await act(body.id, { action: 'close' });
+    await command(body.id, { action: 'close' });
     const all = await readUntil((all) => all.includes('event: end'));
     expect(all).toMatch(/id: 0\nevent: timeline\ndata: \{.*Incident opened/);
     expect(all).toMatch(/id: \d+\nevent: timeline\ndata: \{.*"kind":"note".*seen live/);
@@ -155,8 +157,8 @@ describe('the incident lifecycle over HTTP', () => {
     const { body } = await e2e.responder.post('/v1/incidents', { title: 'metrics', severity: 'SEV2' });
     await act(body.id, { action: 'acknowledge' });
     await act(body.id, { action: 'resolve' });
-    await act(body.id, { action: 'reopen', reason: 'again' });
-    const metrics = await e2e.firebreak.http.get('/metrics');
+    await command(body.id, { action: 'reopen', reason: 'again' });
+    const metrics = await e2e.viewer.get('/metrics');
     expect(metrics.status).toBe(200);
     expect(metrics.text).toMatch(/firebreak_incident_time_to_acknowledge_seconds_count\{severity="SEV2"\} 1\n/);
     expect(metrics.text).toMatch(/firebreak_incident_time_to_resolve_seconds_count\{severity="SEV2"\} 1\n/);

@@ -200,7 +200,7 @@ describe('on call: escalation notifies the people on call', () => {
 
       const from = new Date(Date.now() + 1_000).toISOString();
       const to = new Date(Date.now() + 3_600_000).toISOString();
-      const override = await firebreak.as('responder').post('/v1/schedules/secondary/overrides', { responder: 'kim', from, to });
+      const override = await firebreak.as('admin').post('/v1/schedules/secondary/overrides', { responder: 'kim', from, to });
       expect(override.status).toBe(201);
       await waitFor('the override to take effect', async () => {
         const answer = await firebreak.as('viewer').get('/v1/oncall?schedule=secondary');

@@ -69,7 +69,7 @@ function parseICalendar(text: string): { calendar: Record<string, string>; event
 describe('on call over HTTP: who is on call, schedules, overrides, calendar feeds', () => {
   const e2e = useTestFirebreak({ operator });
   const admin = () => e2e.firebreak.as('admin');
-  const remove = (scheduleId: string, overrideId: string, client = e2e.responder) => client.request('DELETE', `/v1/schedules/${scheduleId}/overrides/${overrideId}`);
+  const remove = (scheduleId: string, overrideId: string, client = admin()) => client.request('DELETE', `/v1/schedules/${scheduleId}/overrides/${overrideId}`);
   const onCallNow = async (scheduleId: string) => (await e2e.viewer.get(`/v1/oncall?schedule=${scheduleId}`)).body.oncall[0].shift;
 
   it('says who is on call now and at any moment, on every schedule or one', async () => {
@@ -149,14 +149,14 @@ describe('on call over HTTP: who is on call, schedules, overrides, calendar feed
   it('adds an override that /v1/oncall shows at once, and removes it', async () => {
     const before = await onCallNow(PRIMARY);
     const now = Date.now();
-    const added = await e2e.responder.post(`/v1/schedules/${PRIMARY}/overrides`, { responder: 'fay', from: iso(now), to: iso(now + 2 * HOUR_MS), reason: 'Dana at the dentist' });
+    const added = await admin().post(`/v1/schedules/${PRIMARY}/overrides`, { responder: 'fay', from: iso(now), to: iso(now + 2 * HOUR_MS), reason: 'Dana at the dentist' });
     expect(added.status).toBe(201);
     expect(added.body).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       responder: 'fay',
       from: iso(now),
       to: iso(now + 2 * HOUR_MS),
-      createdBy: 'alertmanager',
+      createdBy: 'ops',
       createdAt: expect.any(String),
       reason: 'Dana at the dentist',
     });
@@ -185,7 +185,7 @@ describe('on call over HTTP: who is on call, schedules, overrides, calendar feed
 
   it('answers every bad override 400 naming the field and the rule, and adds nothing', async () => {
     const now = Date.now();
-    const post = (body: Record<string, unknown>) => e2e.responder.post(`/v1/schedules/${SECONDARY}/overrides`, body);
+    const post = (body: Record<string, unknown>) => admin().post(`/v1/schedules/${SECONDARY}/overrides`, body);
     const valid = { responder: 'dana', from: iso(now + HOUR_MS), to: iso(now + 2 * HOUR_MS) };
     const cases: Array<[Record<string, unknown>, string, string]> = [
       [{ ...valid, from: iso(now - 2 * HOUR_MS), to: iso(now - HOUR_MS) }, 'to', 'in_past'],
@@ -210,25 +210,27 @@ describe('on call over HTTP: who is on call, schedules, overrides, calendar feed
       });
     }
     expect((await e2e.viewer.get(`/v1/schedules/${SECONDARY}`)).body.overrides).toEqual([]);
-    expect((await e2e.responder.post('/v1/schedules/nope/overrides', valid)).status).toBe(404);
+    expect((await admin().post('/v1/schedules/nope/overrides', valid)).status).toBe(404);
   });
 
-  it('lets only a responder or an admin change overrides', async () => {
+  it('lets only an admin change overrides', async () => {
     const now = Date.now();
     const body = { responder: 'eli', from: iso(now + HOUR_MS), to: iso(now + 2 * HOUR_MS) };
-    const refused = await e2e.viewer.post(`/v1/schedules/${SECONDARY}/overrides`, body);
-    expect(refused.status).toBe(403);
+    for (const role of ['viewer', 'responder', 'commander'] as const) {
+      expect((await e2e.firebreak.as(role).post(`/v1/schedules/${SECONDARY}/overrides`, body)).status).toBe(403);
+    }
     expect((await e2e.firebreak.http.get('/v1/oncall')).status).toBe(401);
     const added = await admin().post(`/v1/schedules/${SECONDARY}/overrides`, body);
     expect(added.status).toBe(201);
     expect((await remove(SECONDARY, added.body.id, e2e.viewer)).status).toBe(403);
+    expect((await remove(SECONDARY, added.body.id, e2e.responder)).status).toBe(403);
     expect((await e2e.viewer.get(`/v1/schedules/${SECONDARY}`)).body.overrides).toEqual([added.body]);
     expect((await remove(SECONDARY, added.body.id)).status).toBe(204);
   });
 
   it('serves the shifts as an iCalendar feed, by API key or by the schedule\'s own feed token', async () => {
     const now = Date.now();
-    const override = (await e2e.responder.post(`/v1/schedules/${PRIMARY}/overrides`, { responder: 'fay', from: iso(now + DAY_MS), to: iso(now + DAY_MS + 3 * HOUR_MS), reason: 'swap; with, Eli' })).body;
+    const override = (await admin().post(`/v1/schedules/${PRIMARY}/overrides`, { responder: 'fay', from: iso(now + DAY_MS), to: iso(now + DAY_MS + 3 * HOUR_MS), reason: 'swap; with, Eli' })).body;
     const window = 'from=2025-01-01T12:00:00Z&to=2025-01-03T12:00:00Z';
 
     const feed = await e2e.viewer.get(`/v1/schedules/${PRIMARY}/calendar.ics?${window}`);
@@ -256,7 +258,7 @@ describe('on call over HTTP: who is on call, schedules, overrides, calendar feed
     const current = parseICalendar(byToken.text).events;
     expect(current.length).toBeGreaterThanOrEqual(67);
     const covered = current.find((event) => event['X-FIREBREAK-SOURCE'] === `override:${override.id}`);
-    expect(covered).toMatchObject({ SUMMARY: 'On call: Fay <script> (Primary)', DESCRIPTION: 'Fay <script> is on call for Primary (override by alertmanager: swap; with, Eli).' });
+    expect(covered).toMatchObject({ SUMMARY: 'On call: Fay <script> (Primary)', DESCRIPTION: 'Fay <script> is on call for Primary (override by ops: swap; with, Eli).' });
 
     expect((await e2e.firebreak.http.get(`/v1/schedules/${PRIMARY}/calendar.ics`)).status).toBe(401);
     expect((await e2e.firebreak.http.get(`/v1/schedules/${PRIMARY}/calendar.ics?token=${token.slice(1)}x`)).status).toBe(401);

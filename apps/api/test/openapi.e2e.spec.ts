@@ -46,7 +46,7 @@ describe('the OpenAPI document', () => {
   const started = useTestFirebreak();
   let document: Schema;
   beforeAll(async () => {
-    document = (await started.firebreak.http.get('/docs-json')).body;
+    document = (await started.viewer.get('/docs-json')).body;
   });
 
   it('types every nullable field as itself plus nullable, and only arrays as arrays, in every DTO', async () => {

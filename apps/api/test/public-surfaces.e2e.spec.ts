@@ -28,7 +28,7 @@ async function openStream(firebreak: TestFirebreak, id: string, key: string) {
 
 describe('public surfaces under load: cached readiness, shared event polling, stream caps, bounded metrics', () => {
   let firebreak: TestFirebreak;
-  const scrape = async () => (await firebreak.http.get('/metrics')).text;
+  const scrape = async () => (await firebreak.as('viewer').get('/metrics')).text;
 
   beforeAll(async () => {
     firebreak = await TestFirebreak.start({

@@ -20,8 +20,9 @@ describe('the runbook engine: approvals, compensation, cancellation, triggers an
     await temporal.connection.close();
   });
 
-  const launch = async (name: string, input: Record<string, unknown>, incidentId?: string) => {
-    const answer = await firebreak.as('responder').post(`/v1/runbooks/${name}/executions`, { input, incidentId });
+  // Runbooks with guardrails are destructive: a commander launches them.
+  const launch = async (name: string, input: Record<string, unknown>, incidentId?: string, role: 'responder' | 'commander' = 'responder') => {
+    const answer = await firebreak.as(role).post(`/v1/runbooks/${name}/executions`, { input, incidentId });
     expect(answer.status).toBe(201);
     return answer.body.id as string;
   };
@@ -110,20 +111,20 @@ describe('the runbook engine: approvals, compensation, cancellation, triggers an
 
   it('joins a second run for the same target while the first runs, instead of running twice', async () => {
     const target = `flight-${firebreak.taskQueue}`;
-    const first = await launch('single-flight-demo', { target });
+    const first = await launch('single-flight-demo', { target }, undefined, 'commander');
     await waitingApproval(first);
-    const second = await launch('single-flight-demo', { target });
+    const second = await launch('single-flight-demo', { target }, undefined, 'commander');
     const joined = await finished(second);
     expect(joined).toMatchObject({ status: 'joined', outcome: { joined: first } });
     expect(joined.steps).toEqual([]);
     // Another target is not held up.
-    const other = await launch('single-flight-demo', { target: `${target}-other` });
+    const other = await launch('single-flight-demo', { target: `${target}-other` }, undefined, 'commander');
     await waitingApproval(other);
     await firebreak.as('responder').post(`/v1/executions/${first}/approve`, {});
     await firebreak.as('responder').post(`/v1/executions/${other}/approve`, {});
     expect((await finished(first)).status).toBe('completed');
     // Once released, the next run for the target leads again.
-    const third = await launch('single-flight-demo', { target });
+    const third = await launch('single-flight-demo', { target }, undefined, 'commander');
     await waitingApproval(third);
     await firebreak.as('responder').post(`/v1/executions/${third}/reject`, { comment: 'done testing' });
     expect((await finished(third)).outcome.result).toEqual({ released: false });

@@ -8,7 +8,8 @@ type Step = { id: string; name: string; status: string; args: any; result?: any;
 describe('runbooks over HTTP, on the local adapters', () => {
   const e2e = useTestFirebreak({ operator: testOperatorConfig() });
 
-  const launch = (name: string, body: Record<string, unknown>) => e2e.responder.post(`/v1/runbooks/${name}/executions`, body);
+  // A commander may launch every runbook, destructive ones too (rights.e2e.spec.ts checks who else may).
+  const launch = (name: string, body: Record<string, unknown>) => e2e.firebreak.as('commander').post(`/v1/runbooks/${name}/executions`, body);
   const execution = async (id: string) => (await e2e.viewer.get(`/v1/executions/${id}`)).body;
   const finished = (id: string) =>
     waitFor(`execution ${id} to finish`, async () => {
@@ -28,7 +29,7 @@ describe('runbooks over HTTP, on the local adapters', () => {
     const scale = catalog.body.runbooks.find((runbook: { id: string }) => runbook.id === 'scale-out-on-high-cpu');
     expect(scale.inputSchema).toMatchObject({ type: 'object', required: expect.arrayContaining(['cluster', 'service']) });
     expect(scale.triggers[0].match.alertname).toMatch(/^\/\^\(HighCPU/);
-    expect(scale.guardrails).toEqual({ singleFlight: true, budget: { max: 3, windowMinutes: 60 } });
+    expect(scale.guardrails).toEqual({ singleFlight: true, budget: { max: 3, windowMinutes: 60 }, globalBudget: { max: 10, windowMinutes: 60 } });
   });
 
   it('refuses invalid input with 400 naming the field, and starts nothing', async () => {
@@ -90,7 +91,7 @@ describe('runbooks over HTTP, on the local adapters', () => {
       const entries = timeline.filter((entry) => entry.kind === 'runbook').map((entry) => entry.summary);
       return entries.at(-1) === 'Major incident kickoff: completed' ? entries : undefined;
     });
-    expect(runbookEntries[0]).toMatch(/^Major incident kickoff: started by alertmanager/);
+    expect(runbookEntries[0]).toMatch(/^Major incident kickoff: started by incident-lead/);
   });
 
   it('plans a dry run step by step without calling any adapter', async () => {

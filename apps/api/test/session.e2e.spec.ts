@@ -123,7 +123,7 @@ describe('console sessions', () => {
 
     const declare = await anonymous().post('/v1/incidents', { title: 'from a viewer', severity: 'SEV3' }, withCookie(viewer, viewer.csrf));
     expect(declare.status).toBe(403);
-    expect(declare.body.message).toMatch(/needs the responder role; key "dashboard" is viewer/);
+    expect(declare.body.message).toMatch(/needs the incident\.declare right \(responder, commander, admin\); "dashboard" is viewer/);
   });
 
   it('refuses a change made with the cookie but without its CSRF token, and changes nothing', async () => {

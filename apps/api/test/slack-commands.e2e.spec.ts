@@ -11,7 +11,7 @@ import { commandBody, interactionBody, postSigned, SLACK_OPERATOR, SLACK_USERS, 
 const ELSEWHERE = 'C0GENERAL';
 const COMMANDS = '/v1/chat/slack/commands';
 const INTERACTIONS = '/v1/chat/slack/interactions';
-const { dana: DANA, viewer: VIEWER, stranger: STRANGER } = SLACK_USERS;
+const { dana: DANA, admin: ADMIN, viewer: VIEWER, stranger: STRANGER } = SLACK_USERS;
 
 describe('Slack slash commands', () => {
   const e2e = useSlackFirebreak();
@@ -114,9 +114,9 @@ describe('Slack slash commands', () => {
     expect(stranger.answer.status).toBe(200);
     expect(stranger.answer.body).toMatchObject({ response_type: 'ephemeral', text: expect.stringMatching(/does not know your Slack user, so nothing was done/) });
     const viewer = await slash('/incident', 'resolve', { user: VIEWER, channel: channelId });
-    expect(viewer.answer.body.text).toBe('This needs the responder role; you (watcher) are viewer. Nothing was done.');
+    expect(viewer.answer.body.text).toBe('Not allowed: resolve an incident needs the incident.resolve right (responder, commander, admin); "watcher" is viewer. Nothing was done.');
     const run = await slash('/runbook', 'run service-health-check cluster=prod service=search', { user: VIEWER, channel: channelId });
-    expect(run.answer.body.text).toMatch(/needs the responder role/);
+    expect(run.answer.body.text).toMatch(/needs the runbook\.launch right \(responder, commander, admin\); "watcher" is viewer/);
     const unknown = await slash('/incident', 'dance');
     expect(unknown.answer.body.text).toMatch(/^Not understood: no such command "dance"/);
     expect([...e2e.slack.responsesTo(stranger.responseUrl), ...e2e.slack.responsesTo(viewer.responseUrl), ...e2e.slack.responsesTo(run.responseUrl)]).toEqual([]);
@@ -134,9 +134,15 @@ describe('Slack slash commands', () => {
     expect(run?.action_id).toBe('runbook.run');
     expect(JSON.parse(run!.value)).toEqual({ runbook: 'scale-out-on-high-cpu', input: { cluster: 'prod', service: 'search-from-slack', step: 2, waitMinutes: 0 }, incident: id });
 
+    // Scaling out is destructive: Dana (a responder) may plan it, an admin runs it.
+    const refusedUrl = e2e.slack.responseUrl('actions');
+    const refusedPress = interactionBody({ user: DANA, actionId: run!.action_id, value: run!.value, responseUrl: refusedUrl, triggerId: triggerId(), channel: channelId });
+    expect((await postSigned(e2e.api, INTERACTIONS, refusedPress)).status).toBe(200);
+    expect((await outcome(refusedUrl)).text).toMatch(/^Not allowed: .* needs the runbook\.launch-destructive right \(commander, admin\); "Dana Ortiz" is responder\. Nothing was done\.$/);
+
     const trigger = triggerId();
     const pressUrl = e2e.slack.responseUrl('actions');
-    const press = interactionBody({ user: DANA, actionId: run!.action_id, value: run!.value, responseUrl: pressUrl, triggerId: trigger, channel: channelId });
+    const press = interactionBody({ user: ADMIN, actionId: run!.action_id, value: run!.value, responseUrl: pressUrl, triggerId: trigger, channel: channelId });
     expect((await postSigned(e2e.api, INTERACTIONS, press)).status).toBe(200);
     const started = await outcome(pressUrl);
     expect(started).toMatchObject({ response_type: 'ephemeral', replace_original: true });
@@ -148,7 +154,7 @@ describe('Slack slash commands', () => {
     const replica = await startSlackApi(e2e.firebreak, SLACK_OPERATOR, e2e.slack.stub.url);
     try {
       const elsewhereUrl = e2e.slack.responseUrl('actions');
-      const samePress = interactionBody({ user: DANA, actionId: run!.action_id, value: run!.value, responseUrl: elsewhereUrl, triggerId: trigger, channel: channelId });
+      const samePress = interactionBody({ user: ADMIN, actionId: run!.action_id, value: run!.value, responseUrl: elsewhereUrl, triggerId: trigger, channel: channelId });
       expect((await postSigned(replica.api, INTERACTIONS, samePress)).status).toBe(200);
       expect((await outcome(elsewhereUrl)).text).toContain(`(${executionId})`);
     } finally {
@@ -158,7 +164,7 @@ describe('Slack slash commands', () => {
       const { body } = await e2e.firebreak.as('viewer').get(`/v1/executions/${executionId}`);
       return body.status === 'completed' ? body : undefined;
     });
-    expect(execution).toMatchObject({ runbookId: 'scale-out-on-high-cpu', incidentId: id, dryRun: false, launchedBy: 'Dana Ortiz' });
+    expect(execution).toMatchObject({ runbookId: 'scale-out-on-high-cpu', incidentId: id, dryRun: false, launchedBy: 'ops-admin' });
     const runs = await waitFor('the incident timeline to show the run', async () => {
       const entries = ((await incident(id)).timeline as Array<{ kind: string; summary: string }>).filter(
         (entry) => entry.kind === 'runbook' && /^Scale out on high CPU: started/.test(entry.summary),

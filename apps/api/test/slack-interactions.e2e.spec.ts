@@ -108,7 +108,7 @@ describe('Slack buttons', () => {
     const viewer = await press(VIEWER, acknowledge);
     expect([stranger.answer.status, viewer.answer.status]).toEqual([200, 200]);
     expect((await answerTo(stranger.responseUrl)).text).toMatch(/does not know your Slack user, so nothing was done/);
-    expect((await answerTo(viewer.responseUrl)).text).toBe('This needs the responder role; you (watcher) are viewer. Nothing was done.');
+    expect((await answerTo(viewer.responseUrl)).text).toBe('Not allowed: acknowledge an incident needs the incident.acknowledge right (responder, commander, admin); "watcher" is viewer. Nothing was done.');
     expect(e2e.slack.responsesTo(viewer.responseUrl)[0].response_type).toBe('ephemeral');
     expect((await incident(id)).status).toBe('triggered');
 

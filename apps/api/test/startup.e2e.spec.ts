@@ -3,7 +3,7 @@ import { loadConfig } from '../../../core/schemas/config';
 import { OperatorConfigError } from '../../../core/schemas/operator-config';
 
 describe('start-up', () => {
-  const config = loadConfig({ API_KEYS: 'ops:admin:0123456789abcdef' });
+  const config = loadConfig({ API_KEYS: 'ops:admin:Ad7Qm2Xv9Lk4Rt8Wn1Yb6Hj3Gf5Dc0Za' });
 
   it('stops with a message naming the file and field of a mistake in runbooks/', async () => {
     const start = createApiApp(config, {

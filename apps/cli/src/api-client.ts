@@ -54,7 +54,7 @@ export class ApiClient {
    * head. `signal` ends it.
    */
   async stream(path: string, lastEventId: string | undefined, signal: AbortSignal): Promise<ReadableStream<Uint8Array>> {
-    const headers: Record<string, string> = { accept: 'text/event-stream', ...this.authorization() };
+    const headers: Record<string, string> = { accept: 'text/event-stream', ...this.clientHeaders() };
     if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
     // Bounded until the API answers; the stream itself lasts until `signal` ends it.
     const connecting = new AbortController();
@@ -65,8 +65,9 @@ export class ApiClient {
     return response.body;
   }
 
-  private authorization(): Record<string, string> {
-    return this.key ? { authorization: `Bearer ${this.key}` } : {};
+  /** The key, and who is calling: the API's audit log records CLI actions as the CLI's. */
+  private clientHeaders(): Record<string, string> {
+    return { 'user-agent': 'firebreak-cli', ...(this.key ? { authorization: `Bearer ${this.key}` } : {}) };
   }
 
   private async send(method: string, path: string, headers: Record<string, string>, retryable: boolean, body?: unknown): Promise<Response> {
@@ -76,7 +77,7 @@ export class ApiClient {
       try {
         response = await this.fetch(path, {
           method,
-          headers: { ...headers, ...this.authorization() },
+          headers: { ...headers, ...this.clientHeaders() },
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
         });

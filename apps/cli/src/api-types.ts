@@ -44,6 +44,8 @@ export interface Incident {
   roles: { commander?: string; communications?: string; scribe?: string; investigators: string[] };
   alertCount: number;
   firingAlerts: number;
+  /** The newest alerts, oldest first. */
+  alerts: Array<{ summary: string; status: string; externalUrl?: string; links?: Array<{ kind: string; url: string; text?: string }> }>;
   actionItems: Array<{ id: number; title: string; owner?: string; ticket?: { key: string; url: string } }>;
   escalation: { policy?: string; state: string; level: number };
   statusPage?: { statusIncidentId: string; url?: string; status?: string };

@@ -14,6 +14,8 @@ describe('the firebreak CLI: alerts and incidents, against a real Firebreak', ()
 
   const declare = async (title: string, ...more: string[]) => (await cli.json<{ id: string }>(['incidents', 'declare', '--title', title, '--severity', 'SEV3', ...more])).id;
   const incident = (id: string) => cli.json(['incidents', 'show', id]);
+  /** Reopening and closing are a commander's. */
+  const asCommander = { env: { FIREBREAK_KEY: TEST_KEYS.commander } };
 
   it('declares, lists and shows an incident, as tables and as JSON', async () => {
     const commander = `cmdr-${e2e.firebreak.taskQueue}`;
@@ -67,8 +69,8 @@ describe('the firebreak CLI: alerts and incidents, against a real Firebreak', ()
     expect(markdown).toContain('provider answers 502; retry=off');
     expect(await cli.json(['incidents', 'postmortem', id])).toEqual({ incidentId: id, markdown });
 
-    expect(await cli.ok(['incidents', 'reopen', id, '--reason', 'errors are back'])).toBe(`${id}: investigating (SEV3)\n`);
-    expect(await cli.json(['incidents', 'close', id])).toMatchObject({ incidentId: id, status: 'closed' });
+    expect(await cli.ok(['incidents', 'reopen', id, '--reason', 'errors are back'], asCommander)).toBe(`${id}: investigating (SEV3)\n`);
+    expect(await cli.json(['incidents', 'close', id], asCommander)).toMatchObject({ incidentId: id, status: 'closed' });
 
     const final = await incident(id);
     expect(final.roles).toEqual({ commander: 'dana', investigators: ['sam'] });
@@ -92,6 +94,9 @@ describe('the firebreak CLI: alerts and incidents, against a real Firebreak', ()
     expect(opened).toMatchObject({ severity: 'SEV1', service: 'db', alertCount: 2 });
     expect(opened.alerts[0]).toMatchObject({ source: 'cli', labels: { host: 'db-1', query: 'a=b' }, dedupKey: expect.stringContaining(dedupKey) });
     expect(opened.alerts[1]).toMatchObject({ annotations: { runbook: 'https://wiki/disk' } });
+    await cli.ok(['alerts', 'send', '--summary', 'Disk full on db-1', '--dedup-key', dedupKey, '--url', 'https://grafana.example.com/d/db']);
+    // `show` prints the newest alert's links.
+    expect(await cli.ok(['incidents', 'show', sent.incidentId])).toMatch(/source\s+https:\/\/grafana\.example\.com\/d\/db/);
     const resolved = await cli.json(['alerts', 'send', '--summary', 'Disk full on db-1', '--dedup-key', dedupKey, '--resolved']);
     expect(resolved).toMatchObject({ incidentId: sent.incidentId, status: 'recorded' });
   });
@@ -113,7 +118,7 @@ describe('the firebreak CLI: alerts and incidents, against a real Firebreak', ()
     await tail.printed('Incident opened');
     await cli.ok(['incidents', 'note', id, 'seen as JSON']);
     await tail.printed('seen as JSON');
-    await cli.ok(['incidents', 'close', id]);
+    await cli.ok(['incidents', 'close', id], asCommander);
     const ended = await tail.exited;
     expect(ended.code).toBe(0);
     const lines = ended.stdout.trimEnd().split('\n').map((line) => JSON.parse(line));
@@ -140,7 +145,7 @@ describe('the firebreak CLI: alerts and incidents, against a real Firebreak', ()
       expect(early.code).toBe(4);
 
       const viewer = await cli.run(['incidents', 'ack', id], { env: { FIREBREAK_KEY: TEST_KEYS.viewer } });
-      expect(viewer).toMatchObject({ code: 4, stderr: 'error: this route needs the responder role; key "dashboard" is viewer\n' });
+      expect(viewer).toMatchObject({ code: 4, stderr: 'error: acknowledge an incident needs the incident.acknowledge right (responder, commander, admin); "dashboard" is viewer\n' });
       const unknown = await cli.run(['incidents', 'ls'], { env: { FIREBREAK_KEY: 'not-a-key-0123456789' } });
       expect(unknown).toMatchObject({ code: 4, stderr: 'error: unknown API key\n' });
       expect(unknown.stderr).not.toContain('not-a-key');

@@ -76,7 +76,8 @@ describe('the firebreak CLI: runbooks and executions, against a real Firebreak',
   });
 
   it('refuses bad input with exit 2, naming each field', async () => {
-    const bad = await cli.run(['runbooks', 'run', 'scale-out-on-high-cpu', '--input', 'cluster=prod', '--input', 'step=0']);
+    // As an admin: scaling is destructive, so a responder is refused before its input is read.
+    const bad = await cli.run(['runbooks', 'run', 'scale-out-on-high-cpu', '--input', 'cluster=prod', '--input', 'step=0'], admin);
     expect(bad).toMatchObject({ code: 2, stdout: '' });
     expect(bad.stderr).toMatch(/\n {2}- input\.service: .+ \(invalid_type\)\n/);
     expect(bad.stderr).toMatch(/\n {2}- input\.step: .+ \(too_small\)\n/);

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, type ComponentType } from 'react';
 import { createBrowserRouter, Navigate, NavLink, Outlet, useLocation, useNavigate } from 'react-router';
 import { onSignedOut } from './api/client';
-import { canAct, SESSION_KEY, useSession, useSignOut } from './api/session';
+import { may, SESSION_KEY, useSession, useSignOut } from './api/session';
 import { ErrorNotice, Loading } from './components/ui';
 
 /** Each page is its own chunk: the first page loads only what it shows. */
@@ -76,7 +76,7 @@ function Shell() {
                 Incidents
               </NavLink>
             </li>
-            {canAct(who) ? (
+            {may(who, 'incident.declare') ? (
               <li>
                 <NavLink to="/incidents/new">Declare</NavLink>
               </li>

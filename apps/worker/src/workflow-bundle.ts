@@ -22,6 +22,15 @@ type WebpackConfig = Parameters<NonNullable<BundlerOptions['webpackConfigHook']>
  */
 export const SHARED_WORKFLOW_MODULES = [require.resolve('../../../workflows/shared-zod'), require.resolve('../../../workflows')];
 
+/**
+ * Workflow interceptor modules, bundled with the workflow code: traces and the request id
+ * (observability-workflow-interceptors.ts, which says why OpenTelemetry's sit behind a patch).
+ * A worker bundling at start registers them as `interceptors.workflowModules`; a site that
+ * bundles ahead passes them to `bundleWorkflowCode` as `workflowInterceptorModules`, so every
+ * bundle runs the same code.
+ */
+export const WORKFLOW_INTERCEPTOR_MODULES = [require.resolve('./observability-workflow-interceptors')];
+
 /** The bundler options every bundling site uses; `plugins` go after the SDK's (tests swap runbooks in). */
 export function workflowBundlerOptions(plugins: NonNullable<WebpackConfig['plugins']> = []): BundlerOptions {
   return {

@@ -49,7 +49,8 @@ export function openingEntries(incident: IncidentSnapshot, input: OpenIncidentIn
     details: { route: input.policy?.route },
   };
   const commander = incident.roles.commander;
-  return commander ? [opened, { kind: 'role', actor: input.openedBy, summary: `${commander} is the incident commander` }] : [opened];
+  const notes = (input.notes ?? []).map((summary): Omit<TimelineEntry, 'at'> => ({ kind: 'note', actor: 'firebreak', summary }));
+  return commander ? [opened, { kind: 'role', actor: input.openedBy, summary: `${commander} is the incident commander` }, ...notes] : [opened, ...notes];
 }
 
 /**

@@ -13,7 +13,8 @@ import { ExecutionStatus, type DecideApprovalInput, type ExecutionSnapshot, type
 import type { IncidentSnapshot, RecordEventInput } from '../incident';
 import type { TimelineEntry } from '../incident-model';
 import type { ApprovalDecision, ApprovalRequest, Duration, RunbookContext, RunbookDefinition, RunbookSteps, StepOptions } from '../runbook';
-import { DEFAULT_APPROVERS, decisionMessage, pendingApproval } from './approvals';
+import { type ApprovalGate, decisionMessage, pendingApproval, requiredApprovers, takeDecision } from './approvals';
+import { approveRoles } from './permissions';
 import { messageOf, toMs } from './durations';
 import { compensationOrder, startStep, StepIds, stepActivityOptions } from './steps';
 
@@ -114,10 +115,23 @@ export class RunbookRun {
     else await this.host.tellIncident(entry);
   }
 
-  /** Takes a person's decision on the pending approval (validated by `refuseDecision`). */
-  decide({ approve, comment, actor }: DecideApprovalInput): ApprovalDecision {
-    this.decision = { approved: approve, by: actor, comment, at: this.stamp() };
-    return this.decision;
+  /**
+   * Takes a person's decision on the pending approval (validated by `refuseDecision`); with
+   * several approvals required, an approval is counted until the last one decides.
+   */
+  decide(decision: DecideApprovalInput): ApprovalDecision {
+    const taken = takeDecision(this.execution.pendingApproval, decision, this.stamp());
+    if (taken.final) this.decision = taken.decision;
+    return taken.decision;
+  }
+
+  /** Who may not approve this run: who launched it by hand, and the key whose alert or declaration started it. */
+  private fourEyes(): { launchedBy?: string; triggeredBy?: string } {
+    const { triggeredBy } = this.input as { triggeredBy?: unknown };
+    return {
+      ...(this.input.trigger === 'manual' ? { launchedBy: this.input.launchedBy } : {}),
+      ...(typeof triggeredBy === 'string' && triggeredBy !== '' ? { triggeredBy } : {}),
+    };
   }
 
   finish(status: ExecutionStatus, outcome: Outcome): void {
@@ -167,19 +181,22 @@ export class RunbookRun {
   }
 
   async approve(request: ApprovalRequest): Promise<ApprovalDecision | null> {
-    const approvers = request.approvers ?? [...DEFAULT_APPROVERS];
+    const approvers = request.approvers ?? approveRoles(this.runbook);
+    const required = requiredApprovers(request);
     if (this.dryRun) {
-      this.plan('approval', { prompt: request.prompt, approvers, timeout: request.timeout });
+      this.plan('approval', { prompt: request.prompt, approvers, timeout: request.timeout, ...(required > 1 ? { required } : {}) });
       const assumed = { approved: true, by: 'dry-run', at: this.stamp() };
       this.execution.approvals.push({ ...assumed, prompt: request.prompt });
       return assumed;
     }
     const timeoutMs = toMs(request.timeout);
     this.decision = undefined;
-    this.execution.pendingApproval = pendingApproval(request, timeoutMs, this.host.now());
+    const gate: ApprovalGate = pendingApproval(request, timeoutMs, this.host.now(), { approvers, ...this.fourEyes() });
+    this.execution.pendingApproval = gate;
     this.execution.status = ExecutionStatus.WaitingApproval;
+    const who = required > 1 ? `${required} of ${approvers.join(', ')}` : approvers.join(' or ');
     // The incident's chat channel shows Approve / Reject buttons on this entry.
-    await this.note(`waiting for approval (${approvers.join(' or ')}): ${request.prompt}`, { approval: 'requested' });
+    await this.note(`waiting for approval (${who}): ${request.prompt}`, { approval: 'requested' });
     const decided = await this.host.condition(() => this.decision !== undefined, timeoutMs);
     this.execution.pendingApproval = undefined;
     this.execution.status = ExecutionStatus.Running;

@@ -1,5 +1,6 @@
 import { ExecutionFailure } from '../execution';
-import { refuseDecision, pendingApproval, decisionMessage } from './approvals';
+import { refuseDecision, pendingApproval, decisionMessage, takeDecision, MAX_REQUIRED_APPROVERS } from './approvals';
+import { approveRoles, launchRoles, refuseLaunch } from './permissions';
 import { messageOf, toMs } from './durations';
 import { compensationOrder, StepIds, stepActivityOptions } from './steps';
 
@@ -47,7 +48,7 @@ describe('the runbook engine, apart from Temporal', () => {
     const pending = pendingApproval({ prompt: 'Roll back?', timeout: '1m' }, 60_000, Date.parse('2026-01-01T00:00:00Z'));
     expect(pending).toEqual({
       prompt: 'Roll back?',
-      approvers: ['responder', 'admin'],
+      approvers: ['responder', 'commander', 'admin'],
       requestedAt: '2026-01-01T00:00:00.000Z',
       expiresAt: '2026-01-01T00:01:00.000Z',
     });
@@ -60,9 +61,74 @@ describe('the runbook engine, apart from Temporal', () => {
     );
     expect(refuseDecision(pending, undefined, { role: 'viewer', approve: true })).toEqual({
       type: ExecutionFailure.ApprovalForbidden,
-      message: 'only responder or admin keys may decide this approval; yours is viewer',
+      message: 'only responder or commander or admin keys may decide this approval; yours is viewer',
     });
     expect(refuseDecision(pending, undefined, { role: 'responder', approve: false })).toBeUndefined();
     expect(decisionMessage({ approved: false, by: 'ops', comment: 'not now', at: '' })).toBe('rejected by ops: not now');
+  });
+
+  describe('four eyes', () => {
+    const at = Date.parse('2026-01-01T00:00:00Z');
+    const pending = pendingApproval({ prompt: 'Roll back?', timeout: '1m' }, 60_000, at, {
+      approvers: ['responder', 'commander', 'admin'],
+      launchedBy: 'dana',
+      triggeredBy: 'alertmanager',
+    });
+
+    it('refuses an approval by who launched the run, or by the key that started it, and lets anyone else approve', () => {
+      expect(refuseDecision(pending, undefined, { role: 'commander', approve: true, actor: 'dana' })).toEqual({
+        type: ExecutionFailure.ApprovalForbidden,
+        message: 'four eyes: dana launched this run, so someone else must approve it',
+      });
+      expect(refuseDecision(pending, undefined, { role: 'responder', approve: true, actor: 'alertmanager' })).toEqual({
+        type: ExecutionFailure.ApprovalForbidden,
+        message: 'four eyes: the key alertmanager started this run, so someone else must approve it',
+      });
+      expect(refuseDecision(pending, undefined, { role: 'responder', approve: true, actor: 'lee' })).toBeUndefined();
+      // Stopping a run needs no second person.
+      expect(refuseDecision(pending, undefined, { role: 'commander', approve: false, actor: 'dana' })).toBeUndefined();
+    });
+
+    it('with one approval required, decides at once, as it always did', () => {
+      expect(pending).not.toHaveProperty('required');
+      expect(takeDecision(pending, { approve: true, actor: 'lee' }, 'now')).toEqual({ decision: { approved: true, by: 'lee', comment: undefined, at: 'now' }, final: true });
+    });
+
+    it('with two required, needs two distinct approvers; one rejection rejects', () => {
+      const gate = pendingApproval({ prompt: 'Roll back?', timeout: '1m', required: 2 }, 60_000, at, { approvers: ['responder'], launchedBy: 'dana' });
+      expect(gate).toMatchObject({ required: 2, approvedBy: [] });
+      const first = takeDecision(gate, { approve: true, actor: 'lee' }, 't1');
+      expect(first).toEqual({ decision: { approved: true, by: 'lee', approvedBy: ['lee'], outstanding: 1, comment: undefined, at: 't1' }, final: false });
+      expect(refuseDecision(gate, undefined, { role: 'responder', approve: true, actor: 'lee' })).toEqual({
+        type: ExecutionFailure.ApprovalForbidden,
+        message: 'lee approved already; 1 more approval(s) by someone else are needed',
+      });
+      const second = takeDecision(gate, { approve: true, actor: 'kim' }, 't2');
+      expect(second).toEqual({ decision: { approved: true, by: 'kim', approvedBy: ['lee', 'kim'], comment: undefined, at: 't2' }, final: true });
+      expect(decisionMessage(second.decision)).toBe('approved by lee and kim');
+
+      const other = pendingApproval({ prompt: 'Roll back?', timeout: '1m', required: 3 }, 60_000, at, { approvers: ['responder'] });
+      takeDecision(other, { approve: true, actor: 'lee' }, 't1');
+      expect(takeDecision(other, { approve: false, actor: 'kim', comment: 'no' }, 't2')).toEqual({
+        decision: { approved: false, by: 'kim', comment: 'no', at: 't2' },
+        final: true,
+      });
+    });
+
+    it('bounds how many approvers a request may require', () => {
+      expect(pendingApproval({ prompt: 'p', timeout: 1, required: 1_000 }, 1, at).required).toBe(MAX_REQUIRED_APPROVERS);
+      expect(pendingApproval({ prompt: 'p', timeout: 1, required: 0 }, 1, at)).not.toHaveProperty('required');
+      expect(pendingApproval({ prompt: 'p', timeout: 1, required: 1.5 }, 1, at)).not.toHaveProperty('required');
+    });
+  });
+
+  it('takes launch and approve roles from the runbook, else from the rights table by destructiveness', () => {
+    expect(launchRoles({})).toEqual(['responder', 'commander', 'admin']);
+    expect(launchRoles({ destructive: true })).toEqual(['commander', 'admin']);
+    expect(launchRoles({ destructive: true, permissions: { launch: ['admin'] } })).toEqual(['admin']);
+    expect(approveRoles({ destructive: true })).toEqual(['responder', 'commander', 'admin']);
+    expect(approveRoles({ permissions: { approve: ['commander'] } })).toEqual(['commander']);
+    expect(refuseLaunch({ id: 'rollback', destructive: true }, 'responder')).toBe('only commander or admin keys may launch rollback (destructive); yours is responder');
+    expect(refuseLaunch({ id: 'rollback', destructive: true }, 'commander')).toBeUndefined();
   });
 });

@@ -40,6 +40,10 @@ describe('Alertmanager webhook payloads', () => {
       fingerprint: '91a8b05b95f3a561',
       // generatorURL was empty in the capture: no link rather than an empty one.
       externalUrl: undefined,
+      links: [
+        { kind: 'runbook', url: 'https://runbooks.example.com/payments-latency' },
+        { kind: 'external', url: 'http://vm:39556' },
+      ],
     });
     expect(new Set(alerts.map((alert) => alert.dedupKey)).size).toBe(1);
     expect(alerts.map((alert) => alert.fingerprint)).toEqual(['91a8b05b95f3a561', '46be59c8485acdb0', '5c69c22dbf5d9453']);

@@ -76,10 +76,30 @@ describe('Grafana webhook payloads', () => {
       startsAt: '2026-11-21T07:10:00+01:00',
       fingerprint: '0f5c2a4e9b7d1c38',
       externalUrl: 'https://grafana.example.com/alerting/grafana/fe2b1a/view?orgId=1',
+      links: [
+        { kind: 'generator', url: 'https://grafana.example.com/alerting/grafana/fe2b1a/view?orgId=1' },
+        { kind: 'runbook', url: 'https://runbooks.example.com/checkout-errors' },
+        { kind: 'silence', url: 'https://grafana.example.com/alerting/silence/new?alertmanager=grafana&matcher=alertname%3DCheckoutErrorRate' },
+        { kind: 'external', url: 'https://grafana.example.com/' },
+      ],
     });
     // The second alert has no summary of its own: its name and labels speak for it.
     expect(alerts[1]).toMatchObject({ summary: 'CheckoutErrorRate', dedupKey: alerts[0].dedupKey });
     expect(alerts[1].labels.zone).toBe('eu-2');
+  });
+
+  it("keeps Grafana's dashboard, panel, silence and image links, and only http(s) ones", () => {
+    const body = firingNotification();
+    body.alerts[0] = {
+      ...body.alerts[0],
+      dashboardURL: 'https://grafana.example.com/d/checkout',
+      panelURL: 'https://grafana.example.com/d/checkout?viewPanel=4',
+      imageURL: 'https://grafana.example.com/render/image.png',
+      silenceURL: 'javascript:alert(1)',
+    };
+    const [alert] = normalizeGrafana(GrafanaWebhookSchema.parse(body));
+    expect(alert.links?.map((link) => link.kind)).toEqual(['generator', 'runbook', 'dashboard', 'panel', 'image', 'external']);
+    expect(alert.annotations.firebreak_truncated).toContain('1 links left out');
   });
 
   it('reads a resolved notification', () => {

@@ -59,7 +59,14 @@ export type GrafanaWebhook = z.infer<typeof GrafanaWebhookSchema>;
  */
 export function normalizeGrafana(payload: GrafanaWebhook): Alert[] {
   const { alerts, notes } = alertsOfDelivery(payload.alerts);
-  return alerts.map((alert) => normalizeLabelledAlert(GRAFANA_SOURCE, alert, payload, grafanaDedupKey(payload, alert), notes));
+  return alerts.map((alert) =>
+    normalizeLabelledAlert(GRAFANA_SOURCE, alert, payload, grafanaDedupKey(payload, alert), notes, [
+      { kind: 'dashboard', url: alert.dashboardURL },
+      { kind: 'panel', url: alert.panelURL },
+      { kind: 'silence', url: alert.silenceURL },
+      { kind: 'image', url: alert.imageURL },
+    ]),
+  );
 }
 
 /** `grafana:` + the group key, or `grafana:fp:` + the alert's fingerprint when the payload has none. */

@@ -3,7 +3,7 @@
  * alert: labels, annotations, a fingerprint, plus labels and annotations common to the
  * group. This turns one of them into Firebreak's {@link Alert}.
  */
-import { type Alert, type AlertStatus, normalizeSeverity } from '../../model/alert';
+import { type Alert, type AlertLink, type AlertStatus, normalizeSeverity } from '../../model/alert';
 import { ALERT_LIMITS, boundAlert, MAX_ALERTS_PER_DELIVERY } from '../../model/alert-bounds';
 import { ownValue } from '../../model/own';
 
@@ -16,9 +16,18 @@ export interface LabelledAlert {
   fingerprint: string;
 }
 
+/** A link as a vendor offers it: maybe missing, maybe blank. */
+export interface OfferedLink {
+  kind: AlertLink['kind'];
+  url?: string | null;
+  text?: string;
+}
+
 export interface AlertGroup {
   commonLabels?: Record<string, string> | null;
   commonAnnotations?: Record<string, string> | null;
+  /** The sending Alertmanager's (or Grafana's) own address. */
+  externalURL?: string | null;
 }
 
 /**
@@ -32,6 +41,7 @@ export function normalizeLabelledAlert(
   group: AlertGroup,
   dedupKey: string,
   notes: string[] = [],
+  links: readonly OfferedLink[] = [],
 ): Alert {
   // The alert's own values win: common maps only hold what every alert of the group shares.
   // Spreading defines own properties, so a label named `__proto__` stays a label.
@@ -50,6 +60,13 @@ export function normalizeLabelledAlert(
       startsAt: alert.startsAt,
       fingerprint: alert.fingerprint,
       externalUrl: nonBlank(alert.generatorURL ?? undefined),
+      links: presentLinks([
+        { kind: 'generator', url: alert.generatorURL },
+        // Prometheus' convention for the runbook of a rule.
+        { kind: 'runbook', url: ownValue(annotations, 'runbook_url') },
+        ...links,
+        { kind: 'external', url: group.externalURL },
+      ]),
     },
     ALERT_LIMITS,
     notes,
@@ -80,6 +97,14 @@ function summarize(
   if (!name) return `${source} alert ${fingerprint}`;
   const instance = nonBlank(ownValue(labels, 'instance'));
   return instance ? `${name} on ${instance}` : name;
+}
+
+/** The links that were given (a vendor sends empty strings for links it does not have). */
+export function presentLinks(links: readonly OfferedLink[]): AlertLink[] {
+  return links.flatMap(({ kind, url, text }) => {
+    const present = nonBlank(url ?? undefined);
+    return present ? [{ kind, url: present, ...(text ? { text } : {}) }] : [];
+  });
 }
 
 function nonBlank(value: string | undefined): string | undefined {

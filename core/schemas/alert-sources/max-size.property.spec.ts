@@ -17,6 +17,10 @@ import {
 import { AlertmanagerWebhookSchema, normalizeAlertmanager } from './alertmanager';
 import { GrafanaWebhookSchema, normalizeGrafana } from './grafana';
 import { normalizeCloudWatchAlarm, parseCloudWatchAlarm, SnsEnvelopeSchema } from './sns';
+import { cloudEvent, opsgenieAlert, pagerDutyTrigger } from '../../../test/fixtures/alert-sources/arbitraries';
+import { normalizeCloudEvent, parseCloudEvent } from './cloudevents';
+import { normalizeOpsgenieAlert, OpsgenieCreateAlertSchema } from './opsgenie';
+import { normalizePagerDutyTrigger, pagerDutyDedupKey, PagerDutyEventSchema, type PagerDutyTrigger } from './pagerduty';
 
 const RUNS = { numRuns: 25 };
 /** Deliveries the size real senders make, past the per-delivery alert limit now and then. */
@@ -76,6 +80,40 @@ describe('every alert source at maximum size', () => {
         const alert = normalizeCloudWatchAlarm(alarm.data, envelope);
         expect(alert).not.toBeNull();
         expectWithinAlertLimits(alert!);
+      }),
+      RUNS,
+    );
+  });
+
+  it('reads PagerDuty trigger events with huge custom details, many links and long keys', () => {
+    fc.assert(
+      fc.property(pagerDutyTrigger(), (body) => {
+        const parsed = PagerDutyEventSchema.safeParse(body);
+        if (!parsed.success) throw new Error(JSON.stringify(parsed.error.issues.slice(0, 3)));
+        const event = parsed.data as PagerDutyTrigger;
+        expectWithinAlertLimits(normalizePagerDutyTrigger(event, pagerDutyDedupKey(event.dedup_key ?? 'generated')));
+      }),
+      RUNS,
+    );
+  });
+
+  it('reads Opsgenie alerts past every Opsgenie length, cutting what is over the limits', () => {
+    fc.assert(
+      fc.property(opsgenieAlert(), (body) => {
+        const parsed = OpsgenieCreateAlertSchema.safeParse(body);
+        if (!parsed.success) throw new Error(JSON.stringify(parsed.error.issues.slice(0, 3)));
+        expectWithinAlertLimits(normalizeOpsgenieAlert(parsed.data));
+      }),
+      RUNS,
+    );
+  });
+
+  it('reads CloudEvents with many extensions and data of any size', () => {
+    fc.assert(
+      fc.property(cloudEvent(), (body) => {
+        const parsed = parseCloudEvent(body);
+        if (!parsed.success) throw new Error(JSON.stringify(parsed.issues.slice(0, 3)));
+        expectWithinAlertLimits(normalizeCloudEvent(parsed.event));
       }),
       RUNS,
     );

@@ -15,7 +15,7 @@ export type Channel = z.infer<typeof ChannelSchema>;
 
 export const InviteToChannelInputSchema = StepInputBase.extend({
   channelId: z.string().min(1),
-  /** Vendor user ids (Slack member ids) or, on the local adapter, names. */
+  /** Vendor user ids (Slack member ids; Teams: Entra ID object ids or user principal names) or, on the local adapter, names. */
   users: z.array(z.string().min(1)).min(1),
 });
 export type InviteToChannelInput = z.input<typeof InviteToChannelInputSchema>;

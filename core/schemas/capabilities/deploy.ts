@@ -8,6 +8,11 @@ export const DeployTargetSchema = z.object({
   scope: z.string().min(1),
   /** GitHub: the deployment environment (e.g. "production"); Octopus: the environment's name. Unused by ECS. */
   environment: z.string().min(1).default('production'),
+  /**
+   * GitHub: `false` lets a deployment skip the repository's required status checks (sent
+   * as an empty `required_contexts`); otherwise GitHub checks them. Unused by ECS and Octopus.
+   */
+  requireStatusChecks: z.boolean().optional(),
 });
 export type DeployTarget = z.input<typeof DeployTargetSchema>;
 

@@ -1,6 +1,7 @@
 import { Controller, Get, Logger, Param, Post, Res } from '@nestjs/common';
 import { ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Public } from '../auth/public.decorator';
 import { TemporalUnavailableError } from '../temporal/temporal-unavailable.error';
 import { ACK_PAGE_HEADERS, type AckPageIncident, renderAckConfirm, renderAckDone, renderAckRefused } from './ack-pages.html';
 import { AckService, type TokenCheck } from './ack.service';
@@ -25,6 +26,7 @@ export class AckController {
   constructor(private readonly acks: AckService) {}
 
   @Get(':token')
+  @Public('the signed token in the link is the credential; this page changes nothing')
   @ApiProduces('text/html')
   @ApiResponse({ status: 200, description: 'A confirmation page (incident, severity, who acknowledges) with a button that posts the form. Changes nothing.' })
   @ApiResponse({ status: 400, description: 'Not a link this Firebreak issued, or changed.' })
@@ -41,6 +43,7 @@ export class AckController {
   }
 
   @Post(':token')
+  @Public('the signed token in the link is the credential, and names the person who acknowledges')
   @ApiProduces('text/html')
   @ApiResponse({ status: 200, description: 'Acknowledged as the person the link was sent to.' })
   @ApiResponse({ status: 400, description: 'Not a link this Firebreak issued, or changed. Nothing changes.' })

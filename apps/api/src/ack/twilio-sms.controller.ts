@@ -5,6 +5,7 @@ import twilio from 'twilio';
 import type { Config } from '../../../../core/schemas/config';
 import type { IntegrationsConfig } from '../../../../core/schemas/integrations-config';
 import { truncateText } from '../../../../core/model/text';
+import { Public } from '../auth/public.decorator';
 import { TemporalUnavailableError } from '../temporal/temporal-unavailable.error';
 import { CONFIG } from '../tokens';
 import { AckService } from './ack.service';
@@ -39,6 +40,7 @@ export class TwilioSmsController {
   ) {}
 
   @Post('sms')
+  @Public("Twilio's signature of the request (X-Twilio-Signature) is the credential; the sender is known by their number")
   @HttpCode(200)
   @ApiConsumes('application/x-www-form-urlencoded')
   @ApiProduces('text/xml')

@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { RequireRole } from '../auth/auth.guard';
+import { Requires } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { AlertAcceptedDto, GenericAlertDto } from './alerts.dto';
@@ -14,7 +14,7 @@ export class AlertsController {
 
   @Post()
   @HttpCode(202)
-  @RequireRole('responder')
+  @Requires('alerts.send')
   @ApiResponse({ status: 202, type: AlertAcceptedDto, description: 'Durable: recorded on its incident, or queued durably during an alert storm (see `status`).' })
   @ApiResponse({ status: 400, description: 'The body broke a rule; `issues` names each field.' })
   @ApiResponse({ status: 503, description: 'Temporal did not confirm the alert in time; retry after `Retry-After` (with the same Idempotency-Key, it is recorded once).' })

@@ -4,12 +4,13 @@ import { canonicalAlertIdentity, type Alert } from '../../../../core/model/alert
 import { normalizeGenericAlert, type GenericAlert } from '../../../../core/schemas/alert';
 import type { Config } from '../../../../core/schemas/config';
 import type { OperatorConfig } from '../../../../core/schemas/operator-config';
+import { incidentTexts } from '../../../../core/model/alert-templates';
 import { routeAlert } from '../../../../core/model/routing';
 import type { Principal } from '../auth/principal';
 import { genericDedupKey, hashedDedupKey } from '../../../../temporal-client/incident-ids';
 import { MetricsService } from '../metrics/metrics.service';
 import type { RunbookDefinition } from '../../../../core/model/runbook';
-import { launchesForAlert } from '../../../../core/model/runbook-launches';
+import { alertLaunchOptions, launchesForAlert } from '../../../../core/model/runbook-launches';
 import { CONFIG, OPERATOR_CONFIG, RUNBOOK_CATALOG } from '../tokens';
 import { AlertIngestor, type IngestOutcome } from './alert-ingestor.service';
 import type { AlertAccepted, AlertBatchAccepted } from './alerts.dto';
@@ -55,21 +56,33 @@ export class AlertsService {
     return { incidentId: incidentIds[0] ?? null, incidentIds, recorded: count('recorded'), queued: count('queued'), ignored: count('ignored') };
   }
 
+  /**
+   * One alert of a delivery that names itself (a CloudEvent's source and id, a digest of a
+   * PagerDuty or Opsgenie request): the same delivery again is the same receipt, recorded once.
+   */
+  receiveDelivery(alert: Alert, principal: Principal, deliveryId: string): Promise<IngestOutcome> {
+    return this.receive(alert, principal, `delivery:${digest(`${alert.source}\n${deliveryId}`)}`);
+  }
+
   private async receive(alert: Alert, principal: Principal, receiptId: string): Promise<IngestOutcome> {
     const decision = routeAlert(alert, this.operator);
     const dedupKey =
       decision.dedupBy === 'alert' && alert.fingerprint ? `${alert.source}:fp:${alert.fingerprint}` : alert.dedupKey;
     const routed: Alert = { ...alert, dedupKey, severity: decision.severity, service: decision.service };
+    // Only a firing alert can open an incident: a resolved one never needs its texts.
+    const texts = routed.status === 'firing' ? incidentTexts(decision.policy.route, decision.templates, routed) : { title: routed.summary, notes: [] };
     const outcome = await this.ingestor.ingest(
       {
         receiptId,
         receivedAt: new Date().toISOString(),
         receivedBy: principal.name,
         alert: routed,
-        runbooks: routed.status === 'firing' ? launchesForAlert(routed, decision.policy.runbooks, this.runbooks) : [],
+        runbooks: routed.status === 'firing' ? launchesForAlert(routed, decision.policy.runbooks, this.runbooks, alertLaunchOptions(this.operator, decision.policy.route, principal.name)) : [],
       },
       {
-        title: routed.summary,
+        title: texts.title,
+        ...(texts.description === undefined ? {} : { summary: texts.description }),
+        ...(texts.notes.length > 0 ? { notes: texts.notes } : {}),
         severity: decision.severity,
         service: decision.service,
         dedupKey,

@@ -6,6 +6,7 @@ import {
   HttpException,
   HttpStatus,
   Inject,
+  NotFoundException,
   Post,
   Req,
   ServiceUnavailableException,
@@ -24,19 +25,22 @@ import {
   SnsMessageType,
 } from '../../../../core/schemas/alert-sources/sns';
 import type { Config } from '../../../../core/schemas/config';
-import { RequireRole } from '../auth/auth.guard';
+import { Public, Requires } from '../auth/auth.guard';
+import type { AuthenticatedRequest } from '../auth/access';
 import type { Principal } from '../auth/principal';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { CONFIG, SNS_TRANSPORT } from '../tokens';
 import { AlertBatchAcceptedDto } from './alerts.dto';
 import { AlertsService } from './alerts.service';
+import { GRAFANA_SIGNATURE_HEADER, GRAFANA_TIMESTAMP_HEADER, grafanaDeliveryRefusal } from './signatures/grafana-signature';
 import {
-  GRAFANA_SIGNATURE_HEADER,
-  GRAFANA_TIMESTAMP_HEADER,
-  isFreshGrafanaTimestamp,
-  verifyGrafanaSignature,
-} from './signatures/grafana-signature';
-import { confirmSubscription, SnsCertificateUnavailableError, type HttpGet, type SnsSignatureVerifier } from './signatures/sns-signature';
+  confirmSubscription,
+  SnsCertificateUnavailableError,
+  snsTimestampRefusal,
+  snsTopicName,
+  type HttpGet,
+  type SnsSignatureVerifier,
+} from './signatures/sns-signature';
 import { AlertmanagerWebhookDto, GrafanaWebhookDto, SnsNotificationDto } from './vendor-alerts.dto';
 
 /** How the SNS route reaches SNS: certificates for signatures, and subscription confirmation. */
@@ -63,7 +67,7 @@ export class VendorAlertsController {
   /** Prometheus Alertmanager's webhook (payload version 4). 5xx are retried by Alertmanager, 4xx are not. */
   @Post('alertmanager')
   @HttpCode(202)
-  @RequireRole('responder')
+  @Requires('alerts.send')
   @ApiResponse({ status: 202, type: AlertBatchAcceptedDto })
   alertmanager(@Body() body: AlertmanagerWebhookDto, @CurrentPrincipal() principal: Principal): Promise<AlertBatchAcceptedDto> {
     return this.alerts.receiveBatch(normalizeAlertmanager(body), principal);
@@ -72,24 +76,21 @@ export class VendorAlertsController {
   /** Grafana unified alerting's webhook (version 1), signed with HMAC-SHA256 when a secret is set. */
   @Post('grafana')
   @HttpCode(202)
-  @RequireRole('responder')
+  @Requires('alerts.send')
   @ApiBody({ type: GrafanaWebhookDto })
   @ApiResponse({ status: 202, type: AlertBatchAcceptedDto })
   @ApiResponse({ status: 401, description: 'GRAFANA_WEBHOOK_SECRET is set and the signature is missing, wrong or stale.' })
   grafana(@Req() request: RawBodyRequest<Request>, @CurrentPrincipal() principal: Principal): Promise<AlertBatchAcceptedDto> {
     const secret = this.config.grafanaWebhookSecret;
     if (secret) {
-      const timestamp = header(request, GRAFANA_TIMESTAMP_HEADER);
-      const signed = verifyGrafanaSignature({
+      const refusal = grafanaDeliveryRefusal({
         rawBody: request.rawBody ?? Buffer.alloc(0),
         secret,
         signature: header(request, GRAFANA_SIGNATURE_HEADER),
-        timestamp,
+        timestamp: header(request, GRAFANA_TIMESTAMP_HEADER),
+        nowMs: Date.now(),
       });
-      if (!signed) throw new UnauthorizedException(`the ${GRAFANA_SIGNATURE_HEADER} signature does not match the body`);
-      if (timestamp !== undefined && !isFreshGrafanaTimestamp(timestamp, Date.now())) {
-        throw new UnauthorizedException(`the ${GRAFANA_TIMESTAMP_HEADER} timestamp is too old or malformed`);
-      }
+      if (refusal) throw new UnauthorizedException(refusal);
     }
     const parsed = GrafanaWebhookSchema.safeParse(request.body);
     if (!parsed.success) throw new ZodValidationException(parsed.error);
@@ -97,18 +98,33 @@ export class VendorAlertsController {
   }
 
   /**
-   * CloudWatch alarms through AWS SNS. The message's signature is verified with the SNS
-   * certificate; subscription confirmations are confirmed only at SNS's own host.
+   * CloudWatch alarms through AWS SNS. SNS cannot send a Bearer key (only Basic, in the
+   * subscription URL), so this route takes no key: what SNS proves stands in for one, a
+   * signature checked with SNS's certificate (SHA256, SHA1 only when allowed), a topic in
+   * `SNS_TOPIC_ARNS`, and a message published within the hour. For the guard it is a public
+   * route (`@Public`); the actor on the timeline is `sns:<topic name>`. Subscription
+   * confirmations are confirmed only at SNS's own host.
    */
   @Post('sns')
   @HttpCode(202)
-  @RequireRole('responder')
+  @Public("SNS cannot send a key: its message signature, a topic in SNS_TOPIC_ARNS and a message under an hour old stand in for one", { checks: 'alerts.send' })
   @ApiConsumes('text/plain', 'application/json')
   @ApiBody({ type: SnsNotificationDto })
   @ApiResponse({ status: 202, type: AlertBatchAcceptedDto })
-  @ApiResponse({ status: 403, description: 'The signature does not verify, or the topic is not allowed.' })
-  async sns(@Req() request: Request, @CurrentPrincipal() principal: Principal) {
+  @ApiResponse({ status: 403, description: 'The topic is not in SNS_TOPIC_ARNS, the signature does not verify or is SHA1, or the message is over an hour old.' })
+  @ApiResponse({ status: 404, description: 'SNS_TOPIC_ARNS is unset: the SNS route is off.' })
+  async sns(@Req() request: AuthenticatedRequest) {
+    const topics = this.config.snsTopicArns;
+    if (!topics) throw new NotFoundException('the SNS route is off: set SNS_TOPIC_ARNS to the ARNs of the topics allowed to deliver here');
     const envelope = this.parseEnvelope(request.body);
+    if (!topics.includes(envelope.TopicArn)) throw new ForbiddenException(`topic ${envelope.TopicArn} is not in SNS_TOPIC_ARNS`);
+    if (envelope.SignatureVersion === '1' && !this.config.snsAllowSignatureV1) {
+      throw new ForbiddenException(
+        `the message is signed with SignatureVersion 1 (SHA1): set the topic's SignatureVersion attribute to 2 (aws sns set-topic-attributes --topic-arn ${envelope.TopicArn} --attribute-name SignatureVersion --attribute-value 2), or accept SHA1 with SNS_ALLOW_SIGNATURE_V1=true`,
+      );
+    }
+    const stale = snsTimestampRefusal(envelope.Timestamp, Date.now());
+    if (stale) throw new ForbiddenException(stale);
     let verified: boolean;
     try {
       verified = await this.snsTransport.verifier.verify(envelope);
@@ -119,9 +135,8 @@ export class VendorAlertsController {
       throw error;
     }
     if (!verified) throw new ForbiddenException('the SNS message signature does not verify');
-    if (this.config.snsTopicArns && !this.config.snsTopicArns.includes(envelope.TopicArn)) {
-      throw new ForbiddenException(`topic ${envelope.TopicArn} is not in SNS_TOPIC_ARNS`);
-    }
+    const principal: Principal = { name: `sns:${snsTopicName(envelope.TopicArn)}`, role: 'sender' };
+    request.principal = principal;
     switch (envelope.Type) {
       case SnsMessageType.SubscriptionConfirmation:
         try {

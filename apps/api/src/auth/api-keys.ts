@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { weakKeyReason } from '../../../../core/schemas/api-keys';
 import type { ApiKey, Config } from '../../../../core/schemas/config';
 
 /** The admin key `npm start` generates when `API_KEYS` is unset. */
@@ -7,8 +8,9 @@ export const GENERATED_KEY_FILE = 'api-key';
 export const GENERATED_KEY_NAME = 'admin';
 
 /**
- * The API's keys: `API_KEYS` when set, else the admin key in `DATA_DIR/api-key`.
- * Without either the API would accept nobody, so it refuses to start.
+ * The API's keys: `API_KEYS` when set, else the admin key in `DATA_DIR/api-key`, held to the
+ * same rules as a key in `API_KEYS`. Without either the API would accept nobody, so it
+ * refuses to start.
  */
 export function resolveApiKeys(config: Config): ApiKey[] {
   if (config.apiKeys) return config.apiKeys;
@@ -19,6 +21,8 @@ export function resolveApiKeys(config: Config): ApiKey[] {
   } catch {
     throw new Error(`No API keys: set API_KEYS (name:role:key,...) or create ${path} (npm start does).`);
   }
-  if (key.length < 8) throw new Error(`${path} must hold a key of at least 8 characters.`);
+  const weak = weakKeyReason(key);
+  // An older `npm start` wrote shorter keys: deleting the file has the next one write a new key.
+  if (weak) throw new Error(`${path}: ${weak}; or delete the file and npm start writes a new one.`);
   return [{ name: GENERATED_KEY_NAME, role: 'admin', key }];
 }

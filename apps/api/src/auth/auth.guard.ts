@@ -1,43 +1,70 @@
-import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable, SetMetadata } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, ForbiddenException, Inject, Injectable, Logger, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
-import type { Role } from '../../../../core/schemas/config';
-import type { Session } from '../session/session.service';
+import type { RunbookDefinition } from '../../../../core/model/runbook';
+import type { ApiKey, Config, Role } from '../../../../core/schemas/config';
+import { MetricsService } from '../metrics/metrics.service';
+import { API_KEYS, CONFIG, RUNBOOK_CATALOG } from '../tokens';
+import { ACCESS_KEY, AccessCheck, type AuthenticatedRequest, type RouteAccess } from './access';
 import { Authenticator } from './authenticator';
-import { hasRole, type Principal } from './principal';
+import { routeAccess } from './requires.decorator';
 
 export { digest, presentedKey } from './api-key-principals';
+export { type AuthenticatedRequest } from './access';
+export { Requires, RequiresIncidentActionRight, RequiresRunbookLaunchRight } from './requires.decorator';
+export { Public } from './public.decorator';
 
-const ROLE_KEY = 'firebreak:role';
-
-/** The least role a route needs. Routes without it are public (health, status page, docs). */
-export const RequireRole = (role: Role) => SetMetadata(ROLE_KEY, role);
-
-/** A request past {@link AuthGuard}: its principal, and its console session when the cookie authenticated it. */
-export type AuthenticatedRequest = Request & { principal: Principal; session?: Session };
+const GENIE_KEY = 'firebreak:genie-key';
 
 /**
- * Authentication and roles on every route that names a role: an API key, or the console's
- * session cookie with the same role rules (see {@link Authenticator}).
+ * The least role a route needs: the form before rights. Kept, through the same guard, for
+ * routes not yet declaring `@Requires(right)`.
+ * @deprecated Use `@Requires(right)` with a right from core/model/rights.ts.
+ */
+export const RequireRole = (role: Role) => routeAccess({ kind: 'role', role });
+
+/** The route speaks Opsgenie's API, so it also takes the key as `Authorization: GenieKey <key>`. */
+export const AcceptGenieKey = () => SetMetadata(GENIE_KEY, true);
+
+/**
+ * The one guard of every route (registered globally): a route is reached only as its
+ * `@Requires(right)` says, through the rights table, with an API key or the console's
+ * session cookie (see {@link Authenticator}); a `@Public(...)` route by anyone. A route
+ * with neither refuses everyone, so a forgotten decorator closes a route rather than
+ * opening it.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly logger = new Logger('auth');
+  private readonly access: AccessCheck;
+
   constructor(
     private readonly reflector: Reflector,
-    private readonly authenticator: Authenticator,
-  ) {}
+    authenticator: Authenticator,
+    metrics: MetricsService,
+    @Inject(CONFIG) private readonly config: Config,
+    @Inject(API_KEYS) keys: ApiKey[],
+    @Inject(RUNBOOK_CATALOG) private readonly runbooks: ReadonlyMap<string, RunbookDefinition>,
+  ) {
+    this.access = new AccessCheck(authenticator, metrics, config, keys);
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const required = this.reflector.getAllAndOverride<Role | undefined>(ROLE_KEY, [
-      context.getHandler(),
-      context.getClass(),
-    ]);
-    if (!required) return true;
+    const targets = [context.getHandler(), context.getClass()];
+    const access = this.reflector.getAllAndOverride<RouteAccess | undefined>(ACCESS_KEY, targets);
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const { principal, session } = await this.authenticator.authenticate(request);
-    if (!hasRole(principal, required)) {
-      throw new ForbiddenException(`this route needs the ${required} role; key "${principal.name}" is ${principal.role}`);
+    if (!access) {
+      this.logger.warn(`${context.getClass().name}.${context.getHandler().name} declares neither @Requires nor @Public: refused`);
+      this.access.undeclared(request);
+      throw new ForbiddenException('this route declares no right, so nobody may call it');
     }
+    if (access.kind === 'public') return true;
+    if (access.kind === 'right' && access.unless && this.config[access.unless]) return true;
+    const genieKey = this.reflector.getAllAndOverride<boolean | undefined>(GENIE_KEY, targets) === true;
+    const need =
+      access.kind === 'role'
+        ? { role: access.role }
+        : { right: access.kind === 'right' ? access.right : access.pick({ params: request.params as Record<string, string>, body: request.body }, { runbooks: this.runbooks }) };
+    const { principal, session } = await this.access.authorize(request, need, { genieKey });
     request.principal = principal;
     if (session) request.session = session;
     return true;

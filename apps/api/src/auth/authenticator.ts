@@ -2,14 +2,17 @@ import { ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/c
 import type { Request } from 'express';
 import { CSRF_HEADER } from '../../../../core/schemas/session-api';
 import { type Session, SessionService } from '../session/session.service';
-import { ApiKeyPrincipals } from './api-key-principals';
+import { ApiKeyPrincipals, type KeySchemes } from './api-key-principals';
 import type { Principal } from './principal';
 
 /** Methods that change something: with the session cookie, they need the CSRF header. */
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-const NO_CREDENTIALS =
-  'Authorization header must be "Bearer <api key>" (or Basic with the key as password), or sign in to the console (POST /v1/session)';
+const NO_CREDENTIALS = 'Authorization header must be "Bearer <api key>", or sign in to the console (POST /v1/session)';
+
+/** Basic is refused by name: a sender set up with it before learns what to send instead. */
+const BASIC_REFUSED =
+  'HTTP Basic authentication is not accepted: send "Authorization: Bearer <api key>" (Alertmanager: http_config.authorization.credentials)';
 
 /**
  * Who is calling: the API key of the `Authorization` header, or else the console session of
@@ -25,11 +28,14 @@ export class Authenticator {
   ) {}
 
   /** The caller, or 401 (no or unknown credentials) / 403 (cookie without its CSRF token). */
-  async authenticate(request: Request): Promise<{ principal: Principal; session?: Session }> {
+  async authenticate(request: Request, schemes: KeySchemes = {}): Promise<{ principal: Principal; session?: Session }> {
     const header = request.headers.authorization;
     if (header !== undefined && header !== '') {
-      const lookup = this.keys.principalFor(header);
-      if (lookup.found === 'none') throw new UnauthorizedException(NO_CREDENTIALS);
+      const lookup = this.keys.principalFor(header, schemes);
+      if (lookup.found === 'none') {
+        if (/^Basic(\s|$)/i.test(header)) throw new UnauthorizedException(BASIC_REFUSED);
+        throw new UnauthorizedException(schemes.genieKey ? `${NO_CREDENTIALS}, or "GenieKey <api key>"` : NO_CREDENTIALS);
+      }
       if (lookup.found === 'unknown') throw new UnauthorizedException('unknown API key');
       return { principal: lookup.principal };
     }

@@ -6,9 +6,10 @@ import { IncidentStatus } from '../../../../core/model/incident-model';
 import type { RunbookDefinition } from '../../../../core/model/runbook';
 import { IncidentChatChannelAttribute } from '../../../../core/model/search-attributes';
 import { describeIssues } from '../../../../core/model/validation-issues';
-import type { Role } from '../../../../core/schemas/config';
 import { type IncidentAction, IncidentActionSchema } from '../../../../core/schemas/incident-actions';
-import { hasRole, type Principal } from '../auth/principal';
+import { INCIDENT_ACTION_RIGHTS, mayDo, refusal, type Right, runbookLaunchRight } from '../../../../core/model/rights';
+import { noteRefused, noteSlackRequest } from '../audit/audit-notes';
+import type { Principal } from '../auth/principal';
 import { httpFailureOf, ValidationFailedError } from '../http/failures';
 import { DeclareIncidentSchema, ListIncidentsQuerySchema } from '../incidents/incidents.dto';
 import { IncidentsService } from '../incidents/incidents.service';
@@ -17,6 +18,7 @@ import { TemporalService } from '../temporal/temporal.service';
 import { RUNBOOK_CATALOG } from '../tokens';
 import {
   INCIDENT_USAGE,
+  type IncidentRequest,
   type InputJsonSchema,
   inputFromPairs,
   readIncidentCommand,
@@ -45,7 +47,27 @@ export function derivedId(prefix: 'inc' | 'rbx', seed: string): string {
   return `${prefix}-${createHash('sha256').update(seed).digest('hex').slice(0, 12)}`;
 }
 
-const refusedRole = (principal: Principal, role: Role) => `This needs the ${role} role; you (${principal.name}) are ${principal.role}. Nothing was done.`;
+const refused = (principal: Principal, right: Right) => {
+  noteRefused();
+  return `Not allowed: ${refusal(principal, right)}. Nothing was done.`;
+};
+
+/** The right each button needs, but Run's, which depends on its runbook. */
+const BUTTON_RIGHTS: Record<string, Right> = {
+  'incident.acknowledge': INCIDENT_ACTION_RIGHTS.acknowledge,
+  'incident.resolve': INCIDENT_ACTION_RIGHTS.resolve,
+  'execution.approve': 'execution.approve',
+  'execution.reject': 'execution.approve',
+};
+
+/** The right each `/incident` command needs. */
+const INCIDENT_COMMAND_RIGHTS = {
+  declare: 'incident.declare',
+  ack: INCIDENT_ACTION_RIGHTS.acknowledge,
+  resolve: INCIDENT_ACTION_RIGHTS.resolve,
+  note: INCIDENT_ACTION_RIGHTS['add-note'],
+  status: 'incidents.read',
+} as const satisfies Record<IncidentRequest['verb'], Right>;
 
 /**
  * What slash commands and buttons do, as the Slack user's principal, through the services the
@@ -71,6 +93,7 @@ export class SlackActions {
   /** The answer to a slash command, given at once. */
   command(command: SlashCommand): SlackResponse {
     const principal = this.users.principalOf(command.user_id);
+    noteSlackRequest(command.user_id, principal, `${command.command} ${command.text.trim().split(/\s+/, 1)[0]}`.trim());
     if (!principal) return ephemeral(UNKNOWN_USER);
     switch (command.command) {
       case '/incident':
@@ -89,8 +112,10 @@ export class SlackActions {
     if (action.value === undefined) return;
     const url = payload.response_url;
     const principal = this.users.principalOf(payload.user.id);
+    noteSlackRequest(payload.user.id, principal, `button ${action.action_id}`, action.action_id === 'runbook.run' ? undefined : action.value);
     if (!principal) return this.responses.tell(url, ephemeral(UNKNOWN_USER));
-    if (!hasRole(principal, 'responder')) return this.responses.tell(url, ephemeral(refusedRole(principal, 'responder')));
+    const right = BUTTON_RIGHTS[action.action_id];
+    if (right && !mayDo(principal, right)) return this.responses.tell(url, ephemeral(refused(principal, right)));
     const { value } = action;
     const key = `slack:${payload.trigger_id}`;
     const run = (what: string, work: () => Promise<SlackResponse>) => {
@@ -115,8 +140,8 @@ export class SlackActions {
   private incidentCommand(command: SlashCommand, principal: Principal): SlackResponse {
     const request = readIncidentCommand(command.text);
     if ('problem' in request) return ephemeral(`Not understood: ${request.problem}.\n${INCIDENT_USAGE}`);
-    const role: Role = request.verb === 'status' ? 'viewer' : 'responder';
-    if (!hasRole(principal, role)) return ephemeral(refusedRole(principal, role));
+    const right = INCIDENT_COMMAND_RIGHTS[request.verb];
+    if (!mayDo(principal, right)) return ephemeral(refused(principal, right));
     const key = `slack:${command.trigger_id}`;
     switch (request.verb) {
       case 'declare': {
@@ -149,7 +174,8 @@ export class SlackActions {
   private runbookCommand(command: SlashCommand, principal: Principal): SlackResponse {
     const request = readRunbookCommand(command.text);
     if ('problem' in request) return ephemeral(`Not understood: ${request.problem}.\n${RUNBOOK_USAGE}`);
-    if (!hasRole(principal, 'responder')) return ephemeral(refusedRole(principal, 'responder'));
+    // A plan is a dry run: it changes nothing, whatever the runbook; Run checks the runbook's own right.
+    if (!mayDo(principal, 'runbook.launch')) return ephemeral(refused(principal, 'runbook.launch'));
     const runbook = this.catalog.get(request.runbookId);
     if (!runbook) {
       const known = [...this.catalog.keys()].sort().join(', ');
@@ -169,7 +195,7 @@ export class SlackActions {
   }
 
   private async act(incidentId: string, action: IncidentAction, principal: Principal, key: string): Promise<SlackResponse> {
-    const result = await this.incidents.act(incidentId, { actor: principal.name, action }, key);
+    const result = await this.incidents.act(incidentId, { actor: principal.name, action }, key, { principal });
     const done = action.action === 'add-note' ? 'Noted on' : action.action === 'acknowledge' ? 'Acknowledged' : action.action === 'resolve' ? 'Resolved' : 'Done:';
     return ephemeral(`${done} ${incidentId} (now ${result.status}, ${result.severity}), as ${principal.name}.`);
   }
@@ -227,8 +253,11 @@ export class SlackActions {
     const parsed = RunButtonValueSchema.safeParse(carried);
     if (!parsed.success) return ephemeral('This Run button carries no runbook Firebreak can read. Nothing was started.');
     const { runbook, input, incident } = parsed.data;
+    const definition = this.catalog.get(runbook);
+    const right = definition ? runbookLaunchRight(definition, false) : 'runbook.launch';
+    if (!mayDo(principal, right)) return ephemeral(refused(principal, right));
     await this.startOnce(() => this.runbooks.launch(runbook, { input, incidentId: incident, dryRun: false }, principal, { id: runId }));
-    const title = this.catalog.get(runbook)?.title ?? runbook;
+    const title = definition?.title ?? runbook;
     return ephemeral(`${principal.name} started ${title} (${runId})${incident ? ` for ${incident}` : ''}.`, { replaceOriginal: true });
   }
 

@@ -2,6 +2,7 @@ import { applyDecorators, Controller, HttpCode, Post, Req } from '@nestjs/common
 import { ApiConsumes, ApiHeader, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
 import type { z } from 'zod';
+import { Public } from '../auth/public.decorator';
 import { requestIssuesOf, ValidationFailedError } from '../http/failures';
 import { SlackActions } from './slack-actions';
 import type { SlackResponse } from './slack-messages';
@@ -12,6 +13,7 @@ import { SlackVerifier } from './slack-verifier';
 /** What a request to either route carries, as Slack sends it. */
 const SlackRequestDoc = () =>
   applyDecorators(
+    Public("Slack's signature of the request is the credential; each command and button is then checked against the rights of the Slack user's principal"),
     ApiConsumes('application/x-www-form-urlencoded'),
     ApiHeader({ name: 'X-Slack-Signature', required: false, description: '`v0=` and the hex HMAC-SHA256 of `v0:<timestamp>:<body>` under SLACK_SIGNING_SECRET; a request without a valid one is refused.' }),
     ApiHeader({ name: 'X-Slack-Request-Timestamp', required: false, description: 'Unix seconds; a request without one, or more than 5 minutes from now, is refused.' }),

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, ServiceUnavailableException } from '@nestjs/common';
 import { ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/public.decorator';
 import { ReadinessService } from './readiness.service';
 
 @ApiTags('health')
@@ -9,6 +10,7 @@ export class HealthController {
 
   /** The process is up. */
   @Get('healthz')
+  @Public('a liveness probe, answering nothing but ok')
   @HttpCode(200)
   healthz(): { status: 'ok' } {
     return { status: 'ok' };
@@ -16,6 +18,7 @@ export class HealthController {
 
   /** The API can do its work: Temporal answered the latest probe (at most `READYZ_CACHE_MS` old). */
   @Get('readyz')
+  @Public('a readiness probe, saying only whether Temporal is reachable')
   @ApiResponse({ status: 200, description: 'Temporal is reachable.' })
   @ApiResponse({ status: 503, description: 'Temporal is not reachable.' })
   async readyz(): Promise<{ status: 'ready'; temporal: 'reachable' }> {

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { RequireRole } from '../auth/auth.guard';
+import { Requires } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { type HeartbeatView, HeartbeatsService } from './heartbeats.service';
@@ -13,7 +13,7 @@ export class HeartbeatsController {
 
   @Post(':name')
   @HttpCode(202)
-  @RequireRole('responder')
+  @Requires('heartbeats.ping')
   @ApiResponse({ status: 202, description: 'Ping recorded.' })
   @ApiResponse({ status: 404, description: 'No monitor of that name in runbooks/heartbeats.ts.' })
   ping(@Param('name') name: string, @CurrentPrincipal() principal: Principal) {
@@ -21,14 +21,14 @@ export class HeartbeatsController {
   }
 
   @Get()
-  @RequireRole('viewer')
+  @Requires('heartbeats.read')
   @ApiResponse({ status: 200, description: 'Every monitor in runbooks/heartbeats.ts with its state, as GET /v1/heartbeats/:name gives it.' })
   list(): Promise<{ heartbeats: HeartbeatView[] }> {
     return this.heartbeats.list();
   }
 
   @Get(':name')
-  @RequireRole('viewer')
+  @Requires('heartbeats.read')
   @ApiResponse({ status: 200, description: 'Pings, the last one, the deadline it sets, the incident open for a silence.' })
   status(@Param('name') name: string): Promise<HeartbeatView> {
     return this.heartbeats.status(name);

@@ -1,4 +1,4 @@
-import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Config } from '../../../../core/schemas/config';
 import { heartbeatPingSignal, heartbeatQuery, type HeartbeatStatus } from '../../../../core/model/messages';
@@ -34,9 +34,18 @@ export class HeartbeatsService {
     return monitor;
   }
 
-  /** Records a ping durably (signal-with-start): the 202 means Temporal has it. */
+  /**
+   * Records a ping durably (signal-with-start): the 202 means Temporal has it. Only the keys
+   * the monitor names as its senders may ping it, so a key that leaks from one job cannot
+   * keep another job's dead-man switch quiet.
+   */
   async ping(name: string, principal: Principal): Promise<{ monitor: string; receivedAt: string }> {
     const monitor = this.monitor(name);
+    if (!monitor.senders.includes(principal.name)) {
+      throw new ForbiddenException(
+        `heartbeat monitor "${name}" may be pinged only by the keys its senders list in runbooks/heartbeats.ts names; key "${principal.name}" is not one`,
+      );
+    }
     const receivedAt = new Date().toISOString();
     const policy = {
       ...policyFor(

@@ -9,7 +9,7 @@ import { sharedTemporalAddress, uniqueTaskQueue } from '../../../../test/tempora
 import { createApiApp } from '../app';
 import { TemporalService } from '../temporal/temporal.service';
 
-const KEYS = { responder: 'responder-key-0123456789', viewer: 'viewer-key-0123456789' };
+const KEYS = { responder: 'Rs3Pq8Zn6Xv1Ks4Jt9Hm2Lb7Gf5Dc0Eb', viewer: 'Vw5Tn2Kq8Zx4Lp7Rm1Jd9Hs3Gb6Fc0Ya' };
 const INCIDENT = 'inc-0123456789ab';
 const EXECUTION = 'rbx-0123456789ab';
 
@@ -95,7 +95,8 @@ describe('error answers over HTTP', () => {
 
   it('answers broken rules with 400 naming each path and rule, and checks the role first', async () => {
     expect((await act({ action: 'no-such-action' })).body).toMatchObject({ statusCode: 400, error: 'Bad Request', issues: [expect.objectContaining({ path: 'action' })] });
-    const launch = await responder.post('/v1/runbooks/scale-out-on-high-cpu/executions', { input: { cluster: 'prod', step: 0 } });
+    // A dry run: a real one of this destructive runbook is a commander's.
+    const launch = await responder.post('/v1/runbooks/scale-out-on-high-cpu/executions', { input: { cluster: 'prod', step: 0 }, dryRun: true });
     expect(launch.body).toMatchObject({ statusCode: 400, error: 'Bad Request', message: expect.stringMatching(/^input\.service: .*; input\.step: /) });
     expect(launch.body.issues).toEqual(
       expect.arrayContaining([

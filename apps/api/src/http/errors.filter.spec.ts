@@ -7,6 +7,7 @@ import { ExecutionFailure } from '../../../../core/model/execution';
 import { IncidentFailure } from '../../../../core/model/incident';
 import { TemporalRejectedError } from '../temporal/temporal-rejected.error';
 import { TemporalUnavailableError } from '../temporal/temporal-unavailable.error';
+import { requestContext } from '../../../../temporal-client/request-context';
 import { ErrorsFilter } from './errors.filter';
 import { missingAs, NotFoundError, ValidationFailedError } from './failures';
 
@@ -102,5 +103,13 @@ describe('ErrorsFilter', () => {
     expect(answer(new ConflictException('the incident is closed')).body).toEqual({ statusCode: 409, error: 'Conflict', message: 'the incident is closed' });
     expect(answer(new Error('database password is hunter2')).body).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'unexpected error' });
     expect(Logger.prototype.error).toHaveBeenCalledTimes(1);
+  });
+
+  it('gives a 500 the request id that finds its logged error, and no other answer', () => {
+    requestContext.run({ requestId: 'req-0123' }, () => {
+      expect(answer(new Error('boom')).body).toEqual({ statusCode: 500, error: 'Internal Server Error', message: 'unexpected error', requestId: 'req-0123' });
+      expect(answer(new ConflictException('the incident is closed')).body).toEqual({ statusCode: 409, error: 'Conflict', message: 'the incident is closed' });
+      expect(answer(new TemporalUnavailableError('reading an incident', 5)).body).not.toHaveProperty('requestId');
+    });
   });
 });

@@ -3,13 +3,14 @@ import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException, HttpSta
 import type { Response } from 'express';
 import { ZodValidationException } from 'nestjs-zod';
 import type { ZodError } from 'zod';
+import { currentRequestId } from '../../../../temporal-client/request-context';
 import { type ErrorBody, httpFailureOf, requestIssuesOf, validationFailedBody, ValidationFailedError } from './failures';
 
 /**
  * Every error leaves the API as `{ statusCode, error, message, issues? }`, from this one
  * place: validation failures name each field and rule; Temporal and domain failures take
  * their status from {@link httpFailureOf} (503s with `Retry-After`); anything unexpected is
- * logged and answered 500 without internals.
+ * logged and answered 500 without internals, with the request id that finds the log line.
  */
 @Catch()
 export class ErrorsFilter implements ExceptionFilter {
@@ -55,7 +56,9 @@ export class ErrorsFilter implements ExceptionFilter {
       return { statusCode: bodyParserError.status, error, message };
     }
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'Internal Server Error', message: 'unexpected error' };
+    // The id finds the logged error: a caller who reports a 500 can quote it.
+    const requestId = currentRequestId();
+    return { statusCode: HttpStatus.INTERNAL_SERVER_ERROR, error: 'Internal Server Error', message: 'unexpected error', ...(requestId ? { requestId } : {}) };
   }
 }
 

@@ -20,6 +20,8 @@ export interface ErrorBody {
   issues?: ValidationIssue[];
   /** For 413: the most this route reads, in bytes. */
   limit?: number;
+  /** For 500: the request's id (its `X-Request-Id`), which the logged error carries too. */
+  requestId?: string;
 }
 
 /** A broken rule before it is put in words: `path` from the request body's root. */

@@ -5,6 +5,8 @@ import { IncidentActionSchema } from '../../../../core/schemas/incident-actions'
 import { LEVELS } from '../../../../core/model/priority';
 import { freeText, plainLine } from '../../../../core/schemas/text-schemas';
 
+export const INCIDENT_SORTS = ['opened', 'duration'] as const;
+
 const attributeValue = z.string().regex(/^[A-Za-z0-9._/ @:-]{1,200}$/, 'letters, digits, space and . _ / @ : - only');
 
 export const ListIncidentsQuerySchema = z
@@ -17,8 +19,22 @@ export const ListIncidentsQuerySchema = z
     openedBefore: z.iso.datetime({ offset: true }).optional(),
     pageSize: z.coerce.number().int().min(1).max(500).default(50),
     pageToken: z.string().regex(/^[A-Za-z0-9_-]{1,4096}$/, 'a nextPageToken from an earlier page').optional(),
+    q: plainLine(500)
+      .optional()
+      .describe('Full-text search over titles, alert summaries and label values, notes and postmortems (web-search syntax: words, "a phrase", -word, or). Answered from the record.'),
+    archived: z
+      .enum(['true', 'false'])
+      .optional()
+      .describe('`true`: list from the record, which keeps every incident, also those past Temporal retention.'),
+    sort: z.enum(INCIDENT_SORTS).optional().describe('`opened` (open time) or `duration` (open to resolve; unresolved last). Answered from the record.'),
+    order: z.enum(['asc', 'desc']).default('desc'),
   })
   .strict();
+
+/** Whether a list asks for what only the record answers (search, archived incidents, a sort). */
+export const listsFromRecord = (query: Pick<ListIncidentsQuery, 'q' | 'archived' | 'sort'>) =>
+  query.q !== undefined || query.archived === 'true' || query.sort !== undefined;
+export type ListIncidentsQuery = z.infer<typeof ListIncidentsQuerySchema>;
 export class ListIncidentsQueryDto extends createApiDto(ListIncidentsQuerySchema) {}
 
 export const IncidentSummarySchema = z.object({
@@ -30,6 +46,9 @@ export const IncidentSummarySchema = z.object({
   commander: z.string().optional(),
   openedAt: z.string(),
   running: z.boolean(),
+  /** From the record: when it resolved and how long that took (seconds). */
+  resolvedAt: z.string().optional(),
+  durationSeconds: z.number().optional(),
 });
 export type IncidentSummary = z.infer<typeof IncidentSummarySchema>;
 
@@ -65,3 +84,20 @@ export const TimelineQuerySchema = z
   .object({ after: z.coerce.number().int().min(-1).default(-1).describe('Only entries after this index.') })
   .strict();
 export class TimelineQueryDto extends createApiDto(TimelineQuerySchema) {}
+
+export const SimilarQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }).strict();
+export class SimilarQueryDto extends createApiDto(SimilarQuerySchema) {}
+
+export const SimilarIncidentsSchema = z.object({
+  incidentId: z.string(),
+  service: z.string().optional(),
+  alertnames: z.array(z.string()),
+  incidents: z.array(
+    IncidentSummarySchema.extend({
+      sameService: z.boolean(),
+      sharedAlerts: z.array(z.string()),
+      runbooks: z.array(z.object({ runbookId: z.string(), executionId: z.string(), status: z.string(), durationSeconds: z.number().optional() })),
+    }),
+  ),
+});
+export class SimilarIncidentsDto extends createApiDto(SimilarIncidentsSchema) {}

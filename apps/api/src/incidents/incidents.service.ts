@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConflictException, Inject, Injectable } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Inject, Injectable } from '@nestjs/common';
 import { defaultPayloadConverter, WorkflowNotFoundError } from '@temporalio/client';
 import { decodeTypedSearchAttributes } from '@temporalio/common/lib/converter/payload-search-attributes';
 import type { Alert } from '../../../../core/model/alert';
@@ -10,6 +10,7 @@ import { IncidentStatus, type Severity } from '../../../../core/model/incident-m
 import { incidentActionUpdate, incidentQuery } from '../../../../core/model/messages';
 import type { OperatorConfig } from '../../../../core/schemas/operator-config';
 import { priorityFor } from '../../../../core/model/priority';
+import { INCIDENT_ACTION_RIGHTS, mayDo, refusal } from '../../../../core/model/rights';
 import { routeAlert } from '../../../../core/model/routing';
 import {
   IncidentCommanderAttribute,
@@ -20,15 +21,18 @@ import {
 } from '../../../../core/model/search-attributes';
 import type { incidentWorkflow } from '../../../../workflows/incident/incident.workflow';
 import type { Principal } from '../auth/principal';
-import { missingAs, NotFoundError } from '../http/failures';
+import { missingAs, NotFoundError, ValidationFailedError } from '../http/failures';
 import { MetricsService } from '../metrics/metrics.service';
 import { listingTokens } from '../temporal/listing-tokens';
 import { TemporalService } from '../temporal/temporal.service';
 import type { RunbookDefinition } from '../../../../core/model/runbook';
-import { launchesForAlert } from '../../../../core/model/runbook-launches';
+import { alertLaunchOptions, launchesForAlert } from '../../../../core/model/runbook-launches';
 import { CONFIG, OPERATOR_CONFIG, RUNBOOK_CATALOG } from '../tokens';
 import { INCIDENT_ID_PATTERN } from '../../../../temporal-client/incident-ids';
-import type { DeclareIncident, IncidentPage, ListIncidentsQueryDto } from './incidents.dto';
+import type { RecordCursor, RecordedIncident, SimilarIncident } from '../../../../record/reads';
+import { RecordService } from '../record/record.service';
+import { type DeclareIncident, type IncidentPage, type ListIncidentsQueryDto, listsFromRecord } from './incidents.dto';
+import { withUpdateRetry } from '../../../../temporal-client/update-retry';
 
 const RUNNING = 1; // WORKFLOW_EXECUTION_STATUS_RUNNING
 const PAGE_TOKENS = listingTokens('incident', { request: 'pageToken', answer: 'nextPageToken', rule: 'page_token' });
@@ -49,6 +53,7 @@ export class IncidentsService {
     @Inject(CONFIG) private readonly config: Config,
     @Inject(OPERATOR_CONFIG) private readonly operator: OperatorConfig,
     @Inject(RUNBOOK_CATALOG) private readonly runbooks: ReadonlyMap<string, RunbookDefinition>,
+    private readonly record: RecordService,
   ) {}
 
   private handle(id: string) {
@@ -56,9 +61,37 @@ export class IncidentsService {
     return this.temporal.client.workflow.getHandle(id);
   }
 
-  async get(id: string): Promise<IncidentSnapshot> {
+  /**
+   * The incident as its workflow knows it; once the workflow is gone (past Temporal's
+   * retention, or terminated), as the record keeps it (`archived: true`).
+   */
+  async get(id: string): Promise<IncidentSnapshot | RecordedIncident> {
     const handle = this.handle(id);
-    return this.temporal.call('reading an incident', () => handle.query(incidentQuery)).catch(missingAs('incident', id));
+    try {
+      return await this.temporal.call('reading an incident', () => handle.query(incidentQuery)).catch(missingAs('incident', id));
+    } catch (error) {
+      if (!(error instanceof NotFoundError) || !this.record.configured) throw error;
+      const recorded = await this.record.store.readIncident(id);
+      if (!recorded) throw error;
+      return recorded;
+    }
+  }
+
+  /**
+   * Past incidents of the same service or with alerts of the same name, newest first, with
+   * the runbooks they ran and their time to resolve. What the incident is compared on comes
+   * from the record, or from its workflow when it is not recorded yet.
+   */
+  async similar(id: string, limit: number): Promise<{ incidentId: string; service?: string; alertnames: string[]; incidents: SimilarIncident[] }> {
+    const store = this.record.store;
+    let like = await store.similarityOf(id);
+    if (!like) {
+      const live = await this.get(id);
+      const names = live.alerts.map((alert) => alert.labels.alertname ?? alert.summary);
+      like = { service: live.service, alertnames: [...new Set(names)] };
+    }
+    const incidents = await store.similarIncidents({ id, limit, ...like });
+    return { incidentId: id, ...like, incidents };
   }
 
   /** Starts the incident; `options.id` (an id derived from the caller's own, such as Slack's trigger id) makes a retry find the first. */
@@ -88,7 +121,12 @@ export class IncidentsService {
       policy: { ...decision.policy, impact, urgency, priority: priorityFor(impact, urgency, this.operator.priorityMatrix) },
       maxHistoryEvents: this.config.incidentMaxHistoryEvents,
       // A declared incident starts its route's runbooks; alert triggers do not apply.
-      runbooks: launchesForAlert(asAlert, decision.policy.runbooks, new Map([...this.runbooks].filter(([id]) => decision.policy.runbooks.includes(id)))),
+      runbooks: launchesForAlert(
+        asAlert,
+        decision.policy.runbooks,
+        new Map([...this.runbooks].filter(([id]) => decision.policy.runbooks.includes(id))),
+        alertLaunchOptions(this.operator, decision.policy.route, principal.name),
+      ),
     };
     await this.temporal.call('declaring an incident', (client) =>
       client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', {
@@ -105,16 +143,23 @@ export class IncidentsService {
    * Runs a command on the incident. With an idempotency key, a retried request is the
    * same Temporal update and is not applied twice. The incident's refusal is the update's
    * failure (its `type` says why); a completed incident is an {@link IncidentClosedError}, one
-   * that never was a {@link NotFoundError}.
+   * that never was a {@link NotFoundError}. A command on behalf of `principal` (a key, a
+   * console session, a Slack user) needs its action's right; one from a notification or an
+   * alert protocol carries its own credential.
    */
-  async act(id: string, command: IncidentCommand, idempotencyKey?: string): Promise<IncidentActionResult> {
+  async act(id: string, command: IncidentCommand, idempotencyKey?: string, on: { principal?: Principal } = {}): Promise<IncidentActionResult> {
+    const right = INCIDENT_ACTION_RIGHTS[command.action.action];
+    if (on.principal && !mayDo(on.principal, right)) throw new ForbiddenException(refusal(on.principal, right));
     const handle = this.handle(id);
     try {
-      const result = await this.temporal.call('running an incident command', () =>
-        handle.executeUpdate(incidentActionUpdate, {
-          args: [command],
-          ...(idempotencyKey ? { updateId: `action:${command.actor}:${idempotencyKey}` } : {}),
-        }),
+      // A command that met the incident continuing as new was applied nowhere: it is sent again.
+      const result = await withUpdateRetry(() =>
+        this.temporal.call('running an incident command', () =>
+          handle.executeUpdate(incidentActionUpdate, {
+            args: [command],
+            ...(idempotencyKey ? { updateId: `action:${command.actor}:${idempotencyKey}` } : {}),
+          }),
+        ),
       );
       this.metrics.milestonesReached(result.severity, result.metrics, result.newlyReached);
       return result;
@@ -140,7 +185,12 @@ export class IncidentsService {
     return incident.postmortem;
   }
 
+  /**
+   * Incidents by filters. Search (`q`), archived incidents and sorting come from the record;
+   * the rest from Temporal's visibility, as the live list always has.
+   */
   async list(filters: ListIncidentsQueryDto): Promise<IncidentPage> {
+    if (listsFromRecord(filters)) return this.listRecorded(filters);
     const clauses = [`WorkflowType = 'incidentWorkflow'`];
     const equals = (name: string, value: string | undefined) => {
       if (value !== undefined) clauses.push(`${name} = '${value}'`);
@@ -178,4 +228,40 @@ export class IncidentsService {
     const token = response.nextPageToken?.length ? PAGE_TOKENS.seal(query, response.nextPageToken) : null;
     return { incidents, nextPageToken: token };
   }
+
+  private async listRecorded(filters: ListIncidentsQueryDto): Promise<IncidentPage> {
+    const sort = filters.sort ?? 'opened';
+    const { incidents, next } = await this.record.store.listIncidents({
+      q: filters.q,
+      status: filters.status,
+      severity: filters.severity,
+      service: filters.service,
+      commander: filters.commander,
+      openedAfter: filters.openedAfter,
+      openedBefore: filters.openedBefore,
+      sort,
+      order: filters.order,
+      pageSize: filters.pageSize,
+      after: filters.pageToken ? openRecordToken(filters.pageToken, `${sort}:${filters.order}`) : undefined,
+    });
+    return { incidents, nextPageToken: next ? sealRecordToken(next, `${sort}:${filters.order}`) : null };
+  }
+}
+
+/** A record page's end as a page token, bound to the sort it was made for. */
+function sealRecordToken(cursor: RecordCursor, sort: string): string {
+  return Buffer.from(JSON.stringify({ s: sort, v: cursor.value, i: cursor.id })).toString('base64url');
+}
+
+function openRecordToken(token: string, sort: string): RecordCursor {
+  const refuse = () => new ValidationFailedError([{ path: ['pageToken'], rule: 'page_token', message: 'a nextPageToken from an earlier page of the same search and sort' }]);
+  let parsed: { s?: unknown; v?: unknown; i?: unknown };
+  try {
+    parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as typeof parsed;
+  } catch {
+    throw refuse();
+  }
+  const valid = parsed && parsed.s === sort && typeof parsed.i === 'string' && (typeof parsed.v === 'string' ? !Number.isNaN(Date.parse(parsed.v)) : typeof parsed.v === 'number');
+  if (!valid) throw refuse();
+  return { value: parsed.v as string | number, id: parsed.i as string };
 }

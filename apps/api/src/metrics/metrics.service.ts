@@ -78,6 +78,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  private readonly authRefusals = new Counter({
+    name: 'firebreak_auth_refusals_total',
+    help: 'Requests refused for their credentials (401) or their rights (403), by principal: a configured key\'s name, other (signed in otherwise), unknown (credentials that name nobody) or none.',
+    labelNames: ['principal', 'status'] as const,
+    registers: [this.registry],
+  });
+
   private readonly milestones: Record<keyof IncidentMetrics, Histogram> = {
     timeToAcknowledgeSeconds: this.histogram('firebreak_incident_time_to_acknowledge_seconds', 'Time from an incident opening to its acknowledgement.'),
     timeToMitigateSeconds: this.histogram('firebreak_incident_time_to_mitigate_seconds', 'Time from an incident opening to its mitigation.'),
@@ -94,6 +101,11 @@ export class MetricsService {
 
   alertReceived(source: string, outcome: 'recorded' | 'queued' | 'ignored'): void {
     this.alerts.inc({ source: sourceLabel(source), outcome });
+  }
+
+  /** A refusal by the guard; `principal` is already a bounded label value (see AccessCheck). */
+  authRefused(principal: string, status: 401 | 403): void {
+    this.authRefusals.inc({ principal, status: String(status) });
   }
 
   milestonesReached(severity: string, metrics: IncidentMetrics, reached: Array<keyof IncidentMetrics>): void {

@@ -1,7 +1,7 @@
 import { type CanActivate, type ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import type { Request } from 'express';
 import { Authenticator } from '../auth/authenticator';
-import { hasRole } from '../auth/principal';
+import { mayDo, refusal } from '../../../../core/model/rights';
 import { OncallService } from './oncall.service';
 
 /**
@@ -27,7 +27,7 @@ export class CalendarAccessGuard implements CanActivate {
       throw new UnauthorizedException('send "Authorization: Bearer <api key>", or ?token= with the schedule\'s calendar feed token');
     }
     const { principal } = await this.authenticator.authenticate(request);
-    if (!hasRole(principal, 'viewer')) throw new ForbiddenException(`reading a calendar needs the viewer role; this key is ${principal.role}`);
+    if (!mayDo(principal, 'oncall.read')) throw new ForbiddenException(refusal(principal, 'oncall.read'));
     return true;
   }
 }

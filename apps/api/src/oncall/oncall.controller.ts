@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { RequireRole } from '../auth/auth.guard';
+import { Requires } from '../auth/auth.guard';
 import { NotificationsDto, NotificationsQueryDto, OnCallDto, OnCallQueryDto } from './oncall.dto';
 import { OncallService } from './oncall.service';
 
@@ -11,7 +11,7 @@ export class OncallController {
   constructor(private readonly oncall: OncallService) {}
 
   @Get('oncall')
-  @RequireRole('viewer')
+  @Requires('oncall.read')
   @ApiResponse({ status: 200, type: OnCallDto, description: 'Who is on call at `at` (default now) on each schedule; `shift` is null where nobody is.' })
   @ApiResponse({ status: 404, description: 'No schedule of that id.' })
   onCall(@Query() query: OnCallQueryDto): Promise<OnCallDto> {
@@ -19,7 +19,7 @@ export class OncallController {
   }
 
   @Get('notifications')
-  @RequireRole('viewer')
+  @Requires('oncall.read')
   @ApiResponse({ status: 200, type: NotificationsDto, description: "The incident's notifications of people: whom, how, when, and the outcome." })
   @ApiResponse({ status: 400, description: 'incidentId is not an incident id.' })
   @ApiResponse({ status: 404, description: 'No such incident.' })

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Header, HttpCode, Param, Post, Query, Re
 import { ApiBearerAuth, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Override } from '../../../../core/model/oncall/types';
-import { RequireRole } from '../auth/auth.guard';
+import { Public, Requires } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { CalendarAccessGuard } from './calendar-access.guard';
@@ -16,14 +16,14 @@ export class SchedulesController {
   constructor(private readonly oncall: OncallService) {}
 
   @Get()
-  @RequireRole('viewer')
+  @Requires('oncall.read')
   @ApiResponse({ status: 200, type: ScheduleListDto, description: 'Every schedule: id, name, time zone and layers (no contact details).' })
   list(): ScheduleListDto {
     return this.oncall.listSchedules();
   }
 
   @Get(':id')
-  @RequireRole('viewer')
+  @Requires('oncall.read')
   @ApiResponse({ status: 200, type: ScheduleDetailDto, description: "The shifts over the window, overrides applied, each with its source; the overrides that have not ended; the calendar feed's URL." })
   @ApiResponse({ status: 400, description: 'A time is not ISO 8601, or the window is empty or longer than 90 days (names `to`).' })
   @ApiResponse({ status: 404, description: 'No schedule of that id.' })
@@ -33,7 +33,7 @@ export class SchedulesController {
 
   @Post(':id/overrides')
   @HttpCode(201)
-  @RequireRole('responder')
+  @Requires('schedule.override')
   @ApiResponse({ status: 201, type: OverrideDto, description: 'Held by the schedule; /v1/oncall shows it from now on.' })
   @ApiResponse({ status: 400, description: 'Names the field: an unknown responder, a time not ISO 8601, `from` more than a minute past, `to` past, not after `from`, or more than 31 days after it.' })
   @ApiResponse({ status: 404, description: 'No schedule of that id.' })
@@ -44,7 +44,7 @@ export class SchedulesController {
 
   @Delete(':id/overrides/:overrideId')
   @HttpCode(204)
-  @RequireRole('responder')
+  @Requires('schedule.override')
   @ApiResponse({ status: 204, description: 'Removed.' })
   @ApiResponse({ status: 404, description: 'No schedule, or no override, of that id.' })
   async removeOverride(@Param('id') id: string, @Param('overrideId') overrideId: string, @CurrentPrincipal() principal: Principal): Promise<void> {
@@ -52,6 +52,7 @@ export class SchedulesController {
   }
 
   @Get(':id/calendar.ics')
+  @Public("calendar apps send the schedule's feed token in ?token=; an API key or console session works too", { checks: 'oncall.read' })
   @UseGuards(CalendarAccessGuard)
   @Header('Referrer-Policy', 'no-referrer')
   @ApiProduces('text/calendar')

@@ -15,6 +15,7 @@ import {
 import type { ExecutionContext } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { ApiKey, Config } from '../../../../core/schemas/config';
+import { keyDigest } from '../auth/api-key-principals';
 import { digest, presentedKey } from '../auth/auth.guard';
 import { SessionService } from '../session/session.service';
 import { API_KEYS } from '../tokens';
@@ -72,7 +73,7 @@ export class RateLimitGuard extends ThrottlerGuard {
     private readonly sessions: SessionService,
   ) {
     super(options, storage, reflector);
-    this.keyNames = new Map(keys.map(({ name, key }) => [digest(key), name]));
+    this.keyNames = new Map(keys.map((entry) => [keyDigest(entry), entry.name]));
   }
 
   protected override async handleRequest(request: ThrottlerRequest): Promise<boolean> {

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { RequireRole } from '../auth/auth.guard';
+import { Requires, RequiresRunbookLaunchRight } from '../auth/auth.guard';
 import type { Principal } from '../auth/principal';
 import { CurrentPrincipal } from '../auth/principal.decorator';
 import { ExecutionListService } from './execution-list.service';
@@ -17,7 +17,7 @@ export class RunbooksController {
   ) {}
 
   @Get('runbooks')
-  @RequireRole('viewer')
+  @Requires('runbooks.read')
   @ApiResponse({ status: 200, description: 'Each runbook with its input JSON Schema, triggers, guardrails, the capabilities it uses and the operations its plan may call (custom ones with their schemas).' })
   list() {
     return this.runbooks.list();
@@ -25,7 +25,7 @@ export class RunbooksController {
 
   @Post('runbooks/:name/executions')
   @HttpCode(201)
-  @RequireRole('responder')
+  @RequiresRunbookLaunchRight()
   @ApiResponse({ status: 201, type: ExecutionCreatedDto })
   @ApiResponse({ status: 400, description: 'The input broke the runbook\'s schema; `issues` names each field (input.…).' })
   @ApiResponse({ status: 404, description: 'No such runbook or incident.' })
@@ -34,7 +34,7 @@ export class RunbooksController {
   }
 
   @Get('executions')
-  @RequireRole('viewer')
+  @Requires('runbooks.read')
   @ApiResponse({ status: 200, type: ExecutionPageDto, description: 'Executions, running ones first; `nextCursor` pages on.' })
   @ApiResponse({ status: 400, description: 'A filter broke its rule; `issues` names it.' })
   listExecutions(@Query() query: ListExecutionsQueryDto): Promise<ExecutionPageDto> {
@@ -42,7 +42,7 @@ export class RunbooksController {
   }
 
   @Get('executions/:id')
-  @RequireRole('viewer')
+  @Requires('runbooks.read')
   @ApiResponse({ status: 200, description: 'Status, current step, each step\'s attempts and result, pending approval, outcome; `plan` for a dry run.' })
   get(@Param('id') id: string) {
     return this.runbooks.get(id);
@@ -50,7 +50,7 @@ export class RunbooksController {
 
   @Post('executions/:id/approve')
   @HttpCode(200)
-  @RequireRole('responder')
+  @Requires('execution.approve')
   @ApiResponse({ status: 403, description: 'Your role may not decide this approval; the message says who may.' })
   @ApiResponse({ status: 409, description: 'Nothing is waiting for approval.' })
   approve(@Param('id') id: string, @Body() body: ApproveDto, @CurrentPrincipal() principal: Principal) {
@@ -59,14 +59,14 @@ export class RunbooksController {
 
   @Post('executions/:id/reject')
   @HttpCode(200)
-  @RequireRole('responder')
+  @Requires('execution.approve')
   reject(@Param('id') id: string, @Body() body: RejectDto, @CurrentPrincipal() principal: Principal) {
     return this.runbooks.decide(id, false, body.comment, principal);
   }
 
   @Post('executions/:id/cancel')
   @HttpCode(202)
-  @RequireRole('responder')
+  @Requires('execution.cancel')
   @ApiResponse({ status: 202, description: 'Cancelling: completed steps\' compensations run in reverse.' })
   cancel(@Param('id') id: string) {
     return this.runbooks.cancel(id);

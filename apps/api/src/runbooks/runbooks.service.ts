@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { z } from 'zod';
 import type { ExecutionSnapshot } from '../../../../core/model/execution';
@@ -12,8 +12,10 @@ import { IncidentsService } from '../incidents/incidents.service';
 import { TemporalService } from '../temporal/temporal.service';
 import { RUNBOOK_CATALOG } from '../tokens';
 import { describeTrigger } from '../../../../core/model/runbook-launches';
+import { approveRoles, isDestructive, launchRoles, refuseLaunch } from '../../../../core/model/runbook-engine/permissions';
 import { runbookOperations } from '../../../../core/schemas/custom-capabilities';
 import type { LaunchRunbookDto } from './runbooks.dto';
+import { withUpdateRetry } from '../../../../temporal-client/update-retry';
 
 export const EXECUTION_ID_PATTERN = /^rbx-[0-9a-f]{12}$/;
 
@@ -36,8 +38,15 @@ export class RunbooksService {
         inputSchema: z.toJSONSchema(runbook.input, { io: 'input', unrepresentable: 'any' }),
         triggers: (runbook.triggers ?? []).map((trigger) => ({ match: describeTrigger(trigger.match), everyAlert: trigger.everyAlert ?? false })),
         guardrails: runbook.guardrails
-          ? { singleFlight: runbook.guardrails.singleFlight ?? true, budget: runbook.guardrails.budget ?? null }
+          ? {
+              singleFlight: runbook.guardrails.singleFlight ?? true,
+              budget: runbook.guardrails.budget ?? null,
+              globalBudget: runbook.guardrails.globalBudget ?? null,
+            }
           : null,
+        destructive: isDestructive(runbook),
+        // Who may launch a real run (a dry run needs only the launch right) and who decides its approvals by default.
+        permissions: { launch: launchRoles(runbook), approve: approveRoles(runbook) },
         // What its plan may call, custom capabilities' operations included; `uses` null: every built-in one.
         uses: runbook.uses?.map((used) => (typeof used === 'string' ? used : used.name)) ?? null,
         operations: runbookOperations(runbook),
@@ -49,6 +58,9 @@ export class RunbooksService {
   async launch(name: string, body: LaunchRunbookDto, principal: Principal, options: { id?: string } = {}): Promise<{ id: string; dryRun: boolean }> {
     const runbook = this.catalog.get(name);
     if (!runbook) throw new NotFoundException(`no runbook "${name}"; GET /v1/runbooks lists them`);
+    // The route checked the right to launch; the runbook's own `permissions` may ask more of a real run.
+    const refused = body.dryRun ? undefined : refuseLaunch(runbook, principal.role);
+    if (refused) throw new ForbiddenException(refused);
     const parsed = runbook.input.safeParse(body.input ?? {});
     if (!parsed.success) {
       throw new ValidationFailedError(requestIssuesOf(parsed.error.issues).map((issue) => ({ ...issue, path: ['input', ...issue.path] })));
@@ -117,8 +129,10 @@ export class RunbooksService {
   async decide(id: string, approve: boolean, comment: string | undefined, principal: Principal) {
     const handle = this.handle(id);
     try {
-      return await this.temporal.call('deciding an approval', () =>
-        handle.executeUpdate(decideApprovalUpdate, { args: [{ approve, comment, actor: principal.name, role: principal.role }] }),
+      return await withUpdateRetry(() =>
+        this.temporal.call('deciding an approval', () =>
+          handle.executeUpdate(decideApprovalUpdate, { args: [{ approve, comment, actor: principal.name, role: principal.role }] }),
+        ),
       );
     } catch (error) {
       // A refusal (a failure `type`) is answered by the errors filter; a finished execution is not "not found".

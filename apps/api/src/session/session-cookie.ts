@@ -7,7 +7,7 @@
  * The cookie names its key by a tag (an HMAC of the key, not the key or a plain hash of it):
  * a session works only while a key with that tag, name and role is configured.
  */
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ROLES, type Role } from '../../../../core/schemas/config';
 
 export interface SessionClaims {
@@ -28,13 +28,17 @@ const VERSION = 'v1';
 /** Cookies longer than this are not ours: refused before any work. */
 const MAX_COOKIE_CHARS = 1024;
 
-const hmac = (key: string, text: string) => createHmac('sha256', key).update(text).digest('base64url');
+/** HMAC-SHA256 of `text` with `key`, base64url. */
+export const hmac = (key: string, text: string) => createHmac('sha256', key).update(text).digest('base64url');
 
 /** The key that signs sessions, derived from the ack secret so that neither can stand in for the other. */
 export const sessionKeyFrom = (ackSecret: string) => hmac(ackSecret, 'firebreak console session');
 
-/** Names an API key inside a cookie without revealing it. */
-export const keyTag = (sessionKey: string, apiKey: string) => hmac(sessionKey, `key:${apiKey}`).slice(0, 22);
+/** Names an API key, by its SHA-256 digest (hex), inside a cookie without revealing it. */
+export const keyDigestTag = (sessionKey: string, sha256: string) => hmac(sessionKey, `key:${sha256}`).slice(0, 22);
+
+/** Names an API key inside a cookie without revealing it: a key configured as its digest gets the same tag. */
+export const keyTag = (sessionKey: string, apiKey: string) => keyDigestTag(sessionKey, createHash('sha256').update(apiKey).digest('hex'));
 
 /** The CSRF token of session `sessionId`: mutating requests made with its cookie send it as `X-CSRF-Token`. */
 export const csrfTokenOf = (sessionKey: string, sessionId: string) => hmac(sessionKey, `csrf:${sessionId}`);

@@ -3,9 +3,12 @@ import { ApiBody, ApiCookieAuth, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { CSRF_HEADER, type SessionAnswer, SignInSchema } from '../../../../core/schemas/session-api';
 import { presentedKey } from '../auth/api-key-principals';
+import { Public } from '../auth/public.decorator';
 import { requestIssuesOf, ValidationFailedError } from '../http/failures';
-import { SessionAnswerDto, SignInDto } from './session.dto';
+import { OidcService } from './oidc.service';
+import { SessionAnswerDto, SignInDto, SignInMethodsDto } from './session.dto';
 import { SessionService } from './session.service';
+import type { SignInMethods } from './sign-in-methods';
 
 /**
  * The console's sign-in. Public routes (no role): sign-in is limited per client IP like every
@@ -14,10 +17,21 @@ import { SessionService } from './session.service';
 @ApiTags('session')
 @Controller('v1/session')
 export class SessionController {
-  constructor(private readonly sessions: SessionService) {}
+  constructor(
+    private readonly sessions: SessionService,
+    private readonly oidc: OidcService,
+  ) {}
+
+  @Get('methods')
+  @Public('what the sign-in page offers, asked before anyone is signed in')
+  @ApiResponse({ status: 200, type: SignInMethodsDto, description: 'How people may sign in: an API key always; single sign-on when OIDC_ISSUER is set.' })
+  methods(): SignInMethods {
+    return { apiKey: true, sso: this.oidc.enabled };
+  }
 
   @Post()
   @HttpCode(200)
+  @Public('signing in: the API key comes in the body or the Authorization header')
   @ApiBody({ type: SignInDto, required: false, description: 'The key; or no body, with the key in the Authorization header.' })
   @ApiResponse({ status: 200, type: SessionAnswerDto, description: 'Signed in: the session cookie is set (HttpOnly, SameSite=Strict).' })
   @ApiResponse({ status: 400, description: 'No key: send `{ "key": … }` or `Authorization: Bearer <key>`.' })
@@ -38,6 +52,7 @@ export class SessionController {
   }
 
   @Get()
+  @Public('reads the session cookie itself: 401 without one')
   @ApiCookieAuth()
   @ApiResponse({ status: 200, type: SessionAnswerDto, description: 'Who is signed in, until when, and the CSRF token.' })
   @ApiResponse({ status: 401, description: 'No session, or it expired, was signed out, or its key was removed.' })
@@ -51,6 +66,7 @@ export class SessionController {
 
   @Delete()
   @HttpCode(204)
+  @Public('signing out: the session cookie and its CSRF token, read by the route itself')
   @ApiCookieAuth()
   @ApiResponse({ status: 204, description: 'Signed out: the cookie is cleared and no longer works, on any replica.' })
   @ApiResponse({ status: 403, description: `A valid session without its ${CSRF_HEADER} header.` })

@@ -1,6 +1,7 @@
 import { Controller, Get, Req, Res } from '@nestjs/common';
 import { ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { Public } from '../auth/public.decorator';
 import { type StatusBody, StatusService } from './status.service';
 
 /** Whether an `If-None-Match` header names `etag` (or is `*`); weak validators match too. */
@@ -24,6 +25,7 @@ export class StatusController {
   constructor(private readonly status: StatusService) {}
 
   @Get('status')
+  @Public('the public status page, for customers and stakeholders')
   @ApiProduces('text/html')
   @ApiResponse({ status: 200, description: 'The status page as HTML: components, current incidents, recent history.' })
   @ApiResponse({ status: 304, description: 'Unchanged since the ETag in If-None-Match.' })
@@ -34,6 +36,7 @@ export class StatusController {
   }
 
   @Get('status.json')
+  @Public('the public status page, for customers and stakeholders')
   @ApiResponse({ status: 200, description: 'The status page as JSON (overall, components, activeIncidents, resolvedIncidents).' })
   @ApiResponse({ status: 304, description: 'Unchanged since the ETag in If-None-Match.' })
   @ApiResponse({ status: 503, description: 'Status unknown: the status page is not running or cannot be read.' })

@@ -104,7 +104,8 @@ describe('GET /status and /status.json (the local status page, end to end)', () 
     const declared = await responder.post('/v1/incidents', { title: internalTitle, severity: 'SEV2', service: 'checkout' });
     expect(declared.status).toBe(201);
     const id: string = declared.body.id;
-    const posted = await responder.post(`/v1/incidents/${id}/actions`, { action: 'post-status-update', message: 'Some checkouts fail; we are on it.' });
+    // Posting to the public page is a commander's.
+    const posted = await firebreak.as('commander').post(`/v1/incidents/${id}/actions`, { action: 'post-status-update', message: 'Some checkouts fail; we are on it.' });
     expect(posted.status).toBe(200);
 
     const json = await firebreak.http.get('/status.json');
@@ -124,9 +125,9 @@ describe('GET /status and /status.json (the local status page, end to end)', () 
     expect(html.text).not.toContain(id);
     expect(html.text).not.toContain(internalTitle);
 
-    // A responder may give the public title; the first update uses it.
+    // A commander may give the public title; the first update uses it.
     const other = (await responder.post('/v1/incidents', { title: 'internal: payments-gw 502s', severity: 'SEV3' })).body.id;
-    await responder.post(`/v1/incidents/${other}/actions`, { action: 'post-status-update', title: 'Card payments delayed', message: 'Investigating.' });
+    await firebreak.as('commander').post(`/v1/incidents/${other}/actions`, { action: 'post-status-update', title: 'Card payments delayed', message: 'Investigating.' });
     const titles = (await firebreak.http.get('/status.json')).body.activeIncidents.map((incident: { title: string }) => incident.title);
     expect(titles).toEqual(['Card payments delayed', 'Degraded service: checkout']);
   });
@@ -136,7 +137,7 @@ describe('GET /status and /status.json (the local status page, end to end)', () 
     const id = (await responder.post('/v1/incidents', { title: 'bounded', severity: 'SEV2', service: 'search' })).body.id;
     const posts = STATUS_PAGE_BOUNDS.updatesPerActiveIncident + 10;
     for (let i = 0; i < posts; i += 1) {
-      const answer = await responder.post(`/v1/incidents/${id}/actions`, {
+      const answer = await firebreak.as('commander').post(`/v1/incidents/${id}/actions`, {
         action: 'post-status-update',
         status: 'identified',
         message: `update ${i}: ${'details '.repeat(1_200)}`,
@@ -191,7 +192,7 @@ describe('public status reads from a shared cache', () => {
   });
   afterAll(() => firebreak?.stop());
 
-  const reads = async () => metricValue((await firebreak.http.get('/metrics')).text, 'firebreak_status_page_reads_total{outcome="ok"}');
+  const reads = async () => metricValue((await firebreak.as('viewer').get('/metrics')).text, 'firebreak_status_page_reads_total{outcome="ok"}');
 
   it('answers concurrent requests from one read, with ETag, 304 on If-None-Match and Cache-Control max-age', async () => {
     const answers = await Promise.all([

@@ -12,7 +12,7 @@ function grpcError(code: number, details: string): ServiceError {
 }
 
 describe('TemporalService.call', () => {
-  const temporal = new TemporalService(loadConfig({ API_KEYS: 'ops:admin:admin-key-0123456789' }));
+  const temporal = new TemporalService(loadConfig({ API_KEYS: 'ops:admin:Ad7Qm2Xv9Lk4Rt8Wn1Yb6Hj3Gf5Dc0Za' }));
   afterAll(() => temporal.onApplicationShutdown());
 
   it('answers a value Temporal refuses as invalid with a 400, not a 503 or a 500', async () => {

@@ -1,9 +1,11 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { Client, Connection } from '@temporalio/client';
 import type { Config } from '../../../../core/schemas/config';
+import { firebreakClientInterceptors } from '../../../../temporal-client/request-context';
 import { CONFIG } from '../tokens';
 import { isTemporalRejection, TemporalRejectedError } from './temporal-rejected.error';
 import { isTemporalUnavailable, TemporalUnavailableError } from './temporal-unavailable.error';
+import { temporalConnectionOptions } from '../../../../temporal-client/connection-options';
 
 /**
  * The API's one connection to Temporal. It connects lazily, so the API starts (and
@@ -18,10 +20,11 @@ export class TemporalService implements OnApplicationShutdown {
   readonly taskQueue: string;
 
   constructor(@Inject(CONFIG) private readonly config: Config) {
-    this.connection = Connection.lazy({ address: config.temporal.address });
+    this.connection = Connection.lazy(temporalConnectionOptions(config.temporal));
     this.namespace = config.temporal.namespace;
     this.taskQueue = config.temporal.taskQueue;
-    this.client = new Client({ connection: this.connection, namespace: this.namespace });
+    // Carries the request id and the trace into every workflow call (temporal-client/request-context.ts).
+    this.client = new Client({ connection: this.connection, namespace: this.namespace, interceptors: firebreakClientInterceptors() });
   }
 
   /**

@@ -188,6 +188,11 @@ function showIncident(out: Output, incident: Incident): void {
     ['status page', incident.statusPage ? `${incident.statusPage.status ?? 'open'}${incident.statusPage.url ? ` ${incident.statusPage.url}` : ''}` : undefined],
     ['summary', incident.summary],
   ]);
+  const links = newestLinks(incident);
+  if (links.length > 0) {
+    out.line();
+    out.table(['link', 'url'], links.map((link) => [printable(link.text ?? link.kind), printable(link.url)]));
+  }
   if (incident.runbooks.length > 0) {
     out.line();
     out.table(['runbook', 'execution', 'trigger', 'started'], incident.runbooks.map((run) => [run.runbookId, run.executionId, run.trigger, time(run.startedAt)]));
@@ -202,6 +207,15 @@ function showIncident(out: Output, incident: Incident): void {
   out.line();
   out.line(out.paint(`Timeline (${shown.length === total ? `${total} entries` : `the last ${shown.length} of ${total}; firebreak incidents tail ${incident.id} prints all kept`}):`, 'dim'));
   for (const entry of shown) out.line(entryLine(out, entry));
+}
+
+/** The links of the newest alert that has any: its source, dashboard, silence, runbook. */
+function newestLinks(incident: Incident): Array<{ kind: string; url: string; text?: string }> {
+  for (const alert of [...(incident.alerts ?? [])].reverse()) {
+    const links = alert.links ?? (alert.externalUrl ? [{ kind: 'source', url: alert.externalUrl }] : []);
+    if (links.length > 0) return links;
+  }
+  return [];
 }
 
 function entryLine(out: Output, entry: TimelineEntry): string {

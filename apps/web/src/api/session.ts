@@ -1,7 +1,8 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { hasRole } from '../../../../core/model/roles';
+import { mayDo, type Right } from '../../../../core/model/rights';
 import { api, ApiError, setCsrfToken } from './client';
 import type { SessionAnswer } from './types';
+import type { SignInMethods } from '../../../api/src/session/sign-in-methods';
 
 /** Who is signed in, until when, and the CSRF token (`GET /v1/session`, `POST /v1/session`). */
 export type Session = SessionAnswer;
@@ -61,7 +62,25 @@ export function useSignOut() {
   });
 }
 
-/** A responder or admin may act; a viewer only reads (and the API refuses anyway). */
-export function canAct(session: Session | null | undefined): boolean {
-  return !!session && hasRole(session, 'responder');
+/**
+ * Whether the signed-in role holds `right` (core/model/rights.ts, the table the API
+ * enforces): the console hides what a role may not do, and the API refuses it anyway.
+ */
+export function may(session: Session | null | undefined, right: Right): boolean {
+  return !!session && mayDo(session, right);
 }
+
+/** How people may sign in (`GET /v1/session/methods`): an API key always, single sign-on when the API has it configured. */
+export function useSignInMethods() {
+  return useQuery({
+    queryKey: ['session', 'methods'] as const,
+    queryFn: ({ signal }) => api<SignInMethods>('/v1/session/methods', { signal }),
+    staleTime: Infinity,
+  });
+}
+
+/**
+ * Where the browser goes to sign in through the identity provider: a navigation, not a fetch,
+ * as the provider's pages are its own. The API brings the browser back to `returnTo`.
+ */
+export const ssoSignInUrl = (returnTo: string) => `/v1/session/oidc?returnTo=${encodeURIComponent(returnTo)}`;

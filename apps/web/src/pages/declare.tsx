@@ -3,7 +3,7 @@ import { Link, useNavigate } from 'react-router';
 import { SEVERITIES } from '../../../../core/model/incident-model';
 import { LEVELS, type Impact } from '../../../../core/model/priority';
 import { useDeclare } from '../api/queries';
-import { canAct, useSession } from '../api/session';
+import { may, useSession } from '../api/session';
 import type { DeclareIncident, Severity } from '../api/types';
 import { ErrorNotice, fieldErrorsOf, SelectField, TextArea, TextField, usePageTitle } from '../components/ui';
 
@@ -22,7 +22,7 @@ export default function Declare() {
     (value: Draft[K]) =>
       setDraft((held) => ({ ...held, [name]: value }));
 
-  if (!canAct(session.data)) {
+  if (!may(session.data, 'incident.declare')) {
     return (
       <>
         <h1>Declare an incident</h1>

@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useParams } from 'react-router';
 import { useCancel, useDecide, useExecution } from '../api/queries';
-import { canAct, useSession, type Session } from '../api/session';
+import { may, useSession, type Session } from '../api/session';
 import type { ExecutionView } from '../api/types';
 import { Age, ErrorNotice, Facts, fieldErrorsOf, JsonBlock, Loading, StatusBadge, TextArea, Time, usePageTitle } from '../components/ui';
 import { asText } from '../lib/format';
@@ -57,7 +57,7 @@ export default function Execution() {
       />
       <JsonBlock value={data.input} summary="Input" />
       {data.pendingApproval ? <Approval execution={data} session={session.data} /> : null}
-      {canAct(session.data) && active ? <Cancel id={data.id} /> : null}
+      {may(session.data, 'execution.cancel') && active ? <Cancel id={data.id} /> : null}
       <Steps execution={data} />
       <Outcome execution={data} />
       <Approvals execution={data} />
@@ -86,7 +86,7 @@ function Approval({ execution, session }: { execution: ExecutionView; session: S
       <p className="muted">
         {pending.approvers.join(' or ')} may decide; asked <Age at={pending.requestedAt} />, expires <Time at={pending.expiresAt} />.
       </p>
-      {mayDecide && canAct(session) ? (
+      {mayDecide && may(session, 'execution.approve') ? (
         <form onSubmit={send(true)} noValidate aria-labelledby="approval-heading">
           <TextArea label="Comment" hint="Required to reject." value={comment} onChange={setComment} error={errors.comment} rows={2} />
           <div className="button-row">

@@ -2,7 +2,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { lazy, Suspense, useEffect, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { eventsUrl, keys, postmortemUrl, useExecutionPage, useIncident } from '../api/queries';
-import { canAct, useSession } from '../api/session';
+import { may, useSession } from '../api/session';
 import type { IncidentAlert, IncidentSnapshot } from '../api/types';
 import { Age, ErrorNotice, Facts, Loading, SeverityBadge, StatusBadge, Time, usePageTitle } from '../components/ui';
 import { formatDuration, formatTime, safeHttpUrl } from '../lib/format';
@@ -42,10 +42,10 @@ export default function Incident() {
   return (
     <>
       <IncidentHeader incident={data} />
-      {canAct(session.data) && data.status !== 'closed' ? <IncidentActions incident={data} /> : null}
+      {session.data && may(session.data, 'incident.acknowledge') && data.status !== 'closed' ? <IncidentActions incident={data} role={session.data.role} /> : null}
       <Timeline entries={timeline.entries} state={timeline.state} dropped={data.timelineStart ?? 0} />
       <Alerts incident={data} />
-      <Executions incident={data} canLaunch={canAct(session.data) && data.status !== 'closed'} />
+      <Executions incident={data} canLaunch={may(session.data, 'runbook.launch') && data.status !== 'closed'} />
       <ActionItems incident={data} />
       <Postmortem incident={data} />
     </>
@@ -140,15 +140,31 @@ function Timeline({ entries, state, dropped }: { entries: IndexedEntry[]; state:
   );
 }
 
-/** Annotation values that are links (a runbook, a dashboard, Grafana's panel or Alertmanager's source). */
+/** Names a link by what it is: the rule that fired, its dashboard, a silence, a runbook. */
+const LINK_LABELS: Record<string, string> = {
+  generator: 'source',
+  external: 'alerting',
+  dashboard: 'dashboard',
+  panel: 'panel',
+  silence: 'silence',
+  image: 'image',
+  runbook: 'runbook',
+  link: 'link',
+};
+
+/**
+ * The alert's links (the rule that fired, Grafana's dashboard, panel, silence and image,
+ * the sender's own), then annotation values that are links; http(s) only, each once.
+ */
 function linksOf(alert: IncidentAlert): Array<{ label: string; href: string }> {
   const links: Array<{ label: string; href: string }> = [];
-  const external = safeHttpUrl(alert.externalUrl);
-  if (external) links.push({ label: 'source', href: external });
-  for (const [name, value] of Object.entries(alert.annotations)) {
-    const href = safeHttpUrl(value);
-    if (href && !links.some((link) => link.href === href)) links.push({ label: name, href });
-  }
+  const add = (label: string, url: string | undefined) => {
+    const href = safeHttpUrl(url);
+    if (href && !links.some((link) => link.href === href)) links.push({ label, href });
+  };
+  for (const link of alert.links ?? []) add(link.text ?? LINK_LABELS[link.kind] ?? link.kind, link.url);
+  add('source', alert.externalUrl);
+  for (const [name, value] of Object.entries(alert.annotations)) add(name, value);
   return links;
 }
 

@@ -2,7 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { INCIDENT_STATUSES, SEVERITIES } from '../../../../core/model/incident-model';
 import { SEARCH_SCAN_LIMIT, useIncidentPage, useIncidentSearch } from '../api/queries';
-import { canAct, useSession } from '../api/session';
+import { may, useSession } from '../api/session';
 import type { IncidentStatus, IncidentSummary, ListIncidentsQuery, Severity } from '../api/types';
 import { Age, ErrorNotice, fieldErrorsOf, FilterActions, Loading, SelectField, SeverityBadge, StatusBadge, TextField, usePageTitle } from '../components/ui';
 import { markReady } from '../lib/ready';
@@ -54,7 +54,7 @@ export default function Incidents() {
     <>
       <div className="page-head">
         <h1>Incidents</h1>
-        {canAct(session.data) ? (
+        {may(session.data, 'incident.declare') ? (
           <Link className="button" to="/incidents/new">
             Declare an incident
           </Link>

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useAddOverride, useOnCall, useRemoveOverride, useSchedule, useSchedules } from '../api/queries';
-import { canAct, useSession } from '../api/session';
+import { may, useSession } from '../api/session';
 import type { ScheduleSummary } from '../api/types';
 import { ErrorNotice, fieldErrorsOf, Loading, SelectField, TextField, Time, usePageTitle } from '../components/ui';
 import { instantOf, localInputOf } from '../lib/format';
@@ -105,7 +105,7 @@ function Schedule({ summary }: { summary: ScheduleSummary }) {
               <li key={override.id}>
                 {override.responder}: <Time at={override.from} /> to <Time at={override.to} />
                 {override.reason ? ` (${override.reason})` : ''} <span className="muted">by {override.createdBy}</span>{' '}
-                {canAct(session.data) ? (
+                {may(session.data, 'schedule.override') ? (
                   <button type="button" className="secondary small" disabled={remove.isPending} onClick={() => remove.mutate(override.id)}>
                     Remove<span className="visually-hidden"> the override for {override.responder}</span>
                   </button>
@@ -116,7 +116,7 @@ function Schedule({ summary }: { summary: ScheduleSummary }) {
           {remove.isError ? <ErrorNotice error={remove.error} title="Not removed" /> : null}
         </>
       ) : null}
-      {canAct(session.data) ? <AddOverride summary={summary} /> : null}
+      {may(session.data, 'schedule.override') ? <AddOverride summary={summary} /> : null}
     </section>
   );
 }

@@ -1,7 +1,8 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { useExecution, useLaunch, useRunbooks } from '../api/queries';
-import { canAct, useSession } from '../api/session';
+import { runbookLaunchRight } from '../../../../core/model/rights';
+import { may, useSession } from '../api/session';
 import type { ExecutionView, RunbookSummary } from '../api/types';
 import { SchemaFields } from '../components/schema-form';
 import { ErrorNotice, fieldErrorsOf, Loading, StatusBadge, TextField, usePageTitle } from '../components/ui';
@@ -40,7 +41,9 @@ function RunbookForm({ runbook }: { runbook: RunbookSummary }) {
   const [incidentId, setIncidentId] = useState(params.get('incidentId') ?? '');
   const [dryRunId, setDryRunId] = useState<string>();
   const launch = useLaunch(runbook.id);
-  const allowed = canAct(session.data);
+  // A dry run changes nothing; a real run of a destructive runbook (one with guardrails) needs more.
+  const mayPlan = may(session.data, runbookLaunchRight(runbook, true));
+  const mayRun = may(session.data, runbookLaunchRight(runbook, false));
 
   // The API's issues at their fields (`input.step` → step; `input.tags.team` → tags, naming
   // `team`); those about the input as a whole, or a field the form does not show, under it.
@@ -95,18 +98,20 @@ function RunbookForm({ runbook }: { runbook: RunbookSummary }) {
           hint="Optional: an incident id (inc-…). The run's steps appear on its timeline."
         />
         {launch.isError ? <ErrorNotice error={launch.error} title="Not started" /> : null}
-        {allowed ? (
+        {mayPlan ? (
           <div className="button-row">
             <button type="button" className="secondary" disabled={launch.isPending} onClick={() => start(true)}>
               Dry run
             </button>
-            <button type="submit" disabled={launch.isPending}>
-              Run
-            </button>
+            {mayRun ? (
+              <button type="submit" disabled={launch.isPending}>
+                Run
+              </button>
+            ) : null}
           </div>
-        ) : (
-          <p className="muted">Your role ({session.data?.role}) reads runbooks but does not run them.</p>
-        )}
+        ) : null}
+        {!mayPlan ? <p className="muted">Your role ({session.data?.role}) reads runbooks but does not run them.</p> : null}
+        {mayPlan && !mayRun ? <p className="muted">This runbook is destructive: a commander or an admin runs it; your role ({session.data?.role}) may dry-run it.</p> : null}
       </form>
       {dryRunId ? <DryRunPlan id={dryRunId} /> : null}
     </>

@@ -1,13 +1,17 @@
 import { useState, type FormEvent } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
-import { useSession, useSignIn } from '../api/session';
+import { ssoSignInUrl, useSession, useSignIn, useSignInMethods } from '../api/session';
 import { ErrorNotice, Loading, TextField, usePageTitle } from '../components/ui';
 
-/** Paste an API key once: the API exchanges it for a session cookie the page never sees. */
+/**
+ * Paste an API key once: the API exchanges it for a session cookie the page never sees. When
+ * the API has single sign-on, "Sign in with SSO" goes to the identity provider instead.
+ */
 export default function SignIn() {
   usePageTitle('Sign in');
   const session = useSession();
   const signIn = useSignIn();
+  const methods = useSignInMethods();
   const navigate = useNavigate();
   const location = useLocation();
   const [key, setKey] = useState('');
@@ -30,6 +34,16 @@ export default function SignIn() {
   return (
     <main id="main" className="page sign-in">
       <h1>Sign in to Firebreak</h1>
+      {methods.data?.sso ? (
+        <>
+          <p>
+            <a className="button" href={ssoSignInUrl(next)}>
+              Sign in with SSO
+            </a>
+          </p>
+          <p>Or, with an API key:</p>
+        </>
+      ) : null}
       <p>
         Paste your API key. It is exchanged once for a session cookie that ends when you sign out or after the session&apos;s time; the
         key itself is not kept in this browser.

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { isFreshGrafanaTimestamp, verifyGrafanaSignature } from './grafana-signature';
+import { grafanaDeliveryRefusal, isFreshGrafanaTimestamp, verifyGrafanaSignature } from './grafana-signature';
 
 const secret = 'contact-point-secret';
 const rawBody = Buffer.from('{"receiver":"firebreak","status":"firing","alerts":[],"version":"1"}\n');
@@ -62,5 +62,30 @@ describe('isFreshGrafanaTimestamp', () => {
     expect(isFreshGrafanaTimestamp(String(now / 1000 + 60), now, 30)).toBe(false);
     expect(isFreshGrafanaTimestamp(String(now), now)).toBe(false);
     for (const bad of ['', '-1', '1.5e9', `${seconds}.0`, 'now']) expect(isFreshGrafanaTimestamp(bad, now)).toBe(false);
+  });
+});
+
+describe('grafanaDeliveryRefusal', () => {
+  const nowMs = Date.UTC(2026, 10, 21, 6, 21, 31);
+  const timestamp = String(nowMs / 1000 - 10);
+  const signature = grafanaSignature(rawBody, secret, timestamp);
+
+  it('accepts a signed, timestamped delivery made within five minutes', () => {
+    expect(grafanaDeliveryRefusal({ rawBody, secret, signature, timestamp, nowMs })).toBeUndefined();
+  });
+
+  it('requires the timestamp: a signature of the body alone could be replayed', () => {
+    expect(grafanaDeliveryRefusal({ rawBody, secret, signature: grafanaSignature(rawBody, secret), timestamp: undefined, nowMs })).toMatch(
+      /x-grafana-alerting-timestamp header is missing: set the contact point's HMAC timestamp header/,
+    );
+  });
+
+  it('refuses a missing or wrong signature, and a delivery signed more than five minutes ago', () => {
+    expect(grafanaDeliveryRefusal({ rawBody, secret, signature: undefined, timestamp, nowMs })).toMatch(/x-grafana-alerting-signature header is missing/);
+    expect(grafanaDeliveryRefusal({ rawBody, secret: 'another secret', signature, timestamp, nowMs })).toMatch(/does not match/);
+    const old = String(nowMs / 1000 - 301);
+    expect(grafanaDeliveryRefusal({ rawBody, secret, signature: grafanaSignature(rawBody, secret, old), timestamp: old, nowMs })).toMatch(
+      /more than 5 minutes from now/,
+    );
   });
 });

@@ -11,7 +11,8 @@ export const GRAFANA_SIGNATURE_HEADER = 'x-grafana-alerting-signature';
 
 /**
  * Grafana sends a timestamp only when the contact point names a header for it; it has no
- * default. This is the name Grafana's own examples use, and the one Firebreak suggests.
+ * default. This is the name Grafana's own examples use, and the one Firebreak requires
+ * whenever a secret is set: a signature without a timestamp could be replayed forever.
  */
 export const GRAFANA_TIMESTAMP_HEADER = 'x-grafana-alerting-timestamp';
 
@@ -50,4 +51,29 @@ export function isFreshGrafanaTimestamp(
 ): boolean {
   if (!/^\d{1,12}$/.test(timestamp)) return false;
   return Math.abs(nowMs / 1000 - Number(timestamp)) <= toleranceSeconds;
+}
+
+export interface GrafanaDelivery {
+  rawBody: Buffer;
+  secret: string;
+  signature: string | undefined;
+  timestamp: string | undefined;
+  nowMs: number;
+}
+
+/**
+ * Why a delivery does not prove it is Grafana's, now, or undefined when it does: the
+ * signature and the timestamp present, the signature over `timestamp:body` right, the
+ * timestamp within {@link GRAFANA_TIMESTAMP_TOLERANCE_SECONDS} of now.
+ */
+export function grafanaDeliveryRefusal({ rawBody, secret, signature, timestamp, nowMs }: GrafanaDelivery): string | undefined {
+  if (!signature) return `the ${GRAFANA_SIGNATURE_HEADER} header is missing: give the contact point's HMAC signature the secret in GRAFANA_WEBHOOK_SECRET`;
+  if (!timestamp) {
+    return `the ${GRAFANA_TIMESTAMP_HEADER} header is missing: set the contact point's HMAC timestamp header to X-Grafana-Alerting-Timestamp (a signature without a time could be replayed)`;
+  }
+  if (!verifyGrafanaSignature({ rawBody, secret, signature, timestamp })) return `the ${GRAFANA_SIGNATURE_HEADER} signature does not match the timestamp and body`;
+  if (!isFreshGrafanaTimestamp(timestamp, nowMs)) {
+    return `the ${GRAFANA_TIMESTAMP_HEADER} timestamp is more than ${GRAFANA_TIMESTAMP_TOLERANCE_SECONDS / 60} minutes from now (a replayed delivery, or a clock that is off)`;
+  }
+  return undefined;
 }

@@ -17,6 +17,8 @@ import {
   fetchSnsCertificate,
   SnsCertificateUnavailableError,
   SnsSignatureVerifier,
+  snsTimestampRefusal,
+  snsTopicName,
   SnsUrlRefusedError,
 } from './sns-signature';
 
@@ -188,5 +190,29 @@ describe('confirmSubscription', () => {
     expect(get).not.toHaveBeenCalled();
     await expect(confirmSubscription(confirmation(), get)).rejects.toThrow('403');
     expect(get).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('snsTimestampRefusal', () => {
+  const nowMs = Date.UTC(2026, 10, 21, 7, 0, 0);
+  const at = (offsetMs: number) => new Date(nowMs + offsetMs).toISOString();
+
+  it('accepts a message published within the hour, and one a little ahead of this clock', () => {
+    expect(snsTimestampRefusal(at(-60 * 60 * 1000), nowMs)).toBeUndefined();
+    expect(snsTimestampRefusal(at(0), nowMs)).toBeUndefined();
+    expect(snsTimestampRefusal(at(5 * 60 * 1000), nowMs)).toBeUndefined();
+  });
+
+  it('refuses a message published more than an hour ago, or far in the future', () => {
+    expect(snsTimestampRefusal(at(-60 * 60 * 1000 - 1), nowMs)).toMatch(/published more than an hour ago/);
+    expect(snsTimestampRefusal(at(5 * 60 * 1000 + 1), nowMs)).toMatch(/in the future: check this host's clock/);
+    expect(snsTimestampRefusal('yesterday', nowMs)).toMatch(/not a date-time/);
+  });
+});
+
+describe('snsTopicName', () => {
+  it("is the ARN's last part", () => {
+    expect(snsTopicName('arn:aws:sns:us-east-1:123456789012:firebreak-alarms')).toBe('firebreak-alarms');
+    expect(snsTopicName('arn:aws-cn:sns:cn-north-1:123456789012:orders.fifo')).toBe('orders.fifo');
   });
 });

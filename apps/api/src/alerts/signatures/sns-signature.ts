@@ -29,6 +29,27 @@ export const SNS_REQUEST_TIMEOUT_MS = 5_000;
 /** Signing certificates remembered, by URL. SNS uses a handful at a time; this bounds a flood of made-up URLs. */
 export const SNS_CERTIFICATE_CACHE_SIZE = 32;
 
+/** A message published longer ago than this is refused: a captured message cannot be replayed later. */
+export const SNS_MAX_MESSAGE_AGE_MS = 60 * 60 * 1000;
+
+/** How far ahead of this clock a message's `Timestamp` may be (clock skew), before it is refused too. */
+export const SNS_MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/**
+ * Why a message's `Timestamp` (when SNS published it; redeliveries keep it) is too old or too
+ * far in the future to accept now, or undefined. Check it with the signature, which vouches for it.
+ */
+export function snsTimestampRefusal(timestamp: string, nowMs: number): string | undefined {
+  const at = Date.parse(timestamp);
+  if (Number.isNaN(at)) return 'Timestamp is not a date-time';
+  if (nowMs - at > SNS_MAX_MESSAGE_AGE_MS) return `the message was published more than an hour ago (Timestamp ${timestamp}); a replay, or a redelivery too late to act on`;
+  if (at - nowMs > SNS_MAX_CLOCK_SKEW_MS) return `the message's Timestamp ${timestamp} is in the future: check this host's clock`;
+  return undefined;
+}
+
+/** The topic's name (the ARN's last part): with `sns:`, the actor on the timeline. */
+export const snsTopicName = (topicArn: string): string => topicArn.slice(topicArn.lastIndexOf(':') + 1);
+
 /** Certificates are about 2 KB; anything far larger is not one. */
 const MAX_CERTIFICATE_CHARS = 64 * 1024;
 
