@@ -24,6 +24,8 @@ const UNAVAILABLE_CODES = new Set([
 export function isTemporalUnavailable(error: unknown): boolean {
   if (error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return true;
   if (isGrpcServiceError(error)) return UNAVAILABLE_CODES.has(error.code);
+  // A query no worker answered (none polling, or the run failing its task): ask again later.
+  if (error instanceof ServiceError && error.message === 'Failed to query Workflow') return true;
   if (error instanceof ServiceError) return isTemporalUnavailable(error.cause);
   if (error instanceof Error && /deadline|ECONNREFUSED|UNAVAILABLE|timed out/i.test(error.message)) {
     return error.cause === undefined || isTemporalUnavailable(error.cause);

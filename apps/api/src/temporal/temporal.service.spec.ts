@@ -26,4 +26,11 @@ describe('TemporalService.call', () => {
     const other = new Error('something else');
     await expect(temporal.call('reading', () => Promise.reject(other))).rejects.toBe(other);
   });
+
+  it('answers a query no worker answered with TemporalUnavailableError (503), whatever code the server gave', async () => {
+    const unanswered = Object.assign(new Error('9 FAILED_PRECONDITION: query failed'), { code: 9, details: 'query failed', metadata: {} });
+    await expect(temporal.call('reading an incident', () => Promise.reject(new ServiceError('Failed to query Workflow', { cause: unanswered })))).rejects.toBeInstanceOf(
+      TemporalUnavailableError,
+    );
+  });
 });
