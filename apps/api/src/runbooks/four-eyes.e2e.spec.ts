@@ -25,6 +25,10 @@ const operator = loadOperatorConfig({
   },
 });
 
+/** Runs here wait on Temporal and the worker; on a busy 2-core machine that takes more than the default 20 s. */
+const RUN_BOUND = { timeoutMs: 60_000 };
+jest.setTimeout(240_000);
+
 describe('who may launch and approve runbooks: permissions, four eyes, N of M, operator-owned targets and budgets', () => {
   let firebreak: TestFirebreak;
   let temporal: Client;
@@ -40,15 +44,23 @@ describe('who may launch and approve runbooks: permissions, four eyes, N of M, o
 
   const read = async (id: string) => (await firebreak.as('viewer').get(`/v1/executions/${id}`)).body;
   const finished = (id: string) =>
-    waitFor(`execution ${id} to finish`, async () => {
-      const execution = await read(id);
-      return FINAL.includes(execution.status) ? execution : undefined;
-    });
+    waitFor(
+      `execution ${id} to finish`,
+      async () => {
+        const execution = await read(id);
+        return FINAL.includes(execution.status) ? execution : undefined;
+      },
+      RUN_BOUND,
+    );
   const waitingApproval = (id: string) =>
-    waitFor(`execution ${id} to wait for approval`, async () => {
-      const execution = await read(id);
-      return execution.status === 'waiting-approval' ? execution : undefined;
-    });
+    waitFor(
+      `execution ${id} to wait for approval`,
+      async () => {
+        const execution = await read(id);
+        return execution.status === 'waiting-approval' ? execution : undefined;
+      },
+      RUN_BOUND,
+    );
   const launch = async (runbook: string, input: Record<string, unknown>, role: 'responder' | 'commander' = 'commander') => {
     const answer = await firebreak.as(role).post(`/v1/runbooks/${runbook}/executions`, { input });
     expect(answer.status).toBe(201);
