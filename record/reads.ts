@@ -63,6 +63,34 @@ const iso = (value: Date | string | null): string | undefined => (value === null
 const opt = <T>(value: T | null): T | undefined => (value === null ? undefined : value);
 const num = (value: number | string | null): number | undefined => (value === null ? undefined : Number(value));
 
+/** The columns a listed incident is read from: a list page and the similar incidents both select them. */
+interface ListedRow {
+  id: string;
+  title: string;
+  status: string;
+  severity: string;
+  service: string | null;
+  commander: string | null;
+  opened_at: Date | string;
+  resolved_at: Date | string | null;
+  ttr_seconds: number | string | null;
+}
+
+function listedIncident(row: ListedRow): RecordedIncidentSummary {
+  return {
+    id: row.id,
+    title: row.title,
+    status: row.status as IncidentStatus,
+    severity: row.severity as Severity,
+    service: opt(row.service),
+    commander: opt(row.commander),
+    openedAt: iso(row.opened_at) as string,
+    resolvedAt: iso(row.resolved_at),
+    durationSeconds: num(row.ttr_seconds),
+    running: row.status !== 'closed',
+  };
+}
+
 /** The sort expression: unresolved incidents last in either direction when sorting by duration. */
 function sortKey(sort: RecordSort, order: 'asc' | 'desc'): RawBuilder<Date | number> {
   if (sort === 'opened') return sql<Date>`opened_at`;
@@ -96,18 +124,7 @@ export async function listIncidents(db: Kysely<RecordDatabase>, query: RecordLis
   const last = page[page.length - 1];
   const sortValue = (value: unknown) => (value instanceof Date ? value.toISOString() : Number(value));
   return {
-    incidents: page.map((row) => ({
-      id: row.id,
-      title: row.title,
-      status: row.status as IncidentStatus,
-      severity: row.severity as Severity,
-      service: opt(row.service),
-      commander: opt(row.commander),
-      openedAt: iso(row.opened_at) as string,
-      resolvedAt: iso(row.resolved_at),
-      durationSeconds: num(row.ttr_seconds),
-      running: row.status !== 'closed',
-    })),
+    incidents: page.map(listedIncident),
     next: rows.length > query.pageSize && last ? { value: sortValue(last.sort_value), id: last.id } : undefined,
   };
 }
@@ -231,16 +248,7 @@ export async function similarIncidents(db: Kysely<RecordDatabase>, like: Similar
         .execute()
     : [];
   return rows.map((row) => ({
-    id: row.id,
-    title: row.title,
-    status: row.status as IncidentStatus,
-    severity: row.severity as Severity,
-    service: opt(row.service),
-    commander: opt(row.commander),
-    openedAt: iso(row.opened_at) as string,
-    resolvedAt: iso(row.resolved_at),
-    durationSeconds: num(row.ttr_seconds),
-    running: row.status !== 'closed',
+    ...listedIncident(row),
     sameService: like.service !== undefined && row.service === like.service,
     sharedAlerts: row.shared,
     runbooks: executions

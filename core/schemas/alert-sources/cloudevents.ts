@@ -12,7 +12,7 @@ import { ALERT_LIMITS, boundAlert } from '../../model/alert-bounds';
 import { ownValue } from '../../model/own';
 import { cleanLine, shortenKey } from '../../model/text';
 import { dateTimeField, exactField, nonEmptyField, stringField } from './fields';
-import { detailsAsText } from './pagerduty';
+import { detailsAsText } from './fields';
 
 export const CLOUDEVENTS_SOURCE = 'cloudevents';
 

@@ -56,3 +56,17 @@ export function alertListField<T extends z.ZodType>(alert: T) {
     .array(alert, { error: missingOr('alerts', 'an array') })
     .min(1, { error: 'alerts must hold at least one alert' });
 }
+
+/**
+ * A free-form details value as annotation entries: an object's own entries, each a string
+ * as is and anything else as JSON; any other value one entry under `name`. Entries are
+ * built with own properties only, so a `__proto__` key stays a plain key.
+ */
+export function detailsAsText(value: unknown, name: string): Array<[string, string]> {
+  if (value === undefined || value === null) return [];
+  const text = (item: unknown) => (typeof item === 'string' ? item : JSON.stringify(item) ?? String(item));
+  if (typeof value !== 'object' || Array.isArray(value)) return [[name, text(value)]];
+  return Object.entries(value as Record<string, unknown>)
+    .filter(([, item]) => item !== undefined)
+    .map(([key, item]) => [key, text(item)]);
+}

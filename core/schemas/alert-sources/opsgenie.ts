@@ -10,7 +10,7 @@ import type { Severity } from '../../model/incident-model';
 import { ownValue } from '../../model/own';
 import { cleanLine, shortenKey } from '../../model/text';
 import { nonEmptyField, oneOfField, stringField } from './fields';
-import { detailsAsText } from './pagerduty';
+import { detailsAsText } from './fields';
 
 export const OPSGENIE_SOURCE = 'opsgenie';
 

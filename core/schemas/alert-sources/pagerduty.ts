@@ -10,7 +10,7 @@ import { normalizeSeverity, type Alert, type AlertLink } from '../../model/alert
 import { ALERT_LIMITS, boundAlert } from '../../model/alert-bounds';
 import { ownValue } from '../../model/own';
 import { cleanLine, shortenKey } from '../../model/text';
-import { nonEmptyField, oneOfField, stringField } from './fields';
+import { detailsAsText, nonEmptyField, oneOfField, stringField } from './fields';
 
 export const PAGERDUTY_SOURCE = 'pagerduty';
 
@@ -118,20 +118,6 @@ export function pagerDutyDedupKey(dedupKey: string): string {
 /** The event without its routing key: what a generated dedup key and a delivery id are derived from. */
 export function withoutRoutingKey(event: PagerDutyEvent): Omit<PagerDutyEvent, 'routing_key'> {
   return Object.fromEntries(Object.entries(event).filter(([name]) => name !== 'routing_key')) as Omit<PagerDutyEvent, 'routing_key'>;
-}
-
-/**
- * A free-form details value as annotation entries: an object's own entries, each a string
- * as is and anything else as JSON; any other value one entry under `name`. Entries are
- * built with own properties only, so a `__proto__` key stays a plain key.
- */
-export function detailsAsText(value: unknown, name: string): Array<[string, string]> {
-  if (value === undefined || value === null) return [];
-  const text = (item: unknown) => (typeof item === 'string' ? item : JSON.stringify(item) ?? String(item));
-  if (typeof value !== 'object' || Array.isArray(value)) return [[name, text(value)]];
-  return Object.entries(value as Record<string, unknown>)
-    .filter(([, item]) => item !== undefined)
-    .map(([key, item]) => [key, text(item)]);
 }
 
 /**

@@ -3,8 +3,6 @@ import { Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { AuditEntry, AuditOutcome, AuditVia } from '../../../../record/audit';
 import type { AuthenticatedRequest } from '../auth/access';
-import { Authenticator } from '../auth/authenticator';
-import type { Principal } from '../auth/principal';
 import { type AuditNote, withAuditNote } from './audit-notes';
 import { AuditService } from './audit.service';
 
@@ -57,10 +55,7 @@ function outcomeOf(status: number, note: AuditNote): AuditOutcome {
  */
 @Injectable()
 export class AuditMiddleware implements NestMiddleware {
-  constructor(
-    private readonly audit: AuditService,
-    private readonly authenticator: Authenticator,
-  ) {}
+  constructor(private readonly audit: AuditService) {}
 
   use(request: Request, response: Response, next: NextFunction): void {
     const at = new Date().toISOString();
@@ -83,7 +78,8 @@ export class AuditMiddleware implements NestMiddleware {
     const outcome = outcomeOf(status, note);
     if (!MUTATING.has(method) && outcome !== 'refused') return;
     const route = routePattern(request);
-    const principal = note.principal ?? (request as Partial<AuthenticatedRequest>).principal ?? (status === 403 ? await this.whoWasRefused(request) : undefined);
+    // The guard puts the caller on the request, refused or not.
+    const principal = note.principal ?? (request as Partial<AuthenticatedRequest>).principal;
     const details: Record<string, string> = { ...note.details };
     if (!principal && status === 401) details.credentials = request.headers.authorization || request.headers.cookie ? 'unknown' : 'none';
     const entry: AuditEntry = {
@@ -103,14 +99,5 @@ export class AuditMiddleware implements NestMiddleware {
       ...(Object.keys(details).length > 0 ? { details } : {}),
     };
     this.audit.record(entry);
-  }
-
-  /** A 403 from the guard: the credentials named someone whose role lacks the right. */
-  private async whoWasRefused(request: Request): Promise<Principal | undefined> {
-    try {
-      return (await this.authenticator.authenticate(request)).principal;
-    } catch {
-      return undefined;
-    }
   }
 }

@@ -2,15 +2,14 @@ import { ForbiddenException, HttpException } from '@nestjs/common';
 import type { Request } from 'express';
 import type { RunbookDefinition } from '../../../../core/model/runbook';
 import { mayDo, refusal, type Right, rolesHolding } from '../../../../core/model/rights';
-import { hasRole } from '../../../../core/model/roles';
-import { type ApiKey, type Config, type Role, ROLES } from '../../../../core/schemas/config';
+import type { ApiKey, Config, Role } from '../../../../core/schemas/config';
 import type { Session } from '../session/session.service';
 import type { MetricsService } from '../metrics/metrics.service';
 import type { KeySchemes } from './api-key-principals';
 import type { Authenticator } from './authenticator';
 import type { Principal } from './principal';
 
-/** Metadata key of a route's access: set by `@Requires`, `@Public` (and the older `@RequireRole`). */
+/** Metadata key of a route's access: set by `@Requires` and `@Public`. */
 export const ACCESS_KEY = 'firebreak:access';
 
 /** What a request tells a per-request right: its path parameters and its body, not yet validated. */
@@ -38,9 +37,7 @@ export type RouteAccess =
    * token, nothing for a public page); `checks` is the right the route's own check enforces
    * with that credential, when it maps one to a principal.
    */
-  | { kind: 'public'; why: string; checks?: Right }
-  /** The least role, before rights: kept while routes move to `@Requires`. */
-  | { kind: 'role'; role: Role };
+  | { kind: 'public'; why: string; checks?: Right };
 
 /** Who may reach a route with this access, for the OpenAPI document and the docs. */
 export function rolesOf(access: RouteAccess): readonly Role[] {
@@ -51,8 +48,6 @@ export function rolesOf(access: RouteAccess): readonly Role[] {
       return rolesHolding(access.rights[0]);
     case 'public':
       return access.checks ? rolesHolding(access.checks) : [];
-    case 'role':
-      return ROLES.filter((role) => hasRole({ role }, access.role));
   }
 }
 
@@ -82,8 +77,11 @@ export class AccessCheck {
     this.keyNames = new Set(keys.map((key) => key.name));
   }
 
-  /** The caller, if its role holds `right` (or, for a route still on roles, ranks at least `role`); 401 or 403 otherwise. */
-  async authorize(request: Request, need: { right: Right } | { role: Role }, schemes: KeySchemes = {}): Promise<{ principal: Principal; session?: Session }> {
+  /**
+   * The caller, if its role holds `right`; 401 or 403 otherwise. A refused caller is still put
+   * on the request, so the audit log names who was refused.
+   */
+  async authorize(request: Request, need: { right: Right }, schemes: KeySchemes = {}): Promise<{ principal: Principal; session?: Session }> {
     let authenticated: { principal: Principal; session?: Session };
     try {
       authenticated = await this.authenticator.authenticate(request, schemes);
@@ -92,11 +90,10 @@ export class AccessCheck {
       throw error;
     }
     const { principal } = authenticated;
-    if ('right' in need ? !mayDo(principal, need.right) : !hasRole(principal, need.role)) {
+    if (!mayDo(principal, need.right)) {
       this.refused(this.principalLabel(principal), 403);
-      throw new ForbiddenException(
-        'right' in need ? refusal(principal, need.right) : `this route needs the ${need.role} role; key "${principal.name}" is ${principal.role}`,
-      );
+      (request as Partial<AuthenticatedRequest>).principal = principal;
+      throw new ForbiddenException(refusal(principal, need.right));
     }
     return authenticated;
   }

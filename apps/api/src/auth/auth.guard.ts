@@ -1,12 +1,11 @@
 import { type CanActivate, type ExecutionContext, ForbiddenException, Inject, Injectable, Logger, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { RunbookDefinition } from '../../../../core/model/runbook';
-import type { ApiKey, Config, Role } from '../../../../core/schemas/config';
+import type { ApiKey, Config } from '../../../../core/schemas/config';
 import { MetricsService } from '../metrics/metrics.service';
 import { API_KEYS, CONFIG, RUNBOOK_CATALOG } from '../tokens';
 import { ACCESS_KEY, AccessCheck, type AuthenticatedRequest, type RouteAccess } from './access';
 import { Authenticator } from './authenticator';
-import { routeAccess } from './requires.decorator';
 
 export { digest, presentedKey } from './api-key-principals';
 export { type AuthenticatedRequest } from './access';
@@ -15,12 +14,6 @@ export { Public } from './public.decorator';
 
 const GENIE_KEY = 'firebreak:genie-key';
 
-/**
- * The least role a route needs: the form before rights. Kept, through the same guard, for
- * routes not yet declaring `@Requires(right)`.
- * @deprecated Use `@Requires(right)` with a right from core/model/rights.ts.
- */
-export const RequireRole = (role: Role) => routeAccess({ kind: 'role', role });
 
 /** The route speaks Opsgenie's API, so it also takes the key as `Authorization: GenieKey <key>`. */
 export const AcceptGenieKey = () => SetMetadata(GENIE_KEY, true);
@@ -60,10 +53,9 @@ export class AuthGuard implements CanActivate {
     if (access.kind === 'public') return true;
     if (access.kind === 'right' && access.unless && this.config[access.unless]) return true;
     const genieKey = this.reflector.getAllAndOverride<boolean | undefined>(GENIE_KEY, targets) === true;
-    const need =
-      access.kind === 'role'
-        ? { role: access.role }
-        : { right: access.kind === 'right' ? access.right : access.pick({ params: request.params as Record<string, string>, body: request.body }, { runbooks: this.runbooks }) };
+    const need = {
+      right: access.kind === 'right' ? access.right : access.pick({ params: request.params as Record<string, string>, body: request.body }, { runbooks: this.runbooks }),
+    };
     const { principal, session } = await this.access.authorize(request, need, { genieKey });
     request.principal = principal;
     if (session) request.session = session;

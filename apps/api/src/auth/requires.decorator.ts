@@ -17,8 +17,6 @@ function describeAccess(access: RouteAccess): { right: string; rights?: readonly
       return access.checks
         ? { right: access.checks, description: `No Authorization header: ${access.why}. Needs the \`${access.checks}\` right: ${roles}.` }
         : { right: 'public', description: `Public: ${access.why}.` };
-    case 'role':
-      return { right: `role:${access.role}`, description: `Needs the ${access.role} role: ${roles}.` };
   }
 }
 
