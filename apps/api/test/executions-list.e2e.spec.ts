@@ -28,8 +28,9 @@ describe('GET /v1/executions', () => {
       const closed = page.executions.every((item) => ['running', 'waiting-approval', 'compensating'].includes(item.status) || item.endedAt);
       return closed && JSON.stringify(got) === JSON.stringify([...ids].sort()) ? page.executions : undefined;
     });
-  const launch = async (name: string, body: Record<string, unknown>) => {
-    const answer = await e2e.responder.post(`/v1/runbooks/${name}/executions`, body);
+  /** Launches as a responder, or as a commander for runbooks only commanders may launch (the status page is public). */
+  const launch = async (name: string, body: Record<string, unknown>, as: 'responder' | 'commander' = 'responder') => {
+    const answer = await e2e.firebreak.as(as).post(`/v1/runbooks/${name}/executions`, body);
     expect(answer.status).toBe(201);
     return answer.body.id as string;
   };
@@ -42,7 +43,7 @@ describe('GET /v1/executions', () => {
   beforeAll(async () => {
     incidentId = (await e2e.responder.post('/v1/incidents', { title: 'executions list', severity: 'SEV3', service: `list-${randomUUID().slice(0, 8)}` })).body.id;
     waiting = await launch('approval-demo', { input: { approvers: ['admin'] }, incidentId });
-    done = await launch('status-page-update', { input: { stage: 'identified', service: 'checkout' }, incidentId });
+    done = await launch('status-page-update', { input: { stage: 'identified', service: 'checkout' }, incidentId }, 'commander');
     planned = await launch('major-incident-kickoff', { input: { title: 'Checkout down', service: 'checkout' }, incidentId, dryRun: true });
   });
 
