@@ -27,4 +27,9 @@ module.exports = {
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 60_000,
+  // Test files run in a worker process, never in jest's own (which on two cores it would
+  // choose): what one file leaves behind (a Nest app's modules, a Temporal runtime's buffers)
+  // then goes with the worker, which is replaced once it holds more than this after a file.
+  // In jest's own process it piled up over the whole run until the heap ran out.
+  workerIdleMemoryLimit: '1GB',
 };

@@ -128,6 +128,7 @@ export const runbookCompat = {
 };
 
 // ---- every workflow (apps/worker/src/observability-workflow-interceptors.ts) ---------------
-// 'workflow-tracing' — Old: workflows made no OpenTelemetry spans (the interceptors' span ids
-// come from the workflow's seeded randomness, so tracing a run that did not trace would not
-// replay). Since 2026-12-07; retire after 2027-03-07. The id is defined beside the interceptors.
+// 'workflow-tracing' — Marks nothing now: recorded by runs from 2026-12-07 where OpenTelemetry's
+// workflow interceptors (switched off before release) would have started spans, and still asked
+// at the same points so those histories replay. Workflow spans need no patch (their ids are
+// derived, not drawn). Retire after 2027-03-07. The id is defined beside the interceptors.

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { context, propagation, trace } from '@opentelemetry/api';
+import { context, propagation, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { Client, Connection } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
@@ -48,7 +48,7 @@ const inTrace = (traceId: string) => spans.getFinishedSpans().filter((span) => s
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 describe('logs and traces', () => {
-  it('makes one trace of an alert (HTTP span, Temporal call, the workflow\'s activity) and puts its request id on the activity log lines', async () => {
+  it('makes one trace of an alert (HTTP span, Temporal call, the workflow\'s spans, its activities) and puts its request id on the activity log lines', async () => {
     const answer = await e2e.responder.post('/v1/alerts', alert(`observability-${Date.now()}`));
     expect(answer.status).toBe(202);
     const requestId = answer.headers.get('x-request-id')!;
@@ -62,17 +62,27 @@ describe('logs and traces', () => {
     const traceId = http.spanContext().traceId;
 
     const activity = await waitFor('an activity span', () => inTrace(traceId).find((span) => span.name.startsWith('RunActivity:')));
+
+    // HTTP → the Temporal call, which started the incident's run and handed it the alert. The
+    // run's span holds the activities its loop runs; it is exported when the run ends (here,
+    // when the incident closes), once.
+    const handled = await waitFor('the update\'s span', () => inTrace(traceId).find((span) => span.name === 'HandleUpdate:ingestAlerts'));
+    expect(handled.attributes).toMatchObject({ temporalWorkflowId: incidentId, run_id: expect.any(String), temporalUpdateId: expect.any(String) });
+    expect((await e2e.firebreak.as('commander').post(`/v1/incidents/${incidentId}/actions`, { action: 'close' })).status).toBe(200);
+    const run = await waitFor('the run\'s span', () => inTrace(traceId).find((span) => span.name === 'RunWorkflow:incidentWorkflow'));
+    expect(activity.parentSpanId).toBe(spanId(run));
+    expect(run.attributes).toMatchObject({ temporalWorkflowId: incidentId, run_id: handled.attributes.run_id });
+    expect(run.status.code).toBe(SpanStatusCode.OK);
     const trail = inTrace(traceId);
     const byId = new Map(trail.map((span) => [spanId(span), span]));
-
-    // HTTP → the Temporal call → the activity the workflow ran for it: the workflow carries the
-    // call's trace context onto its activities and makes no spans of its own (replay-safe).
-    const call = byId.get(activity.parentSpanId!)!;
+    const call = byId.get(handled.parentSpanId!)!;
     expect(call.name).toBe('UpdateWithStartWorkflow:ingestAlerts');
+    expect(run.parentSpanId).toBe(spanId(call));
     expect(call.parentSpanId).toBe(spanId(http));
-    expect(trail.filter((span) => /^(RunWorkflow|HandleUpdate|StartActivity):/.test(span.name))).toEqual([]);
+    // Each span once: a workflow span is exported when its call settles, never again.
+    expect(new Set(trail.map(spanId)).size).toBe(trail.length);
     // The request id is an attribute of the request's spans, through to the activity.
-    for (const span of [http, call, activity]) expect(span.attributes['firebreak.request_id']).toBe(requestId);
+    for (const span of [http, call, handled, run, activity]) expect(span.attributes['firebreak.request_id']).toBe(requestId);
 
     // The request's lines carry its id: the API's, and the worker's for the activities the alert led to.
     expect(lines).toContainEqual(
@@ -85,16 +95,36 @@ describe('logs and traces', () => {
     // The key the alert came with is on no line.
     expect(JSON.stringify(lines)).not.toContain(TEST_KEYS.responder);
 
-    // A run records the tracing patch (where spans would start), and replays on the same code.
+    // A run still records the tracing patch where it always did, and replays on the same code
+    // without exporting its spans a second time.
     const temporal = new Client({ connection: await Connection.connect({ address: sharedTemporalAddress() }) });
     try {
       const history = await temporal.workflow.getHandle(incidentId).fetchHistory();
       const markers = (history.events ?? []).flatMap((event) => (event.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? []).map((payload) => JSON.parse(Buffer.from(payload.data!).toString()).id));
       expect(markers).toContain(TRACING_PATCH);
-      await Worker.runReplayHistory({ workflowBundle: workflowBundle(), sinks: workerObservability({ bundles: false }).sinks }, history, incidentId);
+      const exported = spans.getFinishedSpans().length;
+      await Worker.runReplayHistory({ workflowBundle: workflowBundle(), sinks: workerObservability({ tracing, bundles: false }).sinks }, history, incidentId);
+      expect(spans.getFinishedSpans().length).toBe(exported);
     } finally {
       await temporal.connection.close();
     }
+  });
+
+  it('makes one trace of a runbook launch: the run\'s span holds its activities, and a failed run\'s span says why', async () => {
+    const { body: incident } = await e2e.responder.post('/v1/incidents', { title: 'traced runbook', severity: 'SEV3', service: 'checkout' });
+    // It scales a service out, then too far: the scaling port refuses for good and the run fails.
+    const launched = await e2e.firebreak.as('admin').post('/v1/runbooks/compensation-demo/executions', { input: { then: 'fail' }, incidentId: incident.id });
+    expect(launched.status).toBe(201);
+    const requestId = launched.headers.get('x-request-id')!;
+    const http = await waitFor('the launch\'s HTTP span', () => spans.getFinishedSpans().find((span) => span.attributes['firebreak.request_id'] === requestId && span.name.startsWith('HTTP ')));
+    const run = await waitFor('the run\'s span', () => inTrace(http.spanContext().traceId).find((span) => span.name === 'RunWorkflow:runbookWorkflow'));
+    const trail = inTrace(http.spanContext().traceId);
+    const byId = new Map(trail.map((span) => [spanId(span), span]));
+    expect(byId.get(run.parentSpanId!)!.name).toBe('StartWorkflow:runbookWorkflow');
+    expect(byId.get(byId.get(run.parentSpanId!)!.parentSpanId!)).toBe(http);
+    expect(run.attributes).toMatchObject({ temporalWorkflowId: launched.body.id, 'firebreak.request_id': requestId });
+    expect(run.status).toEqual({ code: SpanStatusCode.ERROR, message: expect.stringContaining('desired count 100 is outside [1, 10]') });
+    expect(trail.filter((span) => span.name.startsWith('RunActivity:') && span.parentSpanId === spanId(run)).length).toBeGreaterThan(0);
   });
 
   it('keeps a sane X-Request-Id, replaces any other, and answers one even for a body refused before routing', async () => {

@@ -4,108 +4,163 @@
  *
  * - the request id of the call a workflow is handling (its start, a signal, an update) goes
  *   onto the activities and child workflows that call leads to, and onto the workflow's log
- *   lines and spans. Deterministic: the id comes only from the inbound call's headers, which
- *   the history holds, and it changes no command, only the headers commands carry;
- * - OpenTelemetry's spans (a span per run, signal, update, activity scheduled). Those do
- *   change commands: span ids are drawn from the workflow's seeded random numbers, so a
- *   workflow that draws its own (a heartbeat's incident id) draws others, and their wrappers
- *   add turns of the event loop. So they run only in workflows that recorded
- *   {@link TRACING_PATCH} as they started: runs started before it replay as they ran.
+ *   lines and spans;
+ * - a span for each call a workflow handles that came with a trace context (`RunWorkflow:`,
+ *   `HandleUpdate:`, `HandleSignal:`), the parent of the activities and child workflows the
+ *   call leads to. Replay-safe by construction: a span's id is derived from the run id and the
+ *   call (an update's id, a signal's place in the run), its times are workflow time, it leaves
+ *   through a sink (not called on replay) and the wrappers add no turn of the event loop, so
+ *   commands come out as they would untraced.
+ *
+ * Both are deterministic: they read only the inbound calls' headers, which the history holds,
+ * and change no command, only the headers commands carry.
  */
-import { trace } from '@opentelemetry/api';
-import { OpenTelemetryInboundInterceptor, OpenTelemetryInternalsInterceptor, OpenTelemetryOutboundInterceptor } from '@temporalio/interceptors-opentelemetry/lib/workflow';
-import type { Headers, Payload } from '@temporalio/common';
+import { OpenTelemetryInboundInterceptor, OpenTelemetryOutboundInterceptor } from '@temporalio/interceptors-opentelemetry/lib/workflow';
+import type { Headers } from '@temporalio/common';
 import {
   AsyncLocalStorage,
+  ContinueAsNew,
   patched,
+  proxySinks,
+  type Sinks,
+  workflowInfo,
   type WorkflowInboundCallsInterceptor,
   type WorkflowInterceptors,
   type WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
 import { headersWithRequestId, requestIdFromHeaders } from '../../../temporal-client/request-id';
-
-/** The span attribute that holds the request id (as in temporal-client/request-context.ts, which workflow code may not import). */
-const REQUEST_ID_ATTRIBUTE = 'firebreak.request_id';
+import { headersWithTraceParent, spanIdFor, type TraceParent, traceParentFromHeaders, WORKFLOW_SPAN_SINK, type WorkflowSpan } from '../../../temporal-client/trace-context';
 
 /**
- * Old: workflows made no spans. Since 2026-12-07; retire after 2027-03-07 (see
- * workflows/compat.ts for how). Recorded in histories: never change it.
+ * Recorded by runs started from 2026-12-07 where OpenTelemetry's own workflow interceptors
+ * would have started spans (they were switched off before release: their wrappers add turns
+ * of the event loop, and a run replayed from history then ordered its commands differently,
+ * seen as "Update machine does not handle this event: TimerCanceled"). It marks nothing now;
+ * it is still asked at the same points so the histories that hold it replay. Retire after
+ * 2027-03-07 (see workflows/compat.ts for how). Recorded in histories: never change it.
  */
 export const TRACING_PATCH = 'workflow-tracing';
 
-/**
- * Spans made inside workflows. Off: OpenTelemetry's workflow wrappers add turns of the event
- * loop around update handlers, and a workflow replayed from history (a worker restart, a
- * query on an evicted run) then orders its commands differently from the first run (seen as
- * "Update machine does not handle this event: TimerCanceled" on runs with an approval
- * timeout). The trace still goes from the HTTP request through the Temporal call to each
- * activity: the caller's trace context is carried onto the activities a call leads to, like
- * the request id.
- */
-const WORKFLOW_SPANS = false;
-
-/** OpenTelemetry's header for the trace context (as @temporalio/interceptors-opentelemetry names it). */
-const TRACE_HEADER = '_tracer-data';
-
-/** Methods that may not issue commands (no patch marker): they trace only once a call that may has decided. */
+/** Methods that may not issue commands (no patch marker): the patch is asked there only once a call that may has asked it. */
 const READ_ONLY = new Set(['validateUpdate', 'handleQuery', 'getLogAttributes', 'getMetricTags']);
 
 type Method = (input: unknown, next: (input: unknown) => unknown) => unknown;
 
 /**
- * `interceptor`'s methods, each calling through to `next` directly unless `traced()` (asked
- * only where a command may be issued) or `decided()` (everywhere else) says to trace.
+ * Pass-through for each method OpenTelemetry's workflow interceptor of the same kind has,
+ * asking {@link TRACING_PATCH} first as the runs that recorded it did: `asked()` where a
+ * command may be issued, `decided()` everywhere else.
  */
-function gated<T extends object>(interceptor: T, traced: () => boolean, decided: () => boolean): T {
+function patchAskedAsRecorded<T extends object>(interceptor: T, asked: () => boolean, decided: () => boolean): T {
   const methods: Record<string, Method> = {};
   const prototype = Object.getPrototypeOf(interceptor) as Record<string, unknown>;
   for (const name of Object.getOwnPropertyNames(prototype)) {
-    const method = prototype[name];
-    if (name === 'constructor' || typeof method !== 'function') continue;
-    const on = READ_ONLY.has(name) ? decided : traced;
+    if (name === 'constructor' || typeof prototype[name] !== 'function') continue;
+    const ask = READ_ONLY.has(name) ? decided : asked;
     methods[name] = (input, next) => {
-      // Asked where it always was, so histories that recorded the marker replay; but no
-      // span is made inside the workflow (see WORKFLOW_SPANS).
-      on();
-      return WORKFLOW_SPANS ? (method as Method).call(interceptor, input, next) : next(input);
+      ask();
+      return next(input);
     };
   }
   return methods as T;
 }
 
+/** The attribute that holds the request id (as in temporal-client/request-context.ts, which workflow code may not import). */
+const REQUEST_ID_ATTRIBUTE = 'firebreak.request_id';
+
+/** Error messages on spans are cut to this many characters. */
+const SPAN_ERROR_CHARS = 500;
+
+const sinks = proxySinks<Sinks & { [WORKFLOW_SPAN_SINK]: { export(span: WorkflowSpan): void } }>();
+
+/** A span a workflow has begun: it is exported when the call it stands for settles. */
+interface OpenSpan {
+  name: string;
+  context: TraceParent;
+  parentSpanId: string;
+  startMs: number;
+  attributes: Record<string, string>;
+}
+
+/**
+ * Runs `call` inside a span named `name` when `headers` carry a trace context, and exports the
+ * span once the call's promise settles. `call`'s promise is returned as it is (the span only
+ * watches it), so the workflow's event loop turns as it would without the span.
+ */
+function spanned<T>(
+  spans: InstanceType<typeof AsyncLocalStorage<TraceParent>>,
+  headers: Headers,
+  name: string,
+  key: string,
+  attributes: Record<string, string>,
+  call: () => Promise<T>,
+): Promise<T> {
+  const parent = traceParentFromHeaders(headers);
+  if (parent === undefined) return call();
+  const { runId, workflowId } = workflowInfo();
+  const span: OpenSpan = {
+    name,
+    context: { ...parent, spanId: spanIdFor(`${runId}:${key}`) },
+    parentSpanId: parent.spanId,
+    startMs: Date.now(),
+    attributes: { temporalWorkflowId: workflowId, run_id: runId, ...attributes },
+  };
+  const result = spans.run(span.context, call);
+  result.then(
+    () => end(span),
+    (error: unknown) => end(span, error instanceof ContinueAsNew ? undefined : error),
+  );
+  return result;
+}
+
+function end(span: OpenSpan, error?: unknown): void {
+  const message = error === undefined ? undefined : error instanceof Error ? error.message : String(error);
+  sinks[WORKFLOW_SPAN_SINK].export({
+    ...span,
+    endMs: Date.now(),
+    ...(message === undefined ? {} : { error: message.slice(0, SPAN_ERROR_CHARS) }),
+  });
+}
+
 export const interceptors = (): WorkflowInterceptors => {
   // One of each per workflow: the SDK calls this factory as each workflow starts.
   const requestIds = new AsyncLocalStorage<string>();
-  const traceContexts = new AsyncLocalStorage<Payload>();
-  let tracing: boolean | undefined;
-  const traced = () => (tracing ??= patched(TRACING_PATCH));
-  const decided = () => tracing === true;
+  const spans = new AsyncLocalStorage<TraceParent>();
+  let signals = 0;
+  let patchAsked: boolean | undefined;
+  const asked = () => (patchAsked ??= patched(TRACING_PATCH));
+  const decided = () => patchAsked === true;
 
   /** Runs `next` as the handling of the request in `headers`, if they name one. */
-  const within = <T>(headers: Parameters<typeof requestIdFromHeaders>[0], next: () => T): T => {
-    const traceContext = headers?.[TRACE_HEADER];
-    if (traceContext) return traceContexts.run(traceContext, () => withinRequest(headers, next));
-    return withinRequest(headers, next);
-  };
-  const withinRequest = <T>(headers: Parameters<typeof requestIdFromHeaders>[0], next: () => T): T => {
+  const withinRequest = <T>(headers: Headers, next: () => T): T => {
     const requestId = requestIdFromHeaders(headers);
-    if (requestId === undefined) return next();
-    trace.getActiveSpan()?.setAttribute(REQUEST_ID_ATTRIBUTE, requestId);
-    return requestIds.run(requestId, next);
+    return requestId === undefined ? next() : requestIds.run(requestId, next);
+  };
+  /** The attributes every span of a call has: its request id, when it has one. */
+  const requestAttributes = (headers: Headers): Record<string, string> => {
+    const requestId = requestIdFromHeaders(headers);
+    return requestId === undefined ? {} : { [REQUEST_ID_ATTRIBUTE]: requestId };
   };
 
-  const requestIdInbound: WorkflowInboundCallsInterceptor = {
-    execute: (input, next) => within(input.headers, () => next(input)),
-    handleSignal: (input, next) => within(input.headers, () => next(input)),
-    handleUpdate: (input, next) => within(input.headers, () => next(input)),
+  const inbound: WorkflowInboundCallsInterceptor = {
+    execute: (input, next) =>
+      withinRequest(input.headers, () =>
+        spanned(spans, input.headers, `RunWorkflow:${workflowInfo().workflowType}`, 'run', requestAttributes(input.headers), () => next(input)),
+      ),
+    handleSignal: (input, next) => {
+      signals += 1;
+      return withinRequest(input.headers, () =>
+        spanned(spans, input.headers, `HandleSignal:${input.signalName}`, `signal:${signals}`, requestAttributes(input.headers), () => next(input)),
+      );
+    },
+    handleUpdate: (input, next) =>
+      withinRequest(input.headers, () =>
+        spanned(spans, input.headers, `HandleUpdate:${input.name}`, `update:${input.updateId}`, { temporalUpdateId: input.updateId, ...requestAttributes(input.headers) }, () => next(input)),
+      ),
   };
-  /** The request id, and the caller's trace context unless a span of the workflow's own set one. */
-  const carried = (headers: Headers): Headers => {
-    const traceContext = traceContexts.getStore();
-    const withTrace = traceContext && !headers[TRACE_HEADER] ? { ...headers, [TRACE_HEADER]: traceContext } : headers;
-    return headersWithRequestId(withTrace, requestIds.getStore());
-  };
-  const requestIdOutbound: WorkflowOutboundCallsInterceptor = {
+  /** The request id, and the span the workflow is in as the parent of what it starts. */
+  const carried = (headers: Headers): Headers => headersWithRequestId(headersWithTraceParent(headers, spans.getStore()), requestIds.getStore());
+  const outbound: WorkflowOutboundCallsInterceptor = {
     scheduleActivity: (input, next) => next({ ...input, headers: carried(input.headers) }),
     scheduleLocalActivity: (input, next) => next({ ...input, headers: carried(input.headers) }),
     startChildWorkflowExecution: (input, next) => next({ ...input, headers: carried(input.headers) }),
@@ -115,10 +170,8 @@ export const interceptors = (): WorkflowInterceptors => {
     },
   };
 
-  // OpenTelemetry first, so the request id lands on its spans.
   return {
-    inbound: [gated(new OpenTelemetryInboundInterceptor(), traced, decided), requestIdInbound],
-    outbound: [gated(new OpenTelemetryOutboundInterceptor(), traced, decided), requestIdOutbound],
-    internals: [new OpenTelemetryInternalsInterceptor()],
+    inbound: [patchAskedAsRecorded(new OpenTelemetryInboundInterceptor(), asked, decided), inbound],
+    outbound: [patchAskedAsRecorded(new OpenTelemetryOutboundInterceptor(), asked, decided), outbound],
   };
 };

@@ -3,20 +3,17 @@
  * activity interceptors that put an activity in its request and its trace, and the sink that
  * exports the spans workflows make (the workflow side is observability-workflow-interceptors.ts).
  */
-import { trace } from '@opentelemetry/api';
+import { createTraceState, SpanKind, SpanStatusCode, trace, type HrTime } from '@opentelemetry/api';
 import { resources } from '@opentelemetry/sdk-node';
-import { NoopSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NoopSpanProcessor, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { Logger as TemporalLogger, LogLevel as TemporalLogLevel, LogMetadata } from '@temporalio/common';
-import {
-  makeWorkflowExporter,
-  OpenTelemetryActivityInboundInterceptor,
-  OpenTelemetryActivityOutboundInterceptor,
-} from '@temporalio/interceptors-opentelemetry';
-import type { ActivityInterceptorsFactory, WorkerOptions } from '@temporalio/worker';
+import { OpenTelemetryActivityInboundInterceptor, OpenTelemetryActivityOutboundInterceptor } from '@temporalio/interceptors-opentelemetry';
+import type { ActivityInterceptorsFactory, InjectedSink, WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import type { Tracing } from '../../api/src/observability/tracing';
 import { REQUEST_ID_ATTRIBUTE, requestContext } from '../../../temporal-client/request-context';
 import { requestIdFromHeaders } from '../../../temporal-client/request-id';
+import { WORKFLOW_SPAN_SINK, type WorkflowSpan } from '../../../temporal-client/trace-context';
 import { WORKFLOW_INTERCEPTOR_MODULES } from './workflow-bundle';
 
 /** Where the worker's spans go, workflow spans included (see ../../api/src/observability/tracing.ts). */
@@ -85,12 +82,44 @@ export const requestIdActivityInterceptors: ActivityInterceptorsFactory = () => 
   };
 };
 
+const hrTime = (ms: number): HrTime => [Math.floor(ms / 1000), Math.round((ms % 1000) * 1e6)];
+
+/** A span a workflow made (see observability-workflow-interceptors.ts), as OpenTelemetry's exporters take it. */
+export function readableWorkflowSpan(span: WorkflowSpan, resource: resources.Resource): ReadableSpan {
+  const { traceState, ...context } = span.context;
+  const spanContext = { ...context, traceFlags: context.flags, ...(traceState ? { traceState: createTraceState(traceState) } : {}) };
+  return {
+    name: span.name,
+    kind: SpanKind.INTERNAL,
+    spanContext: () => spanContext,
+    parentSpanId: span.parentSpanId,
+    startTime: hrTime(span.startMs),
+    endTime: hrTime(span.endMs),
+    duration: hrTime(Math.max(0, span.endMs - span.startMs)),
+    status: span.error === undefined ? { code: SpanStatusCode.OK } : { code: SpanStatusCode.ERROR, message: span.error },
+    attributes: { ...span.attributes },
+    links: [],
+    events: [],
+    ended: true,
+    resource,
+    instrumentationLibrary: { name: 'firebreak-workflow' },
+    droppedAttributesCount: 0,
+    droppedEventsCount: 0,
+    droppedLinksCount: 0,
+  };
+}
+
+/** The sink workflows export their spans through: to `processor`, never on replay (a replayed span was exported when it ended). */
+function workflowSpanSink(processor: SpanProcessor, resource: resources.Resource): InjectedSink<{ export(span: WorkflowSpan): void }> {
+  return { export: { fn: (_info, span) => processor.onEnd(readableWorkflowSpan(span, resource)), callDuringReplay: false } };
+}
+
 /**
  * The worker options for traces and the request id: OpenTelemetry's activity interceptors,
  * then the request id's; the workflow interceptor modules when the worker bundles its
- * workflow code (`bundles`; a bundle made ahead has them already); and the `exporter` sink,
- * always registered because the bundled workflow interceptors always call it (spans go
- * nowhere when tracing is off).
+ * workflow code (`bundles`; a bundle made ahead has them already); and the sink workflow
+ * spans leave through, always registered because the bundled workflow interceptors call it
+ * whenever a call comes with a trace context (spans go nowhere when tracing is off).
  */
 export function workerObservability({ tracing, bundles }: { tracing?: WorkerTracing; bundles: boolean }): Required<Pick<WorkerOptions, 'interceptors' | 'sinks'>> {
   return {
@@ -102,7 +131,7 @@ export function workerObservability({ tracing, bundles }: { tracing?: WorkerTrac
       ],
     },
     sinks: {
-      exporter: makeWorkflowExporter(tracing?.processor ?? new NoopSpanProcessor(), tracing?.resource ?? resources.Resource.empty()),
+      [WORKFLOW_SPAN_SINK]: workflowSpanSink(tracing?.processor ?? new NoopSpanProcessor(), tracing?.resource ?? resources.Resource.empty()),
     },
   };
 }
