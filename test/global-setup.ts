@@ -2,12 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { NormalModuleReplacementPlugin } from 'webpack';
 import { WORKFLOW_INTERCEPTOR_MODULES, workflowBundlerOptions } from '../apps/worker/src/workflow-bundle';
-import { SEARCH_ATTRIBUTES } from '../core/model/search-attributes';
-import { TEST_ENV } from './temporal';
+import { startTemporalDevServer, TEST_ENV } from './temporal';
 
 /**
  * Once per jest run: start one real Temporal dev server (the project's own binary) and
@@ -23,13 +22,7 @@ export default async function globalSetup(): Promise<void> {
     }).trim();
   process.env[TEST_ENV.binary] = binary;
 
-  const environment = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: { type: 'existing-path', path: binary },
-      ip: '127.0.0.1',
-      searchAttributes: [...SEARCH_ATTRIBUTES],
-    },
-  });
+  const environment = await startTemporalDevServer(binary);
   process.env[TEST_ENV.address] = environment.address;
   (globalThis as { firebreakTemporal?: TestWorkflowEnvironment }).firebreakTemporal = environment;
 

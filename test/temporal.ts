@@ -18,6 +18,21 @@ function required(name: string): string {
   return value;
 }
 
+/**
+ * A Temporal dev server of the project's own binary, with Firebreak's search attributes: the
+ * run's shared one (test/global-setup.ts), or one a test keeps to itself when what other files
+ * leave on the shared server (their workflows, whose workers are gone) would reach it.
+ */
+export async function startTemporalDevServer(binary = required(TEST_ENV.binary)): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: binary },
+      ip: '127.0.0.1',
+      searchAttributes: [...SEARCH_ATTRIBUTES],
+    },
+  });
+}
+
 /** The address of the run's shared Temporal dev server. */
 export const sharedTemporalAddress = () => required(TEST_ENV.address);
 

@@ -165,7 +165,9 @@ export function readReport(summaryJson: string, events: string): Omit<FuzzResult
           checksRun[check.name] = (checksRun[check.name] ?? 0) + 1;
           if (check.status === 'success') continue;
           const failure = objectAt(objectAt(check, 'failure_info'), 'failure');
-          add({ operation, kind: 'check', name: check.name, message: `${String(failure.title ?? check.status)}: ${String(failure.message ?? '')}` });
+          // A server error's message is empty: its status code says which (a 503 is not a 500).
+          const status = typeof failure.status_code === 'number' ? ` [status ${failure.status_code}]` : '';
+          add({ operation, kind: 'check', name: check.name, message: `${String(failure.title ?? check.status)}: ${String(failure.message ?? '')}${status}` });
         }
       }
       if (body.status === 'error') add({ operation, kind: 'error', name: 'scenario', message: JSON.stringify(body.error ?? body.skip_reason ?? 'error') });

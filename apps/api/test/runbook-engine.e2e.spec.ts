@@ -89,13 +89,13 @@ describe('the runbook engine: approvals, compensation, cancellation, triggers an
       ['statusPage.openIncident', 'statusPage.updateIncident', 'completed'],
     ]);
     expect(done.steps.find((step: Step) => step.id === 'scale-too-far')).toMatchObject({ status: 'failed', attempts: 1 });
-    // Temporal records the run as failed, and each undo ran as exactly one activity.
+    // Temporal records the run as failed (it closes a moment after it says so), and each undo ran as exactly one activity.
+    await waitFor('the run to close as failed', async () => ((await temporal.workflow.getHandle(id).describe()).status.name === 'FAILED' ? true : undefined));
     const history = await temporal.workflow.getHandle(id).fetchHistory();
     const undoActivities = (history.events ?? []).filter((event) =>
       event.activityTaskScheduledEventAttributes?.activityId?.startsWith('undo:'),
     );
     expect(undoActivities).toHaveLength(2);
-    expect((await temporal.workflow.getHandle(id).describe()).status.name).toBe('FAILED');
   });
 
   it('runs compensations when cancelled during a wait', async () => {
@@ -105,7 +105,8 @@ describe('the runbook engine: approvals, compensation, cancellation, triggers an
     expect(cancel.status).toBe(202);
     const done = await finished(id);
     expect(done).toMatchObject({ status: 'cancelled', outcome: { undone: ['scaling.scaleService', 'statusPage.openIncident'] } });
-    expect((await temporal.workflow.getHandle(id).describe()).status.name).toBe('CANCELLED');
+    // The run says it is cancelled a moment before it closes (it records and announces its end first).
+    await waitFor('the run to close as cancelled', async () => ((await temporal.workflow.getHandle(id).describe()).status.name === 'CANCELLED' ? true : undefined));
     expect((await firebreak.as('responder').post(`/v1/executions/${id}/cancel`)).status).toBe(409);
   });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { useTestFirebreak } from '../../../test/firebreak';
 import { testOperatorConfig } from '../../../test/operator';
@@ -117,7 +118,8 @@ describe('runbooks over HTTP, on the local adapters', () => {
   });
 
   it.each([
-    ['rollback-bad-deploy', { service: 'checkout', scope: 'acme/checkout' }, ['deploy.findReleases', 'paging.page']],
+    // A scope of its own: guardrails are per namespace, and another file's run on acme/checkout may hold its guard.
+    ['rollback-bad-deploy', { service: 'checkout', scope: `acme/checkout-${randomUUID().slice(0, 8)}` }, ['deploy.findReleases', 'paging.page']],
     ['scale-out-on-high-cpu', { cluster: 'prod', service: 'search', waitMinutes: 0 }, ['scaling.describeService', 'scaling.scaleService']],
     ['service-health-check', { cluster: 'prod', service: 'search' }, ['scaling.describeService', 'monitoring.listAlarms']],
     ['status-page-update', { stage: 'identified', service: 'checkout', details: 'Rollback under way.' }, ['statusPage.openIncident']],
