@@ -119,6 +119,9 @@ async function main() {
     env.DATABASE_URL = await startEmbeddedRecord(dist, dataDir);
     recordNote = `${env.DATABASE_URL}   (embedded PGlite in ${join(dataDir, 'record')})`;
   }
+  // The worker's response-time histograms (fed by the record), on a port of their own.
+  const metricsHost = config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  env.WORKER_METRICS_PORT ??= String(await nextFreePort(metricsHost, 9464));
   let workerPolling = false;
   const worker = supervisor.start('worker', process.execPath, [join(dist, 'apps/worker/src/main.js')], {
     env,
@@ -141,6 +144,7 @@ async function main() {
       `  Console      ${apiUrl}/${consoleNote}`,
       `  API          ${apiUrl}`,
       `  OpenAPI      ${apiUrl}/docs`,
+      `  Metrics      ${apiUrl}/metrics (API, with a key), http://${metricsHost}:${env.WORKER_METRICS_PORT}/metrics (worker)`,
       `  Temporal UI  ${uiUrl}`,
       `  Temporal     ${config.temporal.address} (namespace ${config.temporal.namespace})`,
       `  Record       ${recordNote}`,

@@ -10,6 +10,7 @@ import { createApiApp } from '../apps/api/src/app';
 import { createLogger } from '../apps/api/src/observability/logger';
 import { secretValues } from '../apps/api/src/observability/secrets';
 import { PinoTemporalLogger, type WorkerTracing } from '../apps/worker/src/observability';
+import { WorkerMetrics } from '../apps/worker/src/metrics';
 import { createFirebreakWorker } from '../apps/worker/src/worker';
 import { loadConfig, type Config } from '../core/schemas/config';
 import type { IntegrationsConfig } from '../core/schemas/integrations-config';
@@ -100,6 +101,8 @@ export class TestFirebreak {
     private readonly app: INestApplication,
     private worker: { worker: Worker; running: Promise<void>; connection: NativeConnection } | undefined,
     private readonly options: FirebreakOptions,
+    /** The worker's metrics (response times from the record), kept across worker restarts. */
+    readonly workerMetrics: WorkerMetrics,
   ) {}
 
   static async start(options: FirebreakOptions = {}): Promise<TestFirebreak> {
@@ -113,7 +116,8 @@ export class TestFirebreak {
       DATA_DIR: mkdtempSync(join(tmpdir(), 'firebreak-e2e-')),
       ...options.env,
     });
-    const worker = await TestFirebreak.startWorker(config, options);
+    const workerMetrics = new WorkerMetrics();
+    const worker = await TestFirebreak.startWorker(config, options, workerMetrics);
     if (options.logs) {
       const secrets = secretValues({ config, settings: [options.integrations] });
       runtimeLogger.capture = new PinoTemporalLogger(createLogger({ service: 'firebreak-worker', level: config.logLevel, secrets, destination: options.logs }));
@@ -122,12 +126,12 @@ export class TestFirebreak {
     await app.listen(0, '127.0.0.1');
     const address = app.getHttpServer().address() as { port: number };
     const http = new HttpClient(`http://127.0.0.1:${address.port}`);
-    return new TestFirebreak(config, http, app, worker, options);
+    return new TestFirebreak(config, http, app, worker, options, workerMetrics);
   }
 
-  private static async startWorker(config: Config, { operator, integrations, tracing }: FirebreakOptions) {
+  private static async startWorker(config: Config, { operator, integrations, tracing }: FirebreakOptions, metrics: WorkerMetrics) {
     const connection = await NativeConnection.connect({ address: config.temporal.address });
-    const worker = await createFirebreakWorker({ config, connection, workflowBundle: workflowBundle(), operator, integrations, tracing });
+    const worker = await createFirebreakWorker({ config, connection, workflowBundle: workflowBundle(), operator, integrations, tracing, onMilestones: metrics.milestonesReached });
     return { worker, running: worker.run(), connection };
   }
 
@@ -152,7 +156,7 @@ export class TestFirebreak {
   /** Starts the worker again after {@link stopWorker}, on the same task queue. */
   async startWorker(): Promise<void> {
     if (this.worker) throw new Error('the worker is running');
-    this.worker = await TestFirebreak.startWorker(this.config, this.options);
+    this.worker = await TestFirebreak.startWorker(this.config, this.options, this.workerMetrics);
   }
 
   async stop(): Promise<void> {

@@ -59,6 +59,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(3000);
   });
 
+  it('serves the worker\'s metrics only on a WORKER_METRICS_PORT that is a port', () => {
+    expect(loadConfig({}).workerMetricsPort).toBeUndefined();
+    expect(loadConfig({ WORKER_METRICS_PORT: '9464' }).workerMetricsPort).toBe(9464);
+    for (const bad of ['0', '65536', 'metrics', '94.64']) {
+      expect(() => loadConfig({ WORKER_METRICS_PORT: bad })).toThrow(/WORKER_METRICS_PORT: /);
+    }
+  });
+
   it('never shows an API key in its error', () => {
     expect(() => loadConfig({ API_KEYS: 'ci:superuser:hunter2-secret-value' })).toThrow(/API_KEYS: .*role must be one of sender, viewer, responder, commander, admin/);
     for (const API_KEYS of ['ci:superuser:hunter2-secret-value', 'ci:admin:hunter2', 'ci:admin:hunter2-hunter2-hunter2-hunter2-hunter2']) {

@@ -106,6 +106,8 @@ const oidcRoles = z
 export const ConfigSchema = z.object({
   PORT: port(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
+  /** The worker's Prometheus endpoint (`GET /metrics`); none when unset. */
+  WORKER_METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   TEMPORAL_ADDRESS: hostPort.default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('firebreak'),
@@ -199,6 +201,8 @@ export interface TemporalTlsConfig {
 export interface Config {
   port: number;
   host: string;
+  /** `WORKER_METRICS_PORT`: where the worker serves `GET /metrics` (on `host`); none when undefined. */
+  workerMetricsPort?: number;
   temporal: { address: string; namespace: string; taskQueue: string; tls?: TemporalTlsConfig };
   dataDir: string;
   /** Keys from `API_KEYS`; undefined when unset (the API then reads `DATA_DIR/api-key`). */
@@ -303,6 +307,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   return {
     port: values.PORT,
     host: values.HOST,
+    ...(values.WORKER_METRICS_PORT === undefined ? {} : { workerMetricsPort: values.WORKER_METRICS_PORT }),
     temporal: {
       address: values.TEMPORAL_ADDRESS,
       namespace: values.TEMPORAL_NAMESPACE,

@@ -153,17 +153,6 @@ describe('the incident lifecycle over HTTP', () => {
     controller.abort();
   });
 
-  it('exports time to acknowledge and resolve as Prometheus metrics, once each', async () => {
-    const { body } = await e2e.responder.post('/v1/incidents', { title: 'metrics', severity: 'SEV2' });
-    await act(body.id, { action: 'acknowledge' });
-    await act(body.id, { action: 'resolve' });
-    await command(body.id, { action: 'reopen', reason: 'again' });
-    const metrics = await e2e.viewer.get('/metrics');
-    expect(metrics.status).toBe(200);
-    expect(metrics.text).toMatch(/firebreak_incident_time_to_acknowledge_seconds_count\{severity="SEV2"\} 1\n/);
-    expect(metrics.text).toMatch(/firebreak_incident_time_to_resolve_seconds_count\{severity="SEV2"\} 1\n/);
-  });
-
   it('filters the list by status and commander', async () => {
     const commander = `cmdr-${e2e.firebreak.taskQueue}`;
     const { body } = await e2e.responder.post('/v1/incidents', { title: 'listed', severity: 'SEV3', commander });

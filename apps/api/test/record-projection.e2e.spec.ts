@@ -39,6 +39,12 @@ describe.each(recordServerKinds())('the workflows write the incident record, on 
     return declared.body.id as string;
   };
   const summaries = (timeline: Array<{ summary: string }>) => timeline.map((entry) => entry.summary);
+  /** How many observations a histogram of the worker's metrics holds, across severities. */
+  const observed = async (name: string) => {
+    const metric = await firebreak.workerMetrics.registry.getSingleMetric(name)!.get();
+    const values = metric.values as Array<{ metricName?: string; value: number }>;
+    return values.filter((value) => value.metricName === `${name}_count`).reduce((sum, value) => sum + value.value, 0);
+  };
 
   /** Waits until the record holds the incident's whole live timeline and status, and answers both. */
   const caughtUp = (id: string, timeoutMs = 90_000) =>
@@ -95,6 +101,11 @@ describe.each(recordServerKinds())('the workflows write the incident record, on 
         mttr: expect.objectContaining({ count: 2 }),
       }),
     );
+    // The worker's histograms are fed by the same writes: each milestone once, the
+    // auto-mitigation too, however many times the projection wrote each incident.
+    for (const [metric, count] of [['acknowledge', 2], ['mitigate', 2], ['resolve', 2]] as const) {
+      expect(await observed(`firebreak_incident_time_to_${metric}_seconds`)).toBe(count);
+    }
   }, 150_000);
 
   it('keeps incidents answering while the record is down, and catches up with nothing lost once it is back', async () => {

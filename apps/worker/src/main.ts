@@ -12,6 +12,7 @@ import { temporalConnectionOptions } from '../../../temporal-client/connection-o
 import { createLogger } from '../../api/src/observability/logger';
 import { secretValues } from '../../api/src/observability/secrets';
 import { startTracing } from '../../api/src/observability/tracing';
+import { WorkerMetrics } from './metrics';
 import { PinoTemporalLogger } from './observability';
 import { createFirebreakWorker } from './worker';
 
@@ -37,13 +38,18 @@ async function main(): Promise<void> {
   checkRunbookUses(runbookCatalog().values(), capabilities.declared);
   // mTLS when TEMPORAL_TLS_* are set: the certificate files are read (and checked) here.
   const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal));
+  // Response times, fed by the record's projection; served when WORKER_METRICS_PORT is set.
+  const metrics = new WorkerMetrics();
+  const metricsServer = config.workerMetricsPort === undefined ? undefined : await metrics.serve(config.host, config.workerMetricsPort);
+  if (metricsServer) logger.info(`Firebreak worker metrics on http://${config.host}:${config.workerMetricsPort}/metrics`);
   try {
-    const worker = await createFirebreakWorker({ config, connection, integrations, operator, capabilities, tracing });
+    const worker = await createFirebreakWorker({ config, connection, integrations, operator, capabilities, tracing, onMilestones: metrics.milestonesReached });
     // The supervisor in scripts/start.mjs waits for this line ("worker polling").
     logger.info(`Firebreak worker polling task queue "${config.temporal.taskQueue}" at ${config.temporal.address}`);
     // Worker.run() stops cleanly on SIGINT and SIGTERM, finishing the tasks in hand.
     await worker.run();
   } finally {
+    metricsServer?.close();
     await connection.close();
     await tracing?.shutdown();
   }

@@ -22,7 +22,6 @@ import {
 import type { incidentWorkflow } from '../../../../workflows/incident/incident.workflow';
 import type { Principal } from '../auth/principal';
 import { missingAs, NotFoundError, ValidationFailedError } from '../http/failures';
-import { MetricsService } from '../metrics/metrics.service';
 import { listingTokens } from '../temporal/listing-tokens';
 import { TemporalService } from '../temporal/temporal.service';
 import type { RunbookDefinition } from '../../../../core/model/runbook';
@@ -49,7 +48,6 @@ export class IncidentClosedError extends ConflictException {
 export class IncidentsService {
   constructor(
     private readonly temporal: TemporalService,
-    private readonly metrics: MetricsService,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(OPERATOR_CONFIG) private readonly operator: OperatorConfig,
     @Inject(RUNBOOK_CATALOG) private readonly runbooks: ReadonlyMap<string, RunbookDefinition>,
@@ -161,7 +159,6 @@ export class IncidentsService {
           }),
         ),
       );
-      this.metrics.milestonesReached(result.severity, result.metrics, result.newlyReached);
       return result;
     } catch (error) {
       // A refusal (a failure `type`) is answered by the errors filter; "not found" needs a look here.

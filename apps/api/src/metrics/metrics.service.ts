@@ -1,12 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import { ALERTMANAGER_SOURCE } from '../../../../core/schemas/alert-sources/alertmanager';
 import { GRAFANA_SOURCE } from '../../../../core/schemas/alert-sources/grafana';
 import { CLOUDWATCH_SOURCE } from '../../../../core/schemas/alert-sources/sns';
-import type { IncidentMetrics } from '../../../../core/model/incident';
-
-/** Response-time buckets, in seconds: a minute to a day. */
-const RESPONSE_BUCKETS = [60, 120, 300, 600, 900, 1800, 3600, 7200, 14_400, 28_800, 86_400];
 
 /**
  * The `source` label of alert metrics: a fixed set, since the generic route lets the sender
@@ -28,8 +24,8 @@ export function sourceLabel(source: string): SourceLabel {
 
 /**
  * Prometheus metrics for this API process. Each replica exports what it saw; Prometheus
- * sums across replicas. Each milestone is observed once, by the replica whose command
- * reached it.
+ * sums across replicas. Response times (time to acknowledge, mitigate, resolve) are the
+ * worker's (apps/worker/src/metrics.ts), fed by the incident record whatever path reached them.
  */
 @Injectable()
 export class MetricsService {
@@ -85,18 +81,8 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  private readonly milestones: Record<keyof IncidentMetrics, Histogram> = {
-    timeToAcknowledgeSeconds: this.histogram('firebreak_incident_time_to_acknowledge_seconds', 'Time from an incident opening to its acknowledgement.'),
-    timeToMitigateSeconds: this.histogram('firebreak_incident_time_to_mitigate_seconds', 'Time from an incident opening to its mitigation.'),
-    timeToResolveSeconds: this.histogram('firebreak_incident_time_to_resolve_seconds', 'Time from an incident opening to its resolution.'),
-  };
-
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'firebreak_api_' });
-  }
-
-  private histogram(name: string, help: string): Histogram {
-    return new Histogram({ name, help, labelNames: ['severity'] as const, buckets: RESPONSE_BUCKETS, registers: [this.registry] });
   }
 
   alertReceived(source: string, outcome: 'recorded' | 'queued' | 'ignored'): void {
@@ -106,12 +92,5 @@ export class MetricsService {
   /** A refusal by the guard; `principal` is already a bounded label value (see AccessCheck). */
   authRefused(principal: string, status: 401 | 403): void {
     this.authRefusals.inc({ principal, status: String(status) });
-  }
-
-  milestonesReached(severity: string, metrics: IncidentMetrics, reached: Array<keyof IncidentMetrics>): void {
-    for (const metric of reached) {
-      const value = metrics[metric];
-      if (value !== undefined) this.milestones[metric].observe({ severity }, value);
-    }
   }
 }
