@@ -45,7 +45,12 @@ const stats = (count: number | string, p50: unknown, p90: unknown, mean: unknown
 });
 
 export async function responseReport(db: Kysely<RecordDatabase>, query: ResponseReportQuery): Promise<ResponseBucket[]> {
-  const bucket = sql`date_trunc(${query.interval}, opened_at, 'UTC')`;
+  // Days and weeks (from Monday 2000-01-03) by arithmetic on the instant, as the weekly index
+  // (migration 0003) has them; months need the calendar.
+  const bucket =
+    query.interval === 'month'
+      ? sql`date_trunc('month', opened_at, 'UTC')`
+      : sql`date_bin(${sql.lit(query.interval === 'week' ? '7 days' : '1 day')}::interval, opened_at, '2000-01-03T00:00:00Z'::timestamptz)`;
   const key = query.by ? sql.ref(query.by) : sql`NULL::text`;
   // One sort per milestone for both percentiles.
   const milestone = (column: string) => {

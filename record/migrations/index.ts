@@ -6,10 +6,12 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as initial from './0001-incidents-and-executions';
 import * as auditLog from './0002-audit-log';
+import * as weeklyReportIndex from './0003-weekly-report-index';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-incidents-and-executions': initial,
   '0002-audit-log': auditLog,
+  '0003-weekly-report-index': weeklyReportIndex,
 };
 
 export const migrationProvider: MigrationProvider = {
