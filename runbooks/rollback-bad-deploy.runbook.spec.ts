@@ -19,6 +19,25 @@ describe('rollback-bad-deploy', () => {
     expect(run.execution.approvals).toEqual([expect.objectContaining({ approved: true, by: 'ops' })]);
   });
 
+  it('rolls back only once two people approve, when two are required', async () => {
+    const twoOf = (by: string[]) =>
+      testRunbook(rollback, {
+        input: { ...input, requiredApprovals: 2 },
+        incident: { severity: 'SEV1', firingAlerts: 0 },
+        steps: { 'deploy.findReleases': releases },
+        approvals: by.map((name) => ({ approved: true, by: name, role: 'commander' as const })),
+      });
+    const run = await twoOf(['ops', 'dana']);
+    expect(run.steps.map((s) => s.name)).toEqual(['deploy.findReleases', 'deploy.rollback']);
+    expect(run.execution.approvals).toEqual([expect.objectContaining({ approved: true, by: 'dana', approvedBy: ['ops', 'dana'] })]);
+    // One approval of two: the run waits, times out and pages, and touches nothing.
+    const alone = await twoOf(['ops']);
+    expect(alone.result).toEqual({ rolledBack: false, reason: 'approval-timed-out' });
+    expect(alone.steps.map((s) => s.name)).toEqual(['deploy.findReleases', 'paging.page']);
+    // The same person twice is refused, as the engine refuses it.
+    await expect(twoOf(['ops', 'ops'])).rejects.toThrow('scripted approval refused: ops approved already');
+  });
+
   it('does not act when the approver says no', async () => {
     const run = await testRunbook(rollback, {
       input,

@@ -62,14 +62,18 @@ export interface TestRunbookOptions<S extends z.ZodType, U extends Uses | undefi
   /** The runbook's input, before its schema's defaults. */
   input: z.input<S>;
   /**
-   * The incident the run belongs to, as `ctx.incident.get()` returns it (missing fields are
-   * yours to give when the runbook reads them); a function is asked on every read. Omit
-   * for a run without an incident.
+   * The incident the run belongs to, as `ctx.incident.get()` returns it: the fields given,
+   * over an incident just triggered (SEV3, no roles, no alerts; {@link testIncident}); a
+   * function is asked on every read. Omit for a run without an incident.
    */
   incident?: Partial<IncidentSnapshot> | (() => Partial<IncidentSnapshot>);
   /** Stubs by step name, custom steps' included; a step without one returns its dry-run placeholder. */
   steps?: StepStubs & CustomStepStubs<U>;
-  /** The decisions, in the order the runbook asks; past the last one, approvals time out. */
+  /**
+   * The decisions, in the order the runbook asks; past the last one, approvals time out. An
+   * approval that needs several (`required`) takes as many approving decisions as it needs,
+   * each by someone else, as the engine would.
+   */
   approvals?: ScriptedApproval[];
   /** Run as a dry run (steps only planned). @default false */
   dryRun?: boolean;
@@ -148,23 +152,28 @@ async function runOnce<S extends z.ZodType>(runbook: RunbookDefinition<S>, optio
       const [capability, operation] = (name ?? activity).split('.') as [Capability, OperationName<Capability>];
       return dryRunResult(capability, operation, input as never, (input as { idempotencyKey: string }).idempotencyKey);
     },
-    readIncident: async (id) => (incident ? ({ id, ...snapshotOf(incident) } as IncidentSnapshot) : null),
+    readIncident: async (id) => (incident ? testIncident({ id, ...snapshotOf(incident) }) : null),
     tellIncident: async () => undefined,
     sleep: async (ms) => {
       clock += ms;
     },
+    // As Temporal's condition: true once `done`, false only when the wait times out. Waiting
+    // on an approval, each scripted decision is given in turn until the gate settles.
     condition: async (done, timeoutMs) => {
-      const next = approvals.shift();
-      if (next) {
+      while (!done()) {
         const pending = run.execution.pendingApproval;
-        const role = next.role ?? pending?.approvers[0] ?? 'responder';
-        const refused = refuseDecision(pending, run.decision, { role, approve: next.approved });
+        const next = pending ? approvals.shift() : undefined;
+        if (!pending || !next) {
+          clock += timeoutMs;
+          return done();
+        }
+        const role = next.role ?? pending.approvers[0] ?? 'responder';
+        const actor = next.by ?? 'tester';
+        const refused = refuseDecision(pending, run.decision, { role, approve: next.approved, actor });
         if (refused) throw (scriptError = new Error(`testRunbook: scripted approval refused: ${refused.message}`));
-        run.decide({ approve: next.approved, comment: next.comment, actor: next.by ?? 'tester', role });
-      } else {
-        clock += timeoutMs;
+        run.decide({ approve: next.approved, comment: next.comment, actor, role });
       }
-      return done();
+      return true;
     },
     nonCancellable: (fn) => fn(),
     patched: () => true,
@@ -229,4 +238,27 @@ function checkPlaceholders(runbook: RunbookDefinition, plan: readonly StepRecord
 
 function snapshotOf(incident: Partial<IncidentSnapshot> | (() => Partial<IncidentSnapshot>)): Partial<IncidentSnapshot> {
   return typeof incident === 'function' ? incident() : incident;
+}
+
+/** An incident just triggered (SEV3, nobody in a role, no alerts yet), with `fields` over it. */
+export function testIncident(fields: Partial<IncidentSnapshot> = {}): IncidentSnapshot {
+  return {
+    id: 'test-incident',
+    title: 'Test incident',
+    status: 'triggered',
+    severity: 'SEV3',
+    openedAt: '2026-01-01T00:00:00.000Z',
+    openedBy: 'test',
+    metrics: {},
+    roles: { investigators: [] },
+    alertCount: 0,
+    firingAlerts: 0,
+    alerts: [],
+    actionItems: [],
+    escalation: { state: 'idle', level: 0, round: 0, pages: 0 },
+    runbooks: [],
+    timeline: [],
+    continuedAsNew: 0,
+    ...fields,
+  };
 }
