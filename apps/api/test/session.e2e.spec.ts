@@ -99,6 +99,12 @@ describe('console sessions', () => {
     expect(missing.body.issues).toEqual([expect.objectContaining({ path: 'key', rule: 'required' })]);
     expect((await anonymous().post('/v1/session', { key: 'x'.repeat(5000) })).body.issues).toEqual([expect.objectContaining({ path: 'key', rule: 'too_big' })]);
     expect((await anonymous().get('/v1/session')).status).toBe(401);
+
+    // A sender's key opens no session: it could only see refusals.
+    const sender = await anonymous().post('/v1/session', { key: TEST_KEYS.sender });
+    expect(sender.status).toBe(403);
+    expect(sender.body.message).toMatch(/^a sender key sends alerts and pings heartbeats; sign in to the console with a person's key/);
+    expect(sender.headers.get('set-cookie')).toBeNull();
   });
 
   it('limits sign-in attempts per client IP, like every call without a valid key', async () => {

@@ -36,6 +36,7 @@ export class SessionController {
   @ApiResponse({ status: 200, type: SessionAnswerDto, description: 'Signed in: the session cookie is set (HttpOnly, SameSite=Strict).' })
   @ApiResponse({ status: 400, description: 'No key: send `{ "key": … }` or `Authorization: Bearer <key>`.' })
   @ApiResponse({ status: 401, description: 'Unknown API key.' })
+  @ApiResponse({ status: 403, description: "A sender's key: it sends alerts and pings heartbeats, and opens no console session." })
   signIn(@Req() request: Request, @Res({ passthrough: true }) response: Response): SessionAnswer {
     // Read here rather than by the validation pipe: a sign-in with the header may send no body at all.
     const body = SignInSchema.safeParse(request.body ?? {});
@@ -46,6 +47,10 @@ export class SessionController {
     }
     const opened = this.sessions.open(key);
     if (!opened) throw new UnauthorizedException('unknown API key');
+    // A sender's key lives in alerting configs; a console session with it could read nothing.
+    if (opened.answer.role === 'sender') {
+      throw new ForbiddenException("a sender key sends alerts and pings heartbeats; sign in to the console with a person's key (viewer, responder, commander or admin)");
+    }
     response.setHeader('Set-Cookie', this.sessions.setCookie(opened.cookie, Date.parse(opened.answer.expiresAt)));
     response.setHeader('Cache-Control', 'no-store');
     return opened.answer;
