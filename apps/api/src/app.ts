@@ -16,6 +16,7 @@ import { CAPABILITY_FILES } from '../../../runbooks/capabilities';
 import { checkRunbookUses, loadCapabilityDeclarations } from '../../../core/schemas/custom-capabilities';
 import { GENERIC_ALERT_MAX_BYTES } from '../../../core/model/alert-bounds';
 import { AppModule } from './app.module';
+import { AuditMiddleware } from './audit/audit.middleware';
 import type { SnsTransport } from './alerts/vendor-alerts.controller';
 import { SnsSignatureVerifier } from './alerts/signatures/sns-signature';
 import { resolveApiKeys } from './auth/api-keys';
@@ -100,6 +101,8 @@ export async function createApiApp(config: Config, options: ApiAppOptions = {}):
   // even a request the body limits refuse has them.
   app.use(requestContextMiddleware());
   app.use(httpLogger(logger));
+  // The audit log records requests the body parsers refuse too (the rest when Nest routes them).
+  app.use(app.get(AuditMiddleware).beforeParsing);
   // Slack signs the bytes it sent: its routes take the body raw, whatever its type, before any
   // other parser can, and read the form only once the signature holds.
   app.useBodyParser('raw', { type: isSlackRoute, limit: BODY_LIMITS.slackRequest });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { RecordStore } from '../../../record/store';
+import { BODY_LIMITS } from '../src/app';
 import { recordServerKinds, type RecordTestServer } from '../../../record/testing/servers';
 import { TEST_KEY_NAMES, TEST_KEYS, TestFirebreak } from '../../../test/firebreak';
 import type { HttpClient } from '../../../test/http';
@@ -123,6 +124,14 @@ describe.each(recordServerKinds())('the audit log on $name', (kind) => {
     const failed = requestId('failed');
     expect((await responder.post(`/v1/incidents/${id}/actions`, { action: 'fly' }, { 'x-request-id': failed })).status).toBe(400);
     expect((await entriesOf(failed))[0]).toMatchObject({ outcome: 'failed', status: 400 });
+
+    // A body over its limit is refused before any route reads it: recorded all the same, once.
+    const tooLarge = requestId('too-large');
+    const huge = JSON.stringify({ summary: 'x'.repeat(BODY_LIMITS.genericAlert) });
+    expect((await responder.post('/v1/alerts', huge, { 'content-type': 'application/json', 'x-request-id': tooLarge })).status).toBe(413);
+    const [refusedBody, ...again] = await entriesOf(tooLarge);
+    expect(refusedBody).toMatchObject({ method: 'POST', outcome: 'failed', status: 413, requestId: tooLarge, sourceIp: expect.stringMatching(/127\.0\.0\.1/) });
+    expect(again).toEqual([]);
   }, 90_000);
 
   it('refuses UPDATE, DELETE and TRUNCATE in the database, and prunes only through its retention function', async () => {

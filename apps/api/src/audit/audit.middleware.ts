@@ -48,6 +48,9 @@ function outcomeOf(status: number, note: AuditNote): AuditOutcome {
   return status >= 400 ? 'failed' : 'allowed';
 }
 
+const AUDITED = Symbol('audited');
+type AuditedRequest = Request & { [AUDITED]?: true };
+
 /**
  * Records every request that changes something, allowed or not, and every refused read,
  * once its answer has gone out: a refusal by the guard never reaches an interceptor, but
@@ -60,6 +63,7 @@ export class AuditMiddleware implements NestMiddleware {
   use(request: Request, response: Response, next: NextFunction): void {
     const at = new Date().toISOString();
     const note: AuditNote = {};
+    (request as AuditedRequest)[AUDITED] = true;
     let ended = false;
     const end = () => {
       if (ended) return;
@@ -71,6 +75,19 @@ export class AuditMiddleware implements NestMiddleware {
     response.once('close', end);
     withAuditNote(note, next);
   }
+
+  /**
+   * For `app.use` before the body parsers: a request they refuse (a body over its limit: 413)
+   * never reaches this middleware, which Nest mounts after them; it is recorded here when it
+   * ends, without a route or a principal (nothing read its key).
+   */
+  readonly beforeParsing = (request: Request, response: Response, next: NextFunction): void => {
+    const at = new Date().toISOString();
+    response.once('finish', () => {
+      if (!(request as AuditedRequest)[AUDITED]) this.ended(request, response, at, {}).catch(() => {});
+    });
+    next();
+  };
 
   private async ended(request: Request, response: Response, at: string, note: AuditNote): Promise<void> {
     const method = request.method.toUpperCase();
