@@ -1,5 +1,9 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { IncidentServiceAttribute } from '../../../core/model/search-attributes';
 import { TEST_KEYS, useTestFirebreak } from '../../../test/firebreak';
 import { testOperatorConfig } from '../../../test/operator';
+import { sharedTemporalAddress } from '../../../test/temporal';
 import { waitFor } from '../../../test/wait';
 
 describe('the incident lifecycle over HTTP', () => {
@@ -165,5 +169,30 @@ describe('the incident lifecycle over HTTP', () => {
     const bad = await e2e.viewer.get('/v1/incidents?status=on-fire');
     expect(bad.status).toBe(400);
     expect(bad.body.issues[0]).toMatchObject({ path: 'status' });
+  });
+
+  it('lists only its own deployment\'s incidents: another task queue in the namespace is another deployment', async () => {
+    const temporal = new Client({ connection: await Connection.connect({ address: sharedTemporalAddress() }) });
+    const service = `elsewhere-${e2e.firebreak.taskQueue}`;
+    const other = `inc-other-${randomUUID().slice(0, 8)}`;
+    try {
+      const ours = (await e2e.responder.post('/v1/incidents', { title: 'ours', severity: 'SEV3', service })).body.id as string;
+      // Another deployment's incident: same workflow type and service, its own task queue (no worker here).
+      await temporal.workflow.start('incidentWorkflow', {
+        workflowId: other,
+        taskQueue: `${e2e.firebreak.taskQueue}-other`,
+        args: [{}],
+        typedSearchAttributes: [{ key: IncidentServiceAttribute, value: service }],
+      });
+      const listed = await waitFor('our incident in the list', async () => {
+        const answer = await e2e.viewer.get(`/v1/incidents?service=${service}`);
+        return answer.body.incidents?.some((incident: { id: string }) => incident.id === ours) ? answer.body.incidents : undefined;
+      });
+      // Visibility has both by now (ours was written after the other one started).
+      expect(listed.map((incident: { id: string }) => incident.id)).toEqual([ours]);
+    } finally {
+      await temporal.workflow.getHandle(other).terminate('test over').catch(() => undefined);
+      await temporal.connection.close();
+    }
   });
 });

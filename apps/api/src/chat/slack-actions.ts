@@ -15,6 +15,7 @@ import { DeclareIncidentSchema, ListIncidentsQuerySchema } from '../incidents/in
 import { IncidentsService } from '../incidents/incidents.service';
 import { RunbooksService } from '../runbooks/runbooks.service';
 import { TemporalService } from '../temporal/temporal.service';
+import { onTaskQueue } from '../temporal/visibility';
 import { RUNBOOK_CATALOG } from '../tokens';
 import {
   INCIDENT_USAGE,
@@ -273,7 +274,7 @@ export class SlackActions {
   /** The incident whose chat channel `channelId` is (its `FirebreakChatChannel`), if any. */
   private async channelIncident(channelId: string): Promise<string | undefined> {
     // The id is checked by shape (SLACK_CHANNEL_ID): safe inside the query.
-    const query = `WorkflowType = 'incidentWorkflow' AND ${IncidentChatChannelAttribute.name} = '${channelId}'`;
+    const query = `WorkflowType = 'incidentWorkflow' AND ${onTaskQueue(this.temporal.taskQueue)} AND ${IncidentChatChannelAttribute.name} = '${channelId}'`;
     return this.temporal.call("finding the channel's incident", async (client) => {
       for await (const execution of client.workflow.list({ query, pageSize: 1 })) return execution.workflowId;
       return undefined;

@@ -24,6 +24,7 @@ import type { Principal } from '../auth/principal';
 import { missingAs, NotFoundError, ValidationFailedError } from '../http/failures';
 import { listingTokens } from '../temporal/listing-tokens';
 import { TemporalService } from '../temporal/temporal.service';
+import { onTaskQueue, visibilityLiteral } from '../temporal/visibility';
 import type { RunbookDefinition } from '../../../../core/model/runbook';
 import { alertLaunchOptions, launchesForAlert } from '../../../../core/model/runbook-launches';
 import { CONFIG, OPERATOR_CONFIG, RUNBOOK_CATALOG } from '../tokens';
@@ -188,9 +189,9 @@ export class IncidentsService {
    */
   async list(filters: ListIncidentsQueryDto): Promise<IncidentPage> {
     if (listsFromRecord(filters)) return this.listRecorded(filters);
-    const clauses = [`WorkflowType = 'incidentWorkflow'`];
+    const clauses = [`WorkflowType = 'incidentWorkflow'`, onTaskQueue(this.temporal.taskQueue)];
     const equals = (name: string, value: string | undefined) => {
-      if (value !== undefined) clauses.push(`${name} = '${value}'`);
+      if (value !== undefined) clauses.push(`${name} = ${visibilityLiteral(value)}`);
     };
     equals(IncidentStatusAttribute.name, filters.status);
     equals(IncidentSeverityAttribute.name, filters.severity);

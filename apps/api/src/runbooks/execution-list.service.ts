@@ -14,6 +14,7 @@ import type { ExecutionListItem, ExecutionPage, ListExecutionsQuery } from '../.
 import { ValidationFailedError } from '../http/failures';
 import { listingTokens } from '../temporal/listing-tokens';
 import { TemporalService } from '../temporal/temporal.service';
+import { onTaskQueue, visibilityLiteral } from '../temporal/visibility';
 import { RUNBOOK_CATALOG } from '../tokens';
 
 type WorkflowExecutionInfo = temporal.api.workflow.v1.IWorkflowExecutionInfo;
@@ -46,8 +47,6 @@ const CURSORS = listingTokens('execution', { request: 'cursor', answer: 'nextCur
 
 const NOT_AWAITING = `(${ExecutionStatusAttribute.name} != 'waiting-approval' OR ExecutionStatus != 'Running')`;
 
-/** A string literal of a visibility query. */
-const literal = (value: string) => `'${value.replace(/[\\']/g, (char) => `\\${char}`)}'`;
 
 function isoOf(timestamp: Timestamp): string | undefined {
   if (!timestamp || timestamp.seconds === undefined || timestamp.seconds === null) return undefined;
@@ -85,9 +84,9 @@ export class ExecutionListService {
       const message = `awaitingApproval=${awaitingApproval} contradicts status=${status}: awaiting approval is status waiting-approval`;
       throw new ValidationFailedError([{ path: ['awaitingApproval'], rule: 'contradicts_status', message }]);
     }
-    const clauses = [`WorkflowType = 'runbookWorkflow'`, `TaskQueue = ${literal(this.temporal.taskQueue)}`];
-    if (runbook !== undefined) clauses.push(`${ExecutionRunbookAttribute.name} = ${literal(runbook)}`);
-    if (incidentId !== undefined) clauses.push(`${ExecutionIncidentAttribute.name} = ${literal(incidentId)}`);
+    const clauses = [`WorkflowType = 'runbookWorkflow'`, onTaskQueue(this.temporal.taskQueue)];
+    if (runbook !== undefined) clauses.push(`${ExecutionRunbookAttribute.name} = ${visibilityLiteral(runbook)}`);
+    if (incidentId !== undefined) clauses.push(`${ExecutionIncidentAttribute.name} = ${visibilityLiteral(incidentId)}`);
     if (awaitingApproval === 'true') clauses.push(STATUS_CLAUSE[ExecutionStatus.WaitingApproval]);
     else if (status !== undefined) clauses.push(STATUS_CLAUSE[status]);
     if (awaitingApproval === 'false') clauses.push(NOT_AWAITING);
