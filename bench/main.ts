@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only=latency,storm,scale,runbook,public-reads,console,webhooks,record] [-- --storm-order=bursty] [-- --profile]`
+ * `npm run bench [-- --quick] [-- --only=latency,storm,scale,runbook,public-reads,console,webhooks,record,projection] [-- --storm-order=bursty] [-- --profile]`
  *
  * The driver: starts the Temporal dev server scripts/bench.mjs prepared, a worker process
  * (Firebreak's worker, instrumented, and the bench-only baseline worker) and an API process,
@@ -15,6 +15,7 @@ import { type FloodRun, publicReadsScenario, type PublicReadsResult } from './sc
 import { RUNBOOK, type RunbookResult, runbookScenario, runbookUnavailable } from './scenarios/runbook';
 import { scaleScenario, type ScaleResult } from './scenarios/scale';
 import { type StormOrder, type StormResult, stormScenario } from './scenarios/storm';
+import { projectionScenario, type ProjectionResult } from './scenarios/projection';
 import { recordScenario, type RecordResult } from './scenarios/record';
 import { webhooksScenario, type WebhooksResult } from './scenarios/webhooks';
 import { apiSettingsFromEnv } from './lib/api-settings';
@@ -24,7 +25,7 @@ import { System, type TemporalLaunch } from './lib/system';
 /** The repository: this file runs as dist/bench-build/bench/main.js. */
 const ROOT = resolve(__dirname, '..', '..', '..');
 const RESULTS = join(ROOT, 'bench', 'results');
-const SCENARIOS = ['latency', 'storm', 'scale', 'runbook', 'public-reads', 'console', 'webhooks', 'record'] as const;
+const SCENARIOS = ['latency', 'storm', 'scale', 'runbook', 'public-reads', 'console', 'webhooks', 'record', 'projection'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 interface Args {
@@ -102,11 +103,12 @@ interface Results {
   console?: ConsoleResult;
   webhooks?: WebhooksResult;
   record?: RecordResult;
+  projection?: ProjectionResult;
 }
 
 function report(results: Results): string {
   const lines: string[] = [];
-  const { latency, storm, scale, runbook, publicReads, console: web, webhooks, record } = results;
+  const { latency, storm, scale, runbook, publicReads, console: web, webhooks, record, projection } = results;
   if (latency) {
     lines.push(`\n1. Alert → first action (${latency.samples} alerts, one at a time; ms)`);
     lines.push(
@@ -259,6 +261,21 @@ function report(results: Results): string {
       ]),
     );
   }
+  if (projection) {
+    lines.push(`\n9. The record's cost to alert → first action (${projection.options.samples} alerts per side in ${projection.options.blocks} alternating blocks; target ≤ ${projection.target_pct}%)`);
+    lines.push(
+      table([
+        ['', 'Firebreak p50', 'Firebreak p99', 'baseline p50', 'ratio p50'],
+        ...([['record off', projection.without_record], ['record on', projection.with_record]] as const).map(([label, side]) => [
+          label,
+          ...[side.firebreak.p50, side.firebreak.p99, side.baseline.p50, side.ratio_p50].map(String),
+        ]),
+      ]),
+    );
+    lines.push(
+      `   overhead: p50 ${projection.overhead_p50_pct}%, p99 ${projection.overhead_p99_pct}%, on the ratio to the baseline ${projection.overhead_ratio_p50_pct}%: ${projection.met ? 'met' : 'NOT met'}`,
+    );
+  }
   return lines.join('\n');
 }
 
@@ -314,6 +331,7 @@ async function main(): Promise<void> {
         console: { incidents: 200, samples: 5, warmup: 1 },
         webhooks: { incidents: 50, warmup: 5 },
         record: { incidents: 10_000, searches: 100, reports: 10, warmup: 5 },
+        projection: { samples: 40, warmup: 3, blocks: 2 },
       }
     : {
         latency: { samples: 300, warmup: 20 },
@@ -324,6 +342,7 @@ async function main(): Promise<void> {
         console: { incidents: 2_000, samples: 20, warmup: 2 },
         webhooks: { incidents: 200, warmup: 10 },
         record: { incidents: 100_000, searches: 500, reports: 30, warmup: 10 },
+        projection: { samples: 200, warmup: 5, blocks: 4 },
       };
   const childExecArgv = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${join(RESULTS, 'profiles')}`] : [];
 
@@ -421,6 +440,13 @@ async function main(): Promise<void> {
       results.record = record;
       const missed = record.servers.filter((server) => !server.met).map((server) => server.server);
       log(missed.length ? `  the record MISSED its targets on ${missed.join(', ')}` : '  the record met its targets on every server');
+    });
+    await attempt('projection', async () => {
+      const { samples, blocks } = sizes.projection;
+      log(`Scenario 9: alert → first action with the record off and on (${samples} alerts each, ${blocks} alternating blocks)...`);
+      const projection = await projectionScenario(system, join(ROOT, 'dist/bench-build/record/embedded-server.js'), sizes.projection, log);
+      results.projection = projection;
+      log(`  overhead p50 ${projection.overhead_p50_pct}%, on the ratio to the baseline ${projection.overhead_ratio_p50_pct}% (target ≤ ${projection.target_pct}%)`);
     });
   } finally {
     await system.stop();

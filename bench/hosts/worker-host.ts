@@ -62,7 +62,9 @@ async function main(): Promise<void> {
   // Worker lifecycle chatter would bury the bench's output; warnings and errors still show.
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const address = required('BENCH_TEMPORAL_ADDRESS');
-  const config = loadConfig({ TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: required('BENCH_TASK_QUEUE'), LOG_LEVEL: 'warn' });
+  // BENCH_DATABASE_URL: the incident record the workflows' projection writes to (none by default).
+  const record = process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {};
+  const config = loadConfig({ TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: required('BENCH_TASK_QUEUE'), LOG_LEVEL: 'warn', ...record });
   const connection = await NativeConnection.connect({ address });
   const firebreakWorker = instrumentWorkerCreate();
   const firebreak = await createFirebreakWorker({

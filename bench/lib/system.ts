@@ -142,8 +142,11 @@ export class System {
     };
   }
 
-  /** Starts a fresh worker host (empty workflow cache, fresh memory) and calibrates its clock. */
-  async startWorker(): Promise<void> {
+  /**
+   * Starts a fresh worker host (empty workflow cache, fresh memory) and calibrates its clock;
+   * with `databaseUrl`, its workflows write the incident record there.
+   */
+  async startWorker({ databaseUrl }: { databaseUrl?: string } = {}): Promise<void> {
     await this.workerHost?.stop();
     const host = await Host.start('worker host', join(__dirname, '../hosts/worker-host.js'), {
       execArgv: ['--expose-gc', ...this.options.childExecArgv],
@@ -152,6 +155,7 @@ export class System {
         BENCH_TASK_QUEUE: TASK_QUEUE,
         BENCH_FIREBREAK_BUNDLE: this.bundles!.firebreak,
         BENCH_BASELINE_BUNDLE: this.bundles!.baseline,
+        ...(databaseUrl ? { BENCH_DATABASE_URL: databaseUrl } : {}),
       },
     });
     this.workerHost = host;

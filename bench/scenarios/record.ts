@@ -191,7 +191,7 @@ async function measure(server: RecordServerResult['server'], url: string, option
 }
 
 /** Starts a child and resolves with the first stdout line `match` accepts. */
-function startChild(command: string, args: string[], env: NodeJS.ProcessEnv, match: (line: string) => string | undefined): Promise<{ child: ChildProcess; value: string }> {
+export function startChild(command: string, args: string[], env: NodeJS.ProcessEnv, match: (line: string) => string | undefined): Promise<{ child: ChildProcess; value: string }> {
   const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
@@ -203,11 +203,16 @@ function startChild(command: string, args: string[], env: NodeJS.ProcessEnv, mat
   });
 }
 
-async function stopChild(child: ChildProcess, how: () => void): Promise<void> {
+export async function stopChild(child: ChildProcess, how: () => void): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once('exit', resolve));
   how();
   await exited;
+}
+
+/** The embedded record server (compiled record/embedded-server.js) on `dir`: answers its URL once it serves. */
+export function startEmbeddedRecord(embeddedServer: string, dir: string): Promise<{ child: ChildProcess; value: string }> {
+  return startChild(process.execPath, [embeddedServer], { ...process.env, RECORD_DIR: dir }, (line) => /ready at (\S+)/.exec(line)?.[1]);
 }
 
 /**
@@ -219,7 +224,7 @@ export async function recordScenario(root: string, embeddedServer: string, optio
   const dir = mkdtempSync(join(tmpdir(), 'firebreak-bench-record-'));
   try {
     log(`record: PGlite (embedded, its own process), ${options.incidents} incidents`);
-    const pglite = await startChild(process.execPath, [embeddedServer], { ...process.env, RECORD_DIR: dir }, (line) => /ready at (\S+)/.exec(line)?.[1]);
+    const pglite = await startEmbeddedRecord(embeddedServer, dir);
     try {
       servers.push(await measure('pglite', pglite.value, options, log));
     } finally {
