@@ -106,7 +106,10 @@ async function main() {
   log(`PostgreSQL ready on ${pg.host}:${pg.port}`);
 
   setupTemporalDatabases(release, pg);
-  const apiPorts = await freePorts(APIS);
+  // One call, so no two of them are the same port: the APIs', then each worker's metrics.
+  const processPorts = await freePorts(APIS + WORKERS);
+  const apiPorts = processPorts.slice(0, APIS);
+  const workerMetricsPorts = processPorts.slice(APIS);
   const serverPorts = await freePorts(SERVER_PORTS, { below: 32_768 });
   const server = writeServerConfig({ release, postgres: pg, dir, ports: serverPorts });
   start('temporal', release.server, serverArgs(server.file));
@@ -126,14 +129,16 @@ async function main() {
     const env = { ...process.env, HOST: '127.0.0.1', TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: namespace, DATA_DIR: dataDir, DATABASE_URL: pg.urlFor('firebreak') };
     delete env.API_KEYS;
     delete env.PORT;
+    delete env.WORKER_METRICS_PORT;
 
     description.workers = [];
     const polling = new Set();
     for (let i = 1; i <= WORKERS; i++) {
       const name = `worker-${i}`;
-      description.workers.push({ name, log: logFile(name) });
+      const metricsPort = workerMetricsPorts[i - 1];
+      description.workers.push({ name, metrics: `http://127.0.0.1:${metricsPort}/metrics`, log: logFile(name) });
       start(name, process.execPath, [join(dist, 'apps/worker/src/main.js')], {
-        env,
+        env: { ...env, WORKER_METRICS_PORT: String(metricsPort) },
         onLine: (line) => line.includes('worker polling') && polling.add(name),
       });
     }
@@ -161,7 +166,7 @@ async function main() {
       'The Firebreak cluster is running.',
       `  PostgreSQL   ${pg.host}:${pg.port} (user ${pg.user}, password in ${pg.passwordFile})`,
       `  Temporal     ${server.address} (namespace ${namespace}; HTTP ${server.httpAddress}, metrics http://${server.metricsAddress}/metrics)`,
-      ...(description.workers ?? []).map(({ name, pid }) => `  ${name.padEnd(12)} pid ${pid}`),
+      ...(description.workers ?? []).map(({ name, pid, metrics }) => `  ${name.padEnd(12)} pid ${pid}, metrics ${metrics}`),
       ...(description.apis ?? []).map(({ name, url, pid }) => `  ${name.padEnd(12)} ${url}   (pid ${pid})`),
       ...(description.adminKeyFile ? [`  Admin key    in ${description.adminKeyFile}`] : []),
       `  Logs         ${logs}`,

@@ -17,7 +17,7 @@ interface ClusterDescription {
   adminKeyFile: string;
   postgres: { pid: number; url: string };
   temporal: { pid: number; address: string };
-  workers: { name: string; pid: number }[];
+  workers: { name: string; pid: number; metrics: string }[];
   apis: { name: string; url: string; pid: number }[];
 }
 
@@ -62,6 +62,15 @@ describeCluster(title, () => {
     expect(running.apis.map(({ name }) => name)).toEqual(['api-1', 'api-2']);
     for (const { pid } of [running.postgres, running.temporal, ...running.workers, ...running.apis]) expect(alive(pid)).toBe(true);
     expect(new Set(running.apis.map(({ url }) => url)).size).toBe(2);
+  });
+
+  it('serves each worker\'s response-time metrics on a port of its own', async () => {
+    expect(new Set(running.workers.map(({ metrics }) => metrics)).size).toBe(2);
+    for (const { metrics } of running.workers) {
+      const answer = await fetch(metrics);
+      expect(answer.status).toBe(200);
+      expect(await answer.text()).toMatch(/^# HELP firebreak_incident_time_to_acknowledge_seconds /m);
+    }
   });
 
   it('opens an incident from an alert sent to API 1 that API 2 shows, and carries it on with worker 1 killed', async () => {
