@@ -18,7 +18,7 @@ describe('the runbook engine, apart from Temporal', () => {
       activityId: 'a',
       startToCloseTimeout: '30 seconds',
       heartbeatTimeout: undefined,
-      retry: { maximumAttempts: 5, initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+      retry: { maximumAttempts: 8, initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
     });
     expect(stepActivityOptions('b', true, {})).toMatchObject({ startToCloseTimeout: '15 minutes', heartbeatTimeout: '1 minute' });
     expect(stepActivityOptions('c', true, { timeout: '2m', retry: { maximumAttempts: 1, initialInterval: 500 } })).toMatchObject({

@@ -38,7 +38,9 @@ export function stepActivityOptions(id: string, long: boolean, options: StepOpti
     startToCloseTimeout: options.timeout !== undefined ? toMs(options.timeout) : long ? '15 minutes' : '30 seconds',
     heartbeatTimeout: long ? '1 minute' : undefined,
     retry: {
-      maximumAttempts: retry.maximumAttempts ?? 5,
+      // Eight attempts, 1 s doubling to 30 s apart: a vendor out or throttling for a minute
+      // and a half is ridden out (five gave up within 15 s, failing a kickoff on a short Jira outage).
+      maximumAttempts: retry.maximumAttempts ?? 8,
       initialInterval: retry.initialInterval !== undefined ? toMs(retry.initialInterval) : '1 second',
       maximumInterval: retry.maximumInterval !== undefined ? toMs(retry.maximumInterval) : '30 seconds',
       backoffCoefficient: retry.backoffCoefficient ?? 2,
