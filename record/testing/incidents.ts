@@ -3,27 +3,11 @@
  * timeline builder, so a spec states only what it is about.
  */
 import type { IncidentSnapshot } from '../../core/model/incident';
+import { testIncident } from '../../core/model/runbook-testing';
 import type { TimelineEntry } from '../../core/model/incident-model';
 
 export function snapshotOf(fields: Partial<IncidentSnapshot> & Pick<IncidentSnapshot, 'id'>): IncidentSnapshot {
-  return {
-    title: `Incident ${fields.id}`,
-    status: 'triggered',
-    severity: 'SEV2',
-    openedAt: '2026-01-05T10:00:00.000Z',
-    openedBy: 'alertmanager',
-    metrics: {},
-    roles: { investigators: [] },
-    alertCount: 0,
-    firingAlerts: 0,
-    alerts: [],
-    actionItems: [],
-    escalation: { state: 'idle', level: 0, round: 0, pages: 0 },
-    runbooks: [],
-    timeline: [],
-    continuedAsNew: 0,
-    ...fields,
-  };
+  return testIncident({ title: `Incident ${fields.id}`, severity: 'SEV2', openedAt: '2026-01-05T10:00:00.000Z', openedBy: 'alertmanager', ...fields });
 }
 
 export const alertEntry = (at: string, summary: string, labels: Record<string, string>, status: 'firing' | 'resolved' = 'firing'): TimelineEntry => ({
