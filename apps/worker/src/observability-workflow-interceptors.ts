@@ -131,32 +131,24 @@ export const interceptors = (): WorkflowInterceptors => {
   const asked = () => (patchAsked ??= patched(TRACING_PATCH));
   const decided = () => patchAsked === true;
 
-  /** Runs `next` as the handling of the request in `headers`, if they name one. */
-  const withinRequest = <T>(headers: Headers, next: () => T): T => {
+  /**
+   * Handles one inbound call: within its request (the request id its headers name, onto the
+   * log lines and the commands it leads to) and in a span `name` when they carry a trace context.
+   */
+  const handled = <T>(headers: Headers, name: string, key: string, attributes: Record<string, string>, next: () => Promise<T>): Promise<T> => {
     const requestId = requestIdFromHeaders(headers);
-    return requestId === undefined ? next() : requestIds.run(requestId, next);
-  };
-  /** The attributes every span of a call has: its request id, when it has one. */
-  const requestAttributes = (headers: Headers): Record<string, string> => {
-    const requestId = requestIdFromHeaders(headers);
-    return requestId === undefined ? {} : { [REQUEST_ID_ATTRIBUTE]: requestId };
+    const call = () => spanned(spans, headers, name, key, requestId === undefined ? attributes : { ...attributes, [REQUEST_ID_ATTRIBUTE]: requestId }, next);
+    return requestId === undefined ? call() : requestIds.run(requestId, call);
   };
 
   const inbound: WorkflowInboundCallsInterceptor = {
-    execute: (input, next) =>
-      withinRequest(input.headers, () =>
-        spanned(spans, input.headers, `RunWorkflow:${workflowInfo().workflowType}`, 'run', requestAttributes(input.headers), () => next(input)),
-      ),
+    execute: (input, next) => handled(input.headers, `RunWorkflow:${workflowInfo().workflowType}`, 'run', {}, () => next(input)),
     handleSignal: (input, next) => {
       signals += 1;
-      return withinRequest(input.headers, () =>
-        spanned(spans, input.headers, `HandleSignal:${input.signalName}`, `signal:${signals}`, requestAttributes(input.headers), () => next(input)),
-      );
+      return handled(input.headers, `HandleSignal:${input.signalName}`, `signal:${signals}`, {}, () => next(input));
     },
     handleUpdate: (input, next) =>
-      withinRequest(input.headers, () =>
-        spanned(spans, input.headers, `HandleUpdate:${input.name}`, `update:${input.updateId}`, { temporalUpdateId: input.updateId, ...requestAttributes(input.headers) }, () => next(input)),
-      ),
+      handled(input.headers, `HandleUpdate:${input.name}`, `update:${input.updateId}`, { temporalUpdateId: input.updateId }, () => next(input)),
   };
   /** The request id, and the span the workflow is in as the parent of what it starts. */
   const carried = (headers: Headers): Headers => headersWithRequestId(headersWithTraceParent(headers, spans.getStore()), requestIds.getStore());
