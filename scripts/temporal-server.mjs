@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import { delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { until } from './net.mjs';
-import { ROOT } from './temporal.mjs';
+import { ROOT, TASK_PRIORITY_CONFIG } from './temporal.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -145,7 +145,9 @@ export function writeServerConfig({ release, postgres, dir, ports, logLevel = 'w
   config.archival = { history: { state: 'disabled' }, visibility: { state: 'disabled' } };
   delete config.namespaceDefaults;
   const dynamicConfig = join(dir, 'temporal-dynamic-config.yaml');
-  writeFileSync(dynamicConfig, '# Temporal dynamic config: the defaults\n');
+  // The defaults, and the matcher that honours task priority (scripts/temporal.mjs).
+  const settings = Object.entries(TASK_PRIORITY_CONFIG).map(([key, value]) => `${key}:\n  - value: ${JSON.stringify(value)}\n`);
+  writeFileSync(dynamicConfig, `# Temporal dynamic config: defaults but for these\n${settings.join('')}`);
   config.dynamicConfigClient = { filepath: dynamicConfig, pollInterval: '10s' };
   const file = join(dir, 'temporal-server.yaml');
   // It holds the database password: readable by this user only.

@@ -64,6 +64,15 @@ export function ensureTemporal(log = (line) => console.error(line)) {
 }
 
 /**
+ * Dynamic config every Temporal server Firebreak starts carries (the dev server, `npm run
+ * cluster`'s server; docker-compose.yml writes the same): the matcher that honours task
+ * priority, so a SEV0–SEV1 incident's tasks are handed to workers ahead of a storm's backlog
+ * (core/model/search-attributes.ts `incidentTaskPriority`). Without it, tasks go first come,
+ * first served and priority keys are ignored.
+ */
+export const TASK_PRIORITY_CONFIG = { 'matching.useNewMatcher': true };
+
+/**
  * Server settings that make the single-machine dev server answer fast without giving up
  * durability (docs/decisions/2026-11-21-dev-server-settings.md has the measurements):
  * - SQLite in WAL mode with synchronous=FULL: each commit is one append and one fsync of the
@@ -77,6 +86,7 @@ export function ensureTemporal(log = (line) => console.error(line)) {
  * - Eager activity dispatch: the activity a workflow task schedules goes back to the worker
  *   in the answer to that task (when it has a free slot) instead of a round trip through
  *   matching. Dispatch only: the activity is recorded in history exactly as before.
+ * - Task priority ({@link TASK_PRIORITY_CONFIG}).
  */
 export const DEV_SERVER_TUNING = {
   sqlitePragmas: ['journal_mode=wal', 'synchronous=full'],
@@ -84,6 +94,7 @@ export const DEV_SERVER_TUNING = {
     'history.transferProcessorMaxPollRPS=1000',
     'history.visibilityProcessorMaxPollRPS=1000',
     'system.enableActivityEagerExecution=true',
+    ...Object.entries(TASK_PRIORITY_CONFIG).map(([key, value]) => `${key}=${value}`),
   ],
 };
 

@@ -4,7 +4,7 @@
  * them created once (`temporal operator search-attribute create`; docker-compose.yml's
  * temporal-setup does).
  */
-import { defineSearchAttributeKey, type SearchAttributePair, SearchAttributeType, type TypedSearchAttributes } from '@temporalio/common';
+import { defineSearchAttributeKey, type Priority, type SearchAttributePair, SearchAttributeType, type TypedSearchAttributes } from '@temporalio/common';
 import type { ExecutionStatus, PendingApproval } from './execution';
 import type { OpenIncidentInput } from './incident';
 import { IncidentStatus, type Severity } from './incident-model';
@@ -55,18 +55,35 @@ export function incidentSearchAttributes(incident: IncidentListing): SearchAttri
 }
 
 /**
+ * Temporal task priority by severity (1 runs first; tasks without one count as 3): a SEV0 or
+ * SEV1 incident's workflow tasks and activities (its pages, and the runbooks it starts as
+ * children) go ahead of a storm's backlog on the shared task queue. Needs the server's
+ * priority matcher (`matching.useNewMatcher`; scripts/temporal.mjs sets it); a server
+ * without it ignores the key and delivers first come, first served.
+ */
+export function incidentTaskPriority(severity: Severity): Priority | undefined {
+  if (severity === 'SEV0') return { priorityKey: 1 };
+  if (severity === 'SEV1') return { priorityKey: 2 };
+  return undefined;
+}
+
+/**
  * What an incident's start carries to be listed from its first moment: its search attributes,
- * its title in the memo, and `listed` in its input, so the workflow does not publish them again.
+ * its title in the memo, and `listed` in its input, so the workflow does not publish them again;
+ * and its task priority by severity ({@link incidentTaskPriority}).
  */
 export function listedStart(open: OpenIncidentInput): {
   args: [OpenIncidentInput];
   memo: { title: string };
   typedSearchAttributes: SearchAttributePair[];
+  priority?: Priority;
 } {
+  const priority = incidentTaskPriority(open.severity);
   return {
     args: [{ ...open, listed: true }],
     memo: { title: open.title },
     typedSearchAttributes: incidentSearchAttributes({ ...open, status: IncidentStatus.Triggered }),
+    ...(priority ? { priority } : {}),
   };
 }
 

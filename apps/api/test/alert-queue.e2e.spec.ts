@@ -122,6 +122,45 @@ describe('alerts queued during a storm', () => {
     }
   });
 
+  it('lets SEV0–SEV1 keys past a storm: a slot of their own, first in line, and task priority', async () => {
+    const firebreak = await TestFirebreak.start({ env: { ALERT_DELIVERY_CONCURRENCY: '1', ALERT_ACK_TIMEOUT_MS: '60000' } });
+    try {
+      const { holder, keys, answers } = await takeTheOnlySlot(firebreak);
+      const api = firebreak.as('responder');
+      const run = firebreak.taskQueue;
+      const critical = (key: string) => ({ ...alert(key, `${key} is down`), severity: 'critical' });
+      // The first SEV1 key takes the slot kept for urgent keys: its incident starts at once.
+      const first = api.post('/v1/alerts', critical(`${run}-sev1-a`));
+      const started = await waitFor('the SEV1 incident to start beside the held slot', async () => {
+        try {
+          return await temporal.workflow.getHandle(incidentOf(`${run}-sev1-a`)).describe();
+        } catch {
+          return undefined;
+        }
+      });
+      expect(started.raw.workflowExecutionInfo?.priority?.priorityKey).toBe(2);
+      // The second waits, ahead of the SEV3 keys queued before it.
+      const second = await api.post('/v1/alerts', critical(`${run}-sev1-b`));
+      expect(second.body).toMatchObject({ status: 'queued' });
+      for (const answer of answers) expect(answer.body.status).toBe('queued');
+
+      await firebreak.startWorker();
+      expect((await holder).body.status).toBe('recorded');
+      expect((await first).body).toMatchObject({ status: 'recorded', incidentId: incidentOf(`${run}-sev1-a`) });
+      const viewer = firebreak.as('viewer');
+      for (const key of [...keys, `${run}-sev1-b`]) {
+        await waitFor(`the alerts of ${key} recorded`, async () => ((await alertCount(viewer, incidentOf(key))) ?? 0) > 0);
+      }
+      const startTime = async (key: string) => (await temporal.workflow.getHandle(incidentOf(key)).describe()).startTime.getTime();
+      const urgentStart = await startTime(`${run}-sev1-b`);
+      for (const key of keys) expect(await startTime(key)).toBeGreaterThanOrEqual(urgentStart);
+      const plain = await temporal.workflow.getHandle(incidentOf(keys[0])).describe();
+      expect(plain.raw.workflowExecutionInfo?.priority?.priorityKey ?? 0).toBe(0);
+    } finally {
+      await firebreak.stop();
+    }
+  });
+
   it('hands alerts off to queues that deliver them at once when the API holds ALERT_MAX_PENDING', async () => {
     const firebreak = await TestFirebreak.start({
       env: { ALERT_DELIVERY_CONCURRENCY: '1', ALERT_MAX_PENDING: '1', ALERT_ACK_TIMEOUT_MS: '60000' },

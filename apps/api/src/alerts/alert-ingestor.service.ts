@@ -23,6 +23,18 @@ export type IngestOutcome =
 const GENERATION_HINTS = 10_000;
 
 /**
+ * Delivery slots only SEV0–SEV1 keys may take beyond `ALERT_DELIVERY_CONCURRENCY`: an urgent
+ * key does not wait for a storm's delivery in flight to finish either.
+ */
+const URGENT_EXTRA_SLOTS = 1;
+
+/** Whether a key's alerts open or feed an incident that pages ahead of a storm (SEV0–SEV1). */
+function isUrgent(entry: Entry): boolean {
+  const severity = entry.queued.template.severity;
+  return severity === 'SEV0' || severity === 'SEV1';
+}
+
+/**
  * How long a queue this process holds waits, at the most, before delivering its alerts
  * itself even though its lease still beats: a last resort should the lease miss it (it
  * lapsed while this process could not reach Temporal, and the process then died). Long, so
@@ -59,7 +71,8 @@ interface Entry {
  *
  * - Per dedup key, alerts that arrive while a call is in flight go together in the key's
  *   next call (a group commit): one Temporal call per key per round trip.
- * - At most `ALERT_DELIVERY_CONCURRENCY` keys have a call in flight. In a storm, an alert
+ * - At most `ALERT_DELIVERY_CONCURRENCY` keys have a call in flight (one more for a SEV0–SEV1
+ *   key), and SEV0–SEV1 keys waiting for a slot go first. In a storm, an alert
  *   that would wait for a free slot is written instead, with every other such alert of the
  *   moment, to one alert queue workflow (one Temporal call for many keys), and answered
  *   `queued`. The API still delivers it, in key order and coalesced with the key's other
@@ -79,8 +92,8 @@ export class AlertIngestor implements BeforeApplicationShutdown {
   private readonly queues = new Map<string, Entry[]>();
   /** Keys holding a delivery slot (their drain loop runs). */
   private readonly slotted = new Set<string>();
-  /** Keys waiting for a slot, first come first served. */
-  private readonly ready: string[] = [];
+  /** Keys waiting for a slot, first come first served: SEV0–SEV1 keys, then the others. */
+  private readonly ready = { urgent: [] as string[], other: [] as string[] };
   private readonly generations = new Map<string, number>();
   /** Alerts this process holds: in `queues`, or in a delivery call not yet answered. */
   private pending = 0;
@@ -119,11 +132,12 @@ export class AlertIngestor implements BeforeApplicationShutdown {
         return;
       }
       this.queues.set(key, [entry]);
-      if (this.slotted.size < this.config.alertDeliveryConcurrency) {
+      const urgent = isUrgent(entry);
+      if (this.slotted.size < this.slots(urgent)) {
         this.slotted.add(key);
         void this.drain(key);
       } else {
-        this.ready.push(key);
+        (urgent ? this.ready.urgent : this.ready.other).push(key);
         this.queueDurably(entry, this.toQueue);
       }
     });
@@ -141,13 +155,24 @@ export class AlertIngestor implements BeforeApplicationShutdown {
     }
     this.queues.delete(key);
     this.slotted.delete(key);
-    while (this.ready.length > 0 && this.slotted.size < this.config.alertDeliveryConcurrency) {
-      const next = this.ready.shift()!;
+    this.startWaiting(this.ready.urgent, true);
+    this.startWaiting(this.ready.other, false);
+    this.checkIdle();
+  }
+
+  /** The delivery slots a key may take: SEV0–SEV1 keys have {@link URGENT_EXTRA_SLOTS} more. */
+  private slots(urgent: boolean): number {
+    return this.config.alertDeliveryConcurrency + (urgent ? URGENT_EXTRA_SLOTS : 0);
+  }
+
+  /** Gives free slots to the keys waiting in `waiting`, in order. */
+  private startWaiting(waiting: string[], urgent: boolean): void {
+    while (waiting.length > 0 && this.slotted.size < this.slots(urgent)) {
+      const next = waiting.shift()!;
       if (!this.queues.has(next) || this.slotted.has(next)) continue;
       this.slotted.add(next);
       void this.drain(next);
     }
-    this.checkIdle();
   }
 
   /**
