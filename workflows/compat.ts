@@ -40,6 +40,11 @@ export const PATCHES = {
   outgoingWebhooks: 'outgoing-webhooks',
   /** Old: an incident wrote nothing to the lasting record (and ran no `recordIncident`). Since 2026-12-07; retire after 2027-03-07. */
   recordProjection: 'record-projection',
+  /**
+   * Old: the first record write went out with the first page's first activity, in the same
+   * workflow task. Since 2026-12-07; retire after 2027-03-07.
+   */
+  recordAfterFirstPage: 'record-after-first-page',
   // ---- status page (workflows/status-page.ts) ------------------------------------------
   /** Old: unbounded state, continued as new on history length only. Since 2026-12-07; retire after 2027-03-07. */
   statusPageBoundedState: 'status-page-bounded-state',
@@ -85,6 +90,8 @@ export const compat = {
   outgoingWebhooks: (): boolean => patched(PATCHES.outgoingWebhooks),
   /** Asked once, at the start of each run, right after {@link compat.outgoingWebhooks}. */
   recordProjection: (): boolean => patched(PATCHES.recordProjection),
+  /** Asked once, at the start of each run that writes to the record, right after {@link compat.recordProjection}. */
+  recordAfterFirstPage: (): boolean => patched(PATCHES.recordAfterFirstPage),
 };
 
 // ---- runbook (workflows/runbook.ts) --------------------------------------------------------

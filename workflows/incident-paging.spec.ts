@@ -4,8 +4,9 @@
  * keeps escalating.
  */
 import { Client, Connection } from '@temporalio/client';
-import type { IncidentSnapshot, OpenIncidentInput } from '../core/model/incident';
+import type { IncidentSnapshot } from '../core/model/incident';
 import { incidentQuery } from '../core/model/messages';
+import { pagedIncidentInput } from '../test/incident-input';
 import { sharedTemporalAddress, uniqueTaskQueue } from '../test/temporal';
 import { pagerDutySettings, startPagerDutyStub } from '../test/vendors/pagerduty';
 import { firebreakWorkerFromEnv, quietTemporalRuntime } from '../test/vendors/temporal-worker';
@@ -34,30 +35,15 @@ describe('incident paging when the provider refuses for good', () => {
     pagerduty.stub.fail('enqueue', { status: 400, body: { status: 'invalid event', message: 'Event object is invalid', errors: ['Service is disabled'] } });
     const { worker, connection } = await firebreakWorkerFromEnv(env);
     const incidentId = `inc-${taskQueue}`;
-    const open: OpenIncidentInput = {
-      incidentId,
-      title: 'Checkout is down',
-      severity: 'SEV1',
-      dedupKey: `checkout-${taskQueue}`,
-      openedBy: 'test',
-      policy: {
-        route: 'test',
-        impact: 'high',
-        urgency: 'high',
-        priority: 'P1',
-        runbooks: [],
-        autoMitigate: false,
-        escalation: {
-          name: 'pd-ladder',
-          levels: [
-            { targets: ['alice'], timeoutSeconds: 1 },
-            { targets: ['bob'], timeoutSeconds: 3600 },
-          ],
-          repeat: 0,
-          fallback: ['ops-duty-phone'],
-        },
-      },
-    };
+    const open = pagedIncidentInput(incidentId, `checkout-${taskQueue}`, {
+      name: 'pd-ladder',
+      levels: [
+        { targets: ['alice'], timeoutSeconds: 1 },
+        { targets: ['bob'], timeoutSeconds: 3600 },
+      ],
+      repeat: 0,
+      fallback: ['ops-duty-phone'],
+    });
     const incident = await worker.runUntil(async () => {
       const handle = await client.workflow.start<typeof incidentWorkflow>('incidentWorkflow', { workflowId: incidentId, taskQueue, args: [open] });
       const escalated = await waitFor('level 2 to be paged', async () => {

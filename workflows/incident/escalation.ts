@@ -16,7 +16,12 @@ export async function escalationLoop(run: IncidentRun): Promise<void> {
     await condition(() => progress.state === 'paging' || incident.status === IncidentStatus.Closed);
     if (incident.status === IncidentStatus.Closed) return;
     if (progress.pagePending) {
-      await pageCurrentLevel(run);
+      run.paging = true;
+      try {
+        await pageCurrentLevel(run);
+      } finally {
+        run.paging = false;
+      }
       continue;
     }
     const requests = run.escalateRequests;

@@ -32,6 +32,8 @@ export class IncidentRun {
   busy = 0;
   /** Bumped by the `escalate` command so the ladder moves on without waiting for the timeout. */
   escalateRequests = 0;
+  /** A level is being paged: from its page's start until who to notify is decided and its pagers are paged. */
+  paging = false;
   readonly workflowId = workflowInfo().workflowId;
   /** Outgoing webhook events; absent in runs from before them (set once, at the start). */
   webhooks: { observe(actor: string): void } | undefined;

@@ -5,6 +5,7 @@ import { shortHash } from '../../core/model/text';
 import { incidentRecordInput, nextTimelineSeq } from '../../record/projection';
 import { recordIncident, RecordWriter } from '../record-writer';
 import { failureMessage, type IncidentRun } from './incident-run';
+import { compat } from '../compat';
 
 /**
  * What an incident carries through continue-as-new for its record, beside its state: the
@@ -30,8 +31,13 @@ export class IncidentProjection {
     const carried = run.input.carried as CarriedWithRecord | undefined;
     this.recordedThrough = carried?.recordedThrough ?? 0;
     this.postmortemSent = carried?.postmortemSent;
-    // The first page is scheduled before the first write: nothing comes before paging someone.
-    const paged = condition(() => !run.progress.pagePending || run.incident.status === IncidentStatus.Closed);
+    // Nothing comes before paging someone: the first write waits until the first page has
+    // been sent (its level's people resolved and pagers paged), so it competes with none of it.
+    // Runs from before waited only until that page was scheduled.
+    const afterPage = compat.recordAfterFirstPage();
+    const paged = condition(
+      () => (!run.progress.pagePending && !(afterPage && run.paging)) || run.incident.status === IncidentStatus.Closed,
+    );
     const writer = new RecordWriter(() => this.write(), paged);
     this.writer = writer;
     if (this.behind()) writer.touch();
