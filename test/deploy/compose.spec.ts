@@ -575,6 +575,12 @@ function productionShapeProblems(file: ComposeFile): string[] {
     if (name === 'temporal' && depends.certs?.condition !== 'service_completed_successfully') problems.push('service temporal: must depend on certs with condition service_completed_successfully');
   }
 
+  // Incidents' task priority (SEV0–SEV1 first) needs the priority matcher in the server's dynamic config.
+  const temporalCommand = [services.temporal?.command ?? []].flat().join('\n');
+  if (!temporalCommand.includes("'matching.useNewMatcher:\\n  - value: true\\n'")) {
+    problems.push('service temporal: its dynamic config does not set matching.useNewMatcher: true (task priority)');
+  }
+
   const ui = services['temporal-ui'];
   if ((ui?.ports ?? []).length > 0) problems.push('service temporal-ui: is published; it has no login of its own, so only the proxy may reach it');
   const proxy = services[PROXY];
@@ -678,6 +684,7 @@ describe('the checks fail when the files drift', () => {
     ['certificates on a writable mount', mutate('compose', '- api-tls:/tls:ro', '- api-tls:/tls'), /service api: the volume holding TEMPORAL_TLS_CERT must be mounted read-only/],
     ['the CA key mounted by the API', mutate('compose', '- api-tls:/tls:ro', '- api-tls:/tls:ro\n      - certs-ca:/ca:ro'), /service api: mounts certs-ca/],
     ['the UI without a password', mutate('compose', /basic_auth \{[^}]*\}/, ''), /the Temporal UI is not behind basic_auth/],
+    ['no priority matcher', mutate('compose', "'matching.useNewMatcher:\\n  - value: true\\n'", "'# defaults\\n'"), /matching\.useNewMatcher: true/],
     ['a default UI password hash', mutate('compose', /\$\{TEMPORAL_UI_PASSWORD_HASH:\?[^}]*\}/, '${TEMPORAL_UI_PASSWORD_HASH:-x}'), /TEMPORAL_UI_PASSWORD_HASH must come from the operator/],
   ];
 
