@@ -15,7 +15,7 @@ import {
 import type { ReceivedAlert } from '../core/model/alert';
 import { IncidentFailure, type IncidentTemplate, type IncidentWorkflow, type OpenIncidentInput, type QueuedAlert } from '../core/model/incident';
 import { ingestAlertsUpdate } from '../core/model/messages';
-import type { IncidentStatus } from '../core/model/incident-model';
+import { goesFirst, type IncidentStatus } from '../core/model/incident-model';
 import { isOpen } from '../core/model/incident/state-machine';
 import { IncidentStatusAttribute, listedStart } from '../core/model/search-attributes';
 import { incidentIdFor } from './incident-ids';
@@ -170,8 +170,19 @@ function isNotOpen(error: unknown): boolean {
   );
 }
 
+/**
+ * A queue's alerts by dedup key in the order to deliver them: keys with a SEV0–SEV1 alert
+ * first, then the others, each group in the order its keys first appear; each key's alerts
+ * in the order they were received.
+ */
+export function inDeliveryOrder(alerts: QueuedAlert[]): Array<[string, QueuedAlert[]]> {
+  const keys = [...byDedupKey(alerts)];
+  const urgent = ([, queued]: [string, QueuedAlert[]]) => queued.some((entry) => goesFirst(entry.template.severity));
+  return [...keys.filter(urgent), ...keys.filter((key) => !urgent(key))];
+}
+
 /** A queue's alerts by dedup key, each key's in the order they were received. */
-export function byDedupKey(alerts: QueuedAlert[]): Map<string, QueuedAlert[]> {
+function byDedupKey(alerts: QueuedAlert[]): Map<string, QueuedAlert[]> {
   const keys = new Map<string, QueuedAlert[]>();
   for (const queued of alerts) {
     const key = queued.alert.alert.dedupKey;

@@ -14,7 +14,7 @@ import {
 import type { IncidentSnapshot, QueuedAlert } from '../../core/model/incident';
 import { guardAcquireUpdate, guardQuery, guardReleaseSignal, incidentQuery } from '../../core/model/messages';
 import type { PlatformActivities } from '../../core/model/capabilities/platform-activities';
-import { byDedupKey, deliverAlerts } from '../../temporal-client/alert-delivery';
+import { deliverAlerts, inDeliveryOrder } from '../../temporal-client/alert-delivery';
 
 /** Dedup keys an alert queue's recovery delivers to at once. */
 const RECOVERY_CONCURRENCY = 8;
@@ -63,10 +63,11 @@ export function createPlatformActivities(client: Client, taskQueue: string): Pla
 
     /**
      * Delivers an alert queue whose API process did not: each dedup key's alerts in one
-     * call. A retry reuses each key's update id, and incidents record a receipt once.
+     * call, SEV0–SEV1 keys first. A retry reuses each key's update id, and incidents record
+     * a receipt once.
      */
     async deliverQueuedAlerts({ queueId, alerts }: { queueId: string; alerts: QueuedAlert[] }): Promise<{ recorded: number; ignored: number }> {
-      const keys = [...byDedupKey(alerts)];
+      const keys = inDeliveryOrder(alerts);
       const tally = { recorded: 0, ignored: 0 };
       let next = 0;
       const deliverNext = async (): Promise<void> => {

@@ -20,6 +20,11 @@ export type Severity = (typeof SEVERITIES)[number];
 /** Severity given to an incident whose first alert names none. */
 export const DEFAULT_SEVERITY: Severity = 'SEV3';
 
+/** SEV0 and SEV1: their alerts are delivered and their incidents' tasks run ahead of a storm of others. */
+export function goesFirst(severity: Severity): boolean {
+  return severity === 'SEV0' || severity === 'SEV1';
+}
+
 /** One line of the incident's history: the raw material of the postmortem. */
 export interface TimelineEntry {
   /** ISO-8601 time the entry was recorded. */

@@ -7,7 +7,7 @@
 import { defineSearchAttributeKey, type Priority, type SearchAttributePair, SearchAttributeType, type TypedSearchAttributes } from '@temporalio/common';
 import type { ExecutionStatus, PendingApproval } from './execution';
 import type { OpenIncidentInput } from './incident';
-import { IncidentStatus, type Severity } from './incident-model';
+import { goesFirst, IncidentStatus, type Severity } from './incident-model';
 
 export const IncidentStatusAttribute = defineSearchAttributeKey('FirebreakStatus', SearchAttributeType.KEYWORD);
 export const IncidentSeverityAttribute = defineSearchAttributeKey('FirebreakSeverity', SearchAttributeType.KEYWORD);
@@ -62,9 +62,8 @@ export function incidentSearchAttributes(incident: IncidentListing): SearchAttri
  * without it ignores the key and delivers first come, first served.
  */
 export function incidentTaskPriority(severity: Severity): Priority | undefined {
-  if (severity === 'SEV0') return { priorityKey: 1 };
-  if (severity === 'SEV1') return { priorityKey: 2 };
-  return undefined;
+  if (!goesFirst(severity)) return undefined;
+  return { priorityKey: severity === 'SEV0' ? 1 : 2 };
 }
 
 /**

@@ -10,6 +10,7 @@ import { AlertLease } from './alert-lease';
 import { MAX_BATCH, takeBatch } from './batches';
 import { CONFIG } from '../tokens';
 import { jsonBytes } from '../../../../core/model/text';
+import { goesFirst } from '../../../../core/model/incident-model';
 
 export type IngestOutcome =
   /** Recorded on its incident. */
@@ -30,8 +31,7 @@ const URGENT_EXTRA_SLOTS = 1;
 
 /** Whether a key's alerts open or feed an incident that pages ahead of a storm (SEV0–SEV1). */
 function isUrgent(entry: Entry): boolean {
-  const severity = entry.queued.template.severity;
-  return severity === 'SEV0' || severity === 'SEV1';
+  return goesFirst(entry.queued.template.severity);
 }
 
 /**
