@@ -161,6 +161,34 @@ describe('alerts queued during a storm', () => {
     }
   });
 
+  it('hands a queue to its recovery at once when the API, still running, fails to deliver its alerts', async () => {
+    // Deliveries time out (no worker): each queued key's fails after 2 s, while the API lives on.
+    const firebreak = await TestFirebreak.start({ env: { ALERT_DELIVERY_CONCURRENCY: '1', ALERT_ACK_TIMEOUT_MS: '2000' } });
+    try {
+      const { holder, keys, answers } = await takeTheOnlySlot(firebreak);
+      for (const answer of answers) expect(answer.body.status).toBe('queued');
+      expect((await holder).status).toBe(503);
+      // The API's first failed delivery of a queued key hands that key's queue to its recovery.
+      const recovering = await waitFor('an alert queue told to recover', async () => {
+        for (const id of await queuesOf(firebreak.taskQueue)) {
+          const events = (await temporal.workflow.getHandle(id).fetchHistory()).events ?? [];
+          if (events.some((event) => event.workflowExecutionSignaledEventAttributes?.signalName === 'alertQueueRecover')) return id;
+        }
+        return undefined;
+      }, { timeoutMs: 30_000 });
+
+      await firebreak.startWorker();
+      const viewer = firebreak.as('viewer');
+      // Well before the queue's last resort (15 minutes) and with the API alive: every alert arrives.
+      for (const key of keys) {
+        await waitFor(`both alerts of ${key} recorded`, async () => (await alertCount(viewer, incidentOf(key))) === 2, { timeoutMs: 30_000 });
+      }
+      expect(await temporal.workflow.getHandle(recovering).result()).toMatchObject({ outcome: 'recovered' });
+    } finally {
+      await firebreak.stop();
+    }
+  });
+
   it('hands alerts off to queues that deliver them at once when the API holds ALERT_MAX_PENDING', async () => {
     const firebreak = await TestFirebreak.start({
       env: { ALERT_DELIVERY_CONCURRENCY: '1', ALERT_MAX_PENDING: '1', ALERT_ACK_TIMEOUT_MS: '60000' },

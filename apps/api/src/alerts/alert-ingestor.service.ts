@@ -48,6 +48,8 @@ interface QueueWrite {
   /** Its number under this process's lease. */
   seq: number;
   undelivered: number;
+  /** Handed to its own recovery: this process failed to deliver some of its alerts. */
+  recovering: boolean;
 }
 
 /** One acknowledged-or-about-to-be alert, from its arrival until its incident records it. */
@@ -61,6 +63,8 @@ interface Entry {
   delivered: boolean;
   /** Its queue write failed and its sender heard 503: it is not delivered. */
   withdrawn: boolean;
+  /** This process's delivery failed: only its alert queue can deliver it now. */
+  undeliverable: boolean;
   /** The alert queue that holds it durably, once written. */
   write?: QueueWrite;
 }
@@ -116,7 +120,7 @@ export class AlertIngestor implements BeforeApplicationShutdown {
     return new Promise((resolve, reject) => {
       const queued: QueuedAlert = { alert, template };
       const bytes = jsonBytes(queued);
-      const entry: Entry = { queued, bytes, resolve, reject, answered: false, delivered: false, withdrawn: false };
+      const entry: Entry = { queued, bytes, resolve, reject, answered: false, delivered: false, withdrawn: false, undeliverable: false };
       const key = alert.alert.dedupKey;
       if (this.pending >= this.config.alertMaxPending) {
         // Holding too many already (a storm beyond what Temporal takes): its queue delivers it.
@@ -226,11 +230,13 @@ export class AlertIngestor implements BeforeApplicationShutdown {
       );
     } catch (error) {
       for (const entry of batch) {
+        entry.undeliverable = true;
         if (!entry.answered) this.fail(entry, error);
-        // Already answered `queued`: its alert queue delivers it if this process cannot.
+        // Already in an alert queue: the queue delivers it, now.
+        if (entry.write) this.recover(entry.write);
       }
       const queued = batch.filter((entry) => entry.write).length;
-      if (queued > 0) this.logger.warn(`${queued} queued alert(s) will be delivered by their alert queue's recovery: ${String(error)}`);
+      if (queued > 0) this.logger.warn(`${queued} queued alert(s) handed to their alert queue's recovery: ${String(error)}`);
       return;
     }
     if (outcome.status === 'recorded') this.rememberGeneration(key, outcome.generation);
@@ -262,7 +268,9 @@ export class AlertIngestor implements BeforeApplicationShutdown {
       if (batch.length === 0) continue;
       let write: QueueWrite | undefined;
       try {
-        write = handOff ? { workflowId: `alert-queue-${randomUUID()}`, seq: 0, undelivered: 0 } : { ...(await this.lease.nextQueue()), undelivered: 0 };
+        write = handOff
+          ? { workflowId: `alert-queue-${randomUUID()}`, seq: 0, undelivered: 0, recovering: false }
+          : { ...(await this.lease.nextQueue()), undelivered: 0, recovering: false };
         const { workflowId } = write;
         const args: AlertQueueInput = handOff
           ? { alerts: batch.map((entry) => entry.queued), recoverAfterMs: 0 }
@@ -296,6 +304,8 @@ export class AlertIngestor implements BeforeApplicationShutdown {
         entry.write = write;
         write.undelivered += 1;
         if (!entry.answered) this.settle(entry, { status: 'queued' });
+        // Its delivery failed while the queue was being written: the queue delivers it.
+        if (entry.undeliverable) this.recover(write);
       }
       if (write.undelivered === 0) this.release(write);
     }
@@ -306,6 +316,13 @@ export class AlertIngestor implements BeforeApplicationShutdown {
   private deliveredFrom(write: QueueWrite): void {
     write.undelivered -= 1;
     if (write.undelivered === 0) this.release(write);
+  }
+
+  /** Hands a queue to its own recovery, once: it delivers every alert it holds (again, harmlessly, those delivered already). */
+  private recover(write: QueueWrite): void {
+    if (write.recovering) return;
+    write.recovering = true;
+    this.lease.recover(write.seq);
   }
 
   /** Tells a queue its alerts are delivered: it ends, and the lease stops covering it. */

@@ -29,6 +29,8 @@ export class AlertLease {
   private readonly held = new Set<number>();
   /** Queues whose alerts are delivered but which have not yet heard so (the signal failed). */
   private readonly untold = new Set<number>();
+  /** Queues to deliver their alerts themselves that have not yet heard so (the signal failed). */
+  private readonly toRecover = new Set<number>();
   private beats: Promise<void> = Promise.resolve();
   private timer?: NodeJS.Timeout;
 
@@ -54,6 +56,17 @@ export class AlertLease {
   delivered(seq: number): void {
     this.untold.add(seq);
     void this.tell(seq);
+  }
+
+  /**
+   * This process could not deliver some of the queue's alerts (Temporal failed the call):
+   * the queue delivers its alerts itself now, rather than at its last resort while this
+   * process lives on, and the lease stops covering it once it has heard so. Asked again with
+   * every beat until it has.
+   */
+  recover(seq: number): void {
+    this.toRecover.add(seq);
+    void this.askRecovery(seq);
   }
 
   /**
@@ -92,6 +105,22 @@ export class AlertLease {
     this.lapseIfIdle();
   }
 
+  private async askRecovery(seq: number): Promise<void> {
+    try {
+      await this.temporal.client.workflow.getHandle(alertQueueId(this.id, seq)).signal(alertQueueRecoverSignal);
+    } catch (error) {
+      // A queue that already ended delivered its alerts (or heard they were).
+      if (!(error instanceof WorkflowNotFoundError)) {
+        this.logger.debug(`alert queue ${seq} not handed to its recovery yet; retried with the next beat: ${String(error)}`);
+        return;
+      }
+    }
+    if (!this.toRecover.delete(seq)) return;
+    this.untold.delete(seq);
+    this.held.delete(seq);
+    this.lapseIfIdle();
+  }
+
   /** With nothing left to cover, a last beat says so and the lease lapses quietly. */
   private lapseIfIdle(): void {
     if (this.held.size > 0) return;
@@ -103,6 +132,7 @@ export class AlertLease {
     if (this.timer) return;
     this.timer = setInterval(() => {
       for (const seq of this.untold) void this.tell(seq);
+      for (const seq of this.toRecover) void this.askRecovery(seq);
       this.beat(this.reservedThrough).catch((error: unknown) => this.logger.warn(`alert lease beat failed: ${String(error)}`));
     }, Math.max(1, Math.floor(this.silenceMs / 4)));
     this.timer.unref();
