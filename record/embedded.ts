@@ -55,6 +55,20 @@ const TERMINATE = 0x58; // 'X'
 /** The startup message and SSL/cancel requests begin with their length, whose first byte is 0. */
 const UNTYPED = 0x00;
 
+/**
+ * `sql` as a simple-protocol Query message, to run on the session while this server holds
+ * it: PGlite's own `exec` takes the lock that `runExclusive` holds, so inside it, it would
+ * wait for ever (and every connection behind it).
+ */
+function queryMessage(sql: string): Uint8Array {
+  const text = Buffer.from(`${sql}\0`, 'utf8');
+  const message = Buffer.alloc(5 + text.length);
+  message[0] = QUERY;
+  message.writeInt32BE(4 + text.length, 1);
+  text.copy(message, 5);
+  return message;
+}
+
 /** Hands PGlite's one session to one connection at a time, a protocol unit (or a transaction) at a time. */
 class ProtocolUnits {
   private readonly queue: Pending[] = [];
@@ -82,7 +96,7 @@ class ProtocolUnits {
       for (let item = this.next(); item; item = this.next()) {
         const statement = this.statements.get(item.message);
         if (statement !== undefined) {
-          await this.db.runExclusive(() => this.db.exec(statement)).then(() => item.resolve(0), item.reject);
+          await this.db.runExclusive(() => this.db.execProtocolRaw(queryMessage(statement))).then(() => item.resolve(0), item.reject);
           continue;
         }
         const type = item.message[0];
@@ -142,7 +156,7 @@ class ProtocolUnits {
     await this.db.runExclusive(async () => {
       // A Sync closes an unfinished extended-protocol unit; then roll back what it left open.
       await this.db.execProtocolRaw(new Uint8Array([SYNC, 0, 0, 0, 4]));
-      if (this.db.isInTransaction()) await this.db.exec('ROLLBACK');
+      if (this.db.isInTransaction()) await this.db.execProtocolRaw(queryMessage('ROLLBACK'));
     });
     this.owner = undefined;
     void this.pump();

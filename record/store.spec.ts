@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
+import { Client } from 'pg';
 import type { IncidentSnapshot } from '../core/model/incident';
 import type { TimelineEntry } from '../core/model/incident-model';
 import { RecordUnavailableError } from './errors';
@@ -289,6 +290,19 @@ describe.each(recordServerKinds())('the record on $name', (kind) => {
     await store.recordIncident(incidentRecordInput(snapshot, 0));
     expect((await store.readIncident(snapshot.id))?.timeline).toHaveLength(1);
   }, 60_000);
+
+  it('keeps serving when a client dies in the middle of a transaction', async () => {
+    // As a worker killed with SIGKILL leaves it: its connection gone, a transaction open, no Terminate sent.
+    const dying = new Client({ connectionString: server.url });
+    await dying.connect();
+    await dying.query('BEGIN');
+    await dying.query('SELECT $1::int AS n', [1]);
+    const gone = new Promise((resolve) => dying.once('error', resolve).once('end', resolve));
+    (dying as any).connection.stream.destroy();
+    await gone;
+    const answer = await sql<{ one: number }>`SELECT 1 AS one`.execute(store.db);
+    expect(answer.rows).toEqual([{ one: 1 }]);
+  });
 });
 
 let reportRun = 0;
