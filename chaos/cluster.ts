@@ -27,14 +27,23 @@ export interface ClusterDescription {
   apis: Array<ClusterPart & { url: string }>;
 }
 
-export interface Cluster {
-  description: ClusterDescription;
+/** What a chaos run breaks, in either shape: `npm run cluster` or `npm start` (chaos/start.ts). */
+export interface Deployment {
+  /** As the invariants name it: `the cluster`, `npm start`. */
+  name: string;
+  /** Where its files are, for the log. */
+  dir: string;
+  apiUrls: string[];
   adminKey: string;
-  /** The current pid of a process, from the description the cluster rewrites. */
+  /** The current pid of a process it runs, by the name it gives it. */
   pid(name: string): number;
-  /** Whether the cluster itself is still running. */
+  /** Whether it is still running (it has not given up). */
   running(): boolean;
   stop(): Promise<void>;
+}
+
+export interface Cluster extends Deployment {
+  description: ClusterDescription;
 }
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -61,6 +70,9 @@ export async function startCluster(dist: string, env: Record<string, string>, { 
   const description = await described.finally(() => clearTimeout(timer));
   const adminKey = readFileSync(description.adminKeyFile, 'utf8').trim();
   return {
+    name: 'the cluster',
+    dir: description.dir,
+    apiUrls: description.apis.map((api) => api.url),
     description,
     adminKey,
     pid(name) {
@@ -79,14 +91,14 @@ export async function startCluster(dist: string, env: Record<string, string>, { 
 }
 
 /**
- * Waits until the cluster has restarted `name` after a kill (a pid other than `killedPid`
+ * Waits until the deployment has restarted `name` after a kill (a pid other than `killedPid`
  * that is alive), within a bound; answers the new pid.
  */
-export function restarted(cluster: Cluster, name: string, killedPid: number, timeoutMs = 120_000): Promise<number> {
+export function restarted(deployment: Deployment, name: string, killedPid: number, timeoutMs = 120_000): Promise<number> {
   return waitFor(
     `${name} to be restarted`,
     () => {
-      const pid = cluster.pid(name);
+      const pid = deployment.pid(name);
       return pid !== killedPid && alive(pid) ? pid : undefined;
     },
     { timeoutMs, intervalMs: 200 },

@@ -5,6 +5,8 @@
  * failing, a vendor hanging). Each round drives a storm of alerts, runbook executions and
  * escalations, strikes mid-way, and checks the invariants with bounded waits. Writes
  * bench/results/chaos-latest.json; exits non-zero when any invariant fails. docs/chaos.md.
+ * With `--shape start` it breaks `npm start` instead (chaos/start.ts): each of its children
+ * killed in turn (rounds.ts START_FAULTS), results in bench/results/chaos-start-latest.json.
  * Built and started by `npm run chaos` (tsc -p chaos/tsconfig.json, then this file in
  * dist/chaos-build/); flags after `--`.
  */
@@ -13,17 +15,28 @@ import { cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { FirebreakApi, READS } from './api';
-import { type Cluster, startCluster } from './cluster';
+import { checkRecord } from './record';
+import { type Deployment, startCluster } from './cluster';
 import { checkEscalation, startEscalation } from './escalation';
 import { boundedWait, type Invariant } from './invariants';
-import { FAULTS, type Fault, type FaultTiming, type RoundContext } from './rounds';
+import { FAULTS, type Fault, type FaultTiming, type RoundContext, START_FAULTS } from './rounds';
 import { checkExecutionsEnded, checkRunbookEffects, launchRunbooks, type RunbookMix } from './runbooks';
-import { checkStorm, startStorm, type StormSize } from './storm';
+import { startSingleBox } from './start';
+import { checkStorm, startStorm, stormIncidentIds, type StormSize } from './storm';
 import { startVendors, type Vendors } from './vendors';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
+/** What a run breaks: `npm run cluster` (the production shape) or `npm start` (the single box); its rounds and its results file. */
+const SHAPES = {
+  cluster: { faults: FAULTS, out: 'bench/results/chaos-latest.json', checksRecord: false },
+  // Its record is a process of its own that a round kills: each round checks the record too.
+  start: { faults: START_FAULTS, out: 'bench/results/chaos-start-latest.json', checksRecord: true },
+} as const;
+type Shape = keyof typeof SHAPES;
+
 interface Options {
+  shape: Shape;
   storm: StormSize;
   runbooks: RunbookMix;
   escalations: number;
@@ -60,31 +73,39 @@ function options(): Options {
       escalations: { type: 'string', default: '3' },
       'fault-seconds': { type: 'string', default: '30' },
       'check-timeout-seconds': { type: 'string', default: '300' },
-      rounds: { type: 'string', default: FAULTS.map((fault) => fault.name).join(',') },
-      out: { type: 'string', default: 'bench/results/chaos-latest.json' },
+      shape: { type: 'string', default: 'cluster' },
+      rounds: { type: 'string' },
+      out: { type: 'string' },
     },
   });
+  if (!Object.hasOwn(SHAPES, String(values.shape))) throw new Error(`--shape must be one of ${Object.keys(SHAPES).join(', ')}`);
+  const shape = values.shape as Shape;
+  const faults = SHAPES[shape].faults;
   const count = (name: keyof typeof values, min = 0) => {
     const value = Number(values[name]);
     if (!Number.isInteger(value) || value < min) throw new Error(`--${name} must be a whole number ≥ ${min}`);
     return value;
   };
-  const names = String(values.rounds).split(',').filter(Boolean);
-  const unknown = names.filter((name) => !FAULTS.some((fault) => fault.name === name));
-  if (unknown.length) throw new Error(`--rounds: no fault ${unknown.join(', ')} (there are ${FAULTS.map((f) => f.name).join(', ')})`);
+  const names = (values.rounds ?? faults.map((fault) => fault.name).join(',')).split(',').filter(Boolean);
+  const unknown = names.filter((name) => !faults.some((fault) => fault.name === name));
+  if (unknown.length) throw new Error(`--rounds: no fault ${unknown.join(', ')} in the ${shape} shape (there are ${faults.map((f) => f.name).join(', ')})`);
   return {
+    shape,
     storm: { alerts: count('alerts', 1), keys: count('keys', 1), concurrency: count('concurrency', 1) },
     runbooks: { kickoffs: count('kickoffs'), rollbacks: count('rollbacks'), scaleOuts: count('scale-outs') },
     escalations: count('escalations'),
     faultMs: count('fault-seconds', 1) * 1000,
     checkTimeoutMs: count('check-timeout-seconds', 10) * 1000,
-    faults: names.map((name) => FAULTS.find((fault) => fault.name === name)!),
-    out: resolve(ROOT, String(values.out)),
+    faults: names.map((name) => faults.find((fault) => fault.name === name)!),
+    out: resolve(ROOT, values.out ?? SHAPES[shape].out),
   };
 }
 
-/** One round: the workload starts, the fault strikes when due, then every invariant is checked. */
-async function runRound(round: number, fault: Fault, cluster: Cluster, vendors: Vendors, opts: Options): Promise<RoundResult> {
+/**
+ * One round: the workload starts, the fault strikes when due, then every invariant is
+ * checked. `opened` gathers the incidents the run has opened, for the record's check.
+ */
+async function runRound(round: number, fault: Fault, deployment: Deployment, vendors: Vendors, opts: Options, opened: string[]): Promise<RoundResult> {
   const started = Date.now();
   const result: RoundResult = {
     round,
@@ -96,15 +117,14 @@ async function runRound(round: number, fault: Fault, cluster: Cluster, vendors: 
     invariants: [],
     ok: false,
   };
-  const urls = cluster.description.apis.map((a) => a.url);
-  const api = new FirebreakApi(urls, cluster.adminKey);
-  const reads = new FirebreakApi(urls, cluster.adminKey, READS);
+  const api = new FirebreakApi(deployment.apiUrls, deployment.adminKey);
+  const reads = new FirebreakApi(deployment.apiUrls, deployment.adminKey, READS);
   const source = `chaos-r${round}-${fault.name}`;
   try {
     const launched = await launchRunbooks(api, vendors, `r${round}`, opts.runbooks);
     const storm = startStorm(api, source, opts.storm);
     const escalation = startEscalation(api, source, opts.escalations, opts.checkTimeoutMs);
-    const context: RoundContext = { cluster, vendors, api: reads, storm, stormAlerts: opts.storm.alerts, launched, faultMs: opts.faultMs };
+    const context: RoundContext = { deployment, vendors, api: reads, storm, stormAlerts: opts.storm.alerts, launched, faultMs: opts.faultMs };
     const due = await boundedWait(opts.checkTimeoutMs, async () => await fault.due(context), 100);
     if (!due) log(`round ${round}: ${fault.name} never came due; striking anyway`);
     const atMs = Date.now() - started;
@@ -120,7 +140,9 @@ async function runRound(round: number, fault: Fault, cluster: Cluster, vendors: 
     result.invariants.push(ended.invariant);
     result.invariants.push(await checkRunbookEffects(vendors, ended.executions));
     result.invariants.push(await checkEscalation(reads, vendors, escalation, opts.checkTimeoutMs));
-    result.invariants.push({ name: 'the cluster still runs', ok: cluster.running(), counts: {} });
+    opened.push(...stormIncidentIds(storm, Math.min(opts.storm.keys, opts.storm.alerts)), ...escalation.incidentIds);
+    if (SHAPES[opts.shape].checksRecord) result.invariants.push(await checkRecord(reads, opened, opts.checkTimeoutMs));
+    result.invariants.push({ name: `${deployment.name} still runs`, ok: deployment.running(), counts: {} });
     result.storm.retriedRequests = api.retried;
   } catch (error) {
     result.error = error instanceof Error ? (error.stack ?? error.message) : String(error);
@@ -151,11 +173,12 @@ async function main(): Promise<number> {
   linkTools();
   const started = Date.now();
   let vendors: Vendors | undefined;
-  let cluster: Cluster | undefined;
+  let deployment: Deployment | undefined;
   const rounds: RoundResult[] = [];
+  const opened: string[] = [];
   let clusterReadyMs = 0;
   const stop = async () => {
-    await cluster?.stop();
+    await deployment?.stop();
     await vendors?.stop();
   };
   const report = (interrupted: boolean) => {
@@ -163,6 +186,7 @@ async function main(): Promise<number> {
     const wallMs = Date.now() - started;
     write(opts.out, {
       startedAt: new Date(started).toISOString(),
+      shape: opts.shape,
       wallMs,
       clusterReadyMs,
       machine: { cpus: cpus().length, node: process.version },
@@ -180,14 +204,15 @@ async function main(): Promise<number> {
   process.once('SIGTERM', interrupt);
   try {
     vendors = await startVendors();
-    log('vendor stubs and moto started; starting the cluster');
-    cluster = await startCluster(join(ROOT, 'dist', 'chaos-build'), vendors.settings());
+    const start = opts.shape === 'start' ? startSingleBox : startCluster;
+    log(`vendor stubs and moto started; starting ${opts.shape === 'start' ? 'npm start' : 'the cluster'}`);
+    deployment = await start(join(ROOT, 'dist', 'chaos-build'), vendors.settings());
     clusterReadyMs = Date.now() - started;
-    log(`cluster ready after ${(clusterReadyMs / 1000).toFixed(1)} s (${cluster.description.dir})`);
+    log(`${deployment.name} ready after ${(clusterReadyMs / 1000).toFixed(1)} s (${deployment.dir})`);
     for (const [i, fault] of opts.faults.entries()) {
       log(`round ${i + 1}: ${fault.name} — ${fault.description}`);
-      rounds.push(await runRound(i + 1, fault, cluster, vendors, opts));
-      if (!cluster.running()) break;
+      rounds.push(await runRound(i + 1, fault, deployment, vendors, opts, opened));
+      if (!deployment.running()) break;
     }
   } finally {
     await stop();

@@ -3,14 +3,14 @@
  * alerts, runbook executions and escalations. A fault says when it strikes (a condition on
  * the workload, never a fixed delay), what it does, and how the system came back.
  */
-import { type Cluster, restarted } from './cluster';
+import { type Deployment, restarted } from './cluster';
 import type { FirebreakApi } from './api';
 import { midRunbook, type Launched } from './runbooks';
 import type { Storm } from './storm';
 import type { StubName, Vendors } from './vendors';
 
 export interface RoundContext {
-  cluster: Cluster;
+  deployment: Deployment;
   vendors: Vendors;
   api: FirebreakApi;
   storm: Storm;
@@ -37,12 +37,12 @@ export interface Fault {
   strike(context: RoundContext): Promise<Omit<FaultTiming, 'atMs'>>;
 }
 
-/** `kill -9` (or another signal) of a cluster process, then the wait for the cluster to restart it. */
-async function killAndAwaitRestart({ cluster }: RoundContext, name: string, signal: NodeJS.Signals = 'SIGKILL') {
-  const pid = cluster.pid(name);
+/** `kill -9` (or another signal) of a process, then the wait for its supervisor to restart it. */
+async function killAndAwaitRestart({ deployment }: RoundContext, name: string, signal: NodeJS.Signals = 'SIGKILL') {
+  const pid = deployment.pid(name);
   const struck = Date.now();
   process.kill(pid, signal);
-  const pidNow = await restarted(cluster, name, pid);
+  const pidNow = await restarted(deployment, name, pid);
   return { action: `${signal === 'SIGKILL' ? 'kill -9' : `kill -${signal.replace('SIG', '')}`} ${name} (pid ${pid}); restarted as pid ${pidNow}`, recoveredAfterMs: Date.now() - struck };
 }
 
@@ -94,5 +94,27 @@ export const FAULTS: Fault[] = [
     description: 'Slack never answers (the connection hangs) while the runbooks run and incidents page',
     due: () => true,
     strike: (context) => vendorFault(context, 'slack', ['hang'], 'hanging'),
+  },
+];
+
+/** A kill round of the cluster, struck at the same moment on the child of `npm start` named `child`. */
+function onStart(round: string, child: string, description: string): Fault {
+  const cluster = FAULTS.find((fault) => fault.name === round)!;
+  return { name: round, description, due: cluster.due, strike: (context) => killAndAwaitRestart(context, child) };
+}
+
+/**
+ * The rounds of the start shape (`--shape start`): `kill -9` of each child of `npm start` in
+ * turn, one process each, which its supervisor restarts after 1 s of back-off.
+ */
+export const START_FAULTS: Fault[] = [
+  onStart('worker-kill', 'worker', 'kill -9 of the worker once a runbook execution has done a step and is still running'),
+  onStart('api-kill', 'api', 'kill -9 of the API a third into the storm; senders retry on it until it is back'),
+  onStart('temporal-kill', 'temporal', 'kill -9 of the Temporal dev server a third into the storm; npm start restarts it on the same SQLite file'),
+  {
+    name: 'record-kill',
+    description: 'kill -9 of the embedded record (PGlite) a third into the storm; npm start restarts it on the same folder',
+    due: midStorm,
+    strike: (context) => killAndAwaitRestart(context, 'record'),
   },
 ];

@@ -34,6 +34,9 @@ export interface Storm {
 /** The dedup key Firebreak gives a generic alert of `source` with `dedupKey` (docs/alert-delivery.md). */
 export const genericDedupKey = (source: string, dedupKey: string) => `generic:${encodeURIComponent(source)}:${dedupKey}`;
 
+/** The first incident of each of the storm's dedup keys, `keys` of them: the incidents it opens. */
+export const stormIncidentIds = (storm: Storm, keys: number) => Array.from({ length: keys }, (_, i) => incidentIdFor(genericDedupKey(storm.source, `k${i}`), 1));
+
 /** Starts the storm; `done` settles when every alert is answered or given up. */
 export function startStorm(api: FirebreakApi, source: string, size: StormSize): Storm {
   const storm: Storm = { source, sent: 0, answered: new Map(), unanswered: new Map(), refused: 0, done: Promise.resolve() };

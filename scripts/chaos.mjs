@@ -1,7 +1,8 @@
 // `npm run chaos [-- flags]`: installs what is missing, builds Firebreak, the vendor stubs and
 // the driver (tsc -p chaos/tsconfig.json into dist/chaos-build/, apart from the dist/ that
 // `npm start` rebuilds), then runs the driver (dist/chaos-build/chaos/main.js), which starts
-// `npm run cluster` on that build and breaks it one fault per round. docs/chaos.md.
+// `npm run cluster` (or, with --shape start, `npm start`) on that build and breaks it one
+// fault per round. docs/chaos.md.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ensureDependencies, runBin } from './setup.mjs';

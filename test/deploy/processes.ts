@@ -3,7 +3,9 @@
  * real processes: the built code they run, their output, and whether a process is gone.
  */
 import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
@@ -34,6 +36,27 @@ export function alive(pid: number): boolean {
   }
 }
 
+/** A loopback port free at the moment of asking. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  const { port } = server.address() as { port: number };
+  await new Promise((closed) => server.close(closed));
+  return port;
+}
+
+/** The child and pid a supervisor's `[supervisor] started <name> (pid N)` line names (scripts/supervisor.mjs). */
+export function startedChild(line: string): { name: string; pid: number } | undefined {
+  const match = /^\[supervisor\] started (\S+) \(pid (\d+)\)$/.exec(line);
+  return match ? { name: match[1], pid: Number(match[2]) } : undefined;
+}
+
+/** For {@link ScriptProcess.line}: the pid of the supervisor's line starting `name`. */
+export const startedPid = (name: string) => (line: string) => {
+  const started = startedChild(line);
+  return started?.name === name ? started.pid : undefined;
+};
+
 /** Pids of live processes whose command line mentions `text` (a temporary folder's path). */
 export function processesMentioning(text: string): number[] {
   const found: number[] = [];
@@ -55,8 +78,9 @@ export class ScriptProcess {
   private readonly recent: { line: string; stream: 'stdout' | 'stderr' }[] = [];
   private readonly listeners = new Set<(line: string, stream: 'stdout' | 'stderr') => void>();
 
-  constructor(script: string, args: string[], env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [join(ROOT, 'scripts', script), ...args], { cwd: ROOT, env, stdio: 'pipe' });
+  /** `root`: the repository whose scripts/ holds `script` (a build elsewhere, such as the chaos run's, names it). */
+  constructor(script: string, args: string[], env: NodeJS.ProcessEnv, root = ROOT) {
+    this.child = spawn(process.execPath, [join(root, 'scripts', script), ...args], { cwd: root, env, stdio: 'pipe' });
     for (const stream of ['stdout', 'stderr'] as const) {
       createInterface({ input: this.child[stream] }).on('line', (line) => {
         this.recent.push({ line, stream });
@@ -98,6 +122,12 @@ export class ScriptProcess {
     });
   }
 
+  /** Calls `listener` with every line from now on; answers what stops it. */
+  follow(listener: (line: string, stream: 'stdout' | 'stderr') => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   output(): string {
     return this.recent.map(({ line }) => line).join('\n');
   }
@@ -107,4 +137,17 @@ export class ScriptProcess {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
     return this.exited;
   }
+}
+
+/**
+ * `npm start` (scripts/start.mjs) on the code built in `dist`, on loopback, free ports and a
+ * fresh DATA_DIR in the temporary folder (the caller removes it), with the admin key it
+ * generates there (`DATA_DIR/api-key`, API_KEYS unset); `extra` is added to its environment.
+ */
+export async function startNpmStart(dist: string, extra: NodeJS.ProcessEnv = {}, root = ROOT): Promise<{ dataDir: string; api: string; start: ScriptProcess }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'firebreak-start-'));
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`, DATA_DIR: dataDir, ...extra };
+  delete env.API_KEYS;
+  return { dataDir, api: `http://127.0.0.1:${port}`, start: new ScriptProcess('start.mjs', ['--dist', dist], env, root) };
 }

@@ -5,25 +5,10 @@
  * non-zero exit naming it. Runs the built code (`--dist`), on free ports and a temporary
  * DATA_DIR.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../wait';
-import { alive, builtCode, processesMentioning, ScriptProcess } from './processes';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-  const { port } = server.address() as { port: number };
-  await new Promise((closed) => server.close(closed));
-  return port;
-}
-
-const startedPid = (name: string) => (line: string) => {
-  const match = new RegExp(`^\\[supervisor\\] started ${name} \\(pid (\\d+)\\)$`).exec(line);
-  return match ? Number(match[1]) : undefined;
-};
+import { alive, builtCode, processesMentioning, type ScriptProcess, startNpmStart, startedPid } from './processes';
 
 describe('npm start supervises its children', () => {
   let dist: string;
@@ -44,13 +29,10 @@ describe('npm start supervises its children', () => {
   });
 
   async function startFirebreak(extra: NodeJS.ProcessEnv = {}) {
-    const dataDir = mkdtempSync(join(tmpdir(), 'firebreak-start-'));
-    dataDirs.push(dataDir);
-    const port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), HOST: '127.0.0.1', TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`, DATA_DIR: dataDir, ...extra };
-    delete env.API_KEYS;
-    start = new ScriptProcess('start.mjs', ['--dist', dist], env);
-    return { dataDir, api: `http://127.0.0.1:${port}`, start };
+    const started = await startNpmStart(dist, extra);
+    dataDirs.push(started.dataDir);
+    start = started.start;
+    return started;
   }
 
   it('restarts a worker killed with SIGKILL while the API keeps serving, and alerts still open incidents', async () => {
