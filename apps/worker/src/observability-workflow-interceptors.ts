@@ -15,7 +15,6 @@
  * Both are deterministic: they read only the inbound calls' headers, which the history holds,
  * and change no command, only the headers commands carry.
  */
-import { OpenTelemetryInboundInterceptor, OpenTelemetryOutboundInterceptor } from '@temporalio/interceptors-opentelemetry/lib/workflow';
 import type { Headers } from '@temporalio/common';
 import {
   AsyncLocalStorage,
@@ -41,21 +40,38 @@ import { headersWithTraceParent, spanIdFor, type TraceParent, traceParentFromHea
  */
 export const TRACING_PATCH = 'workflow-tracing';
 
+/**
+ * The methods of OpenTelemetry's workflow interceptors (`OpenTelemetryInboundInterceptor` and
+ * `OpenTelemetryOutboundInterceptor` of `@temporalio/interceptors-opentelemetry` 1.24), each
+ * of which asked {@link TRACING_PATCH} in the runs that recorded it. Named here, not read
+ * from those classes: importing them loaded OpenTelemetry into every workflow (this module
+ * is not shared), about 1.2 MB of worker memory per open incident, which ran the worker's
+ * workflow thread out of heap in a 1,000-incident storm. The spec checks them against the SDK.
+ */
+export const TRACED_INBOUND_METHODS = ['execute', 'handleSignal', 'handleUpdate', 'validateUpdate', 'handleQuery'] as const;
+export const TRACED_OUTBOUND_METHODS = [
+  'scheduleActivity',
+  'scheduleLocalActivity',
+  'startNexusOperation',
+  'startChildWorkflowExecution',
+  'continueAsNew',
+  'signalWorkflow',
+  'getLogAttributes',
+  'getMetricTags',
+] as const;
+
 /** Methods that may not issue commands (no patch marker): the patch is asked there only once a call that may has asked it. */
 const READ_ONLY = new Set(['validateUpdate', 'handleQuery', 'getLogAttributes', 'getMetricTags']);
 
 type Method = (input: unknown, next: (input: unknown) => unknown) => unknown;
 
 /**
- * Pass-through for each method OpenTelemetry's workflow interceptor of the same kind has,
- * asking {@link TRACING_PATCH} first as the runs that recorded it did: `asked()` where a
- * command may be issued, `decided()` everywhere else.
+ * Pass-through for each of `names`, asking {@link TRACING_PATCH} first as the runs that
+ * recorded it did: `asked()` where a command may be issued, `decided()` everywhere else.
  */
-function patchAskedAsRecorded<T extends object>(interceptor: T, asked: () => boolean, decided: () => boolean): T {
+function patchAskedAsRecorded<T extends object>(names: readonly string[], asked: () => boolean, decided: () => boolean): T {
   const methods: Record<string, Method> = {};
-  const prototype = Object.getPrototypeOf(interceptor) as Record<string, unknown>;
-  for (const name of Object.getOwnPropertyNames(prototype)) {
-    if (name === 'constructor' || typeof prototype[name] !== 'function') continue;
+  for (const name of names) {
     const ask = READ_ONLY.has(name) ? decided : asked;
     methods[name] = (input, next) => {
       ask();
@@ -163,7 +179,7 @@ export const interceptors = (): WorkflowInterceptors => {
   };
 
   return {
-    inbound: [patchAskedAsRecorded(new OpenTelemetryInboundInterceptor(), asked, decided), inbound],
-    outbound: [patchAskedAsRecorded(new OpenTelemetryOutboundInterceptor(), asked, decided), outbound],
+    inbound: [patchAskedAsRecorded<WorkflowInboundCallsInterceptor>(TRACED_INBOUND_METHODS, asked, decided), inbound],
+    outbound: [patchAskedAsRecorded<WorkflowOutboundCallsInterceptor>(TRACED_OUTBOUND_METHODS, asked, decided), outbound],
   };
 };
