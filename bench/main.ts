@@ -1,5 +1,6 @@
 /**
  * `npm run bench [-- --quick] [-- --only=latency,storm,scale,runbook,public-reads,console,webhooks,record,projection] [-- --storm-order=bursty] [-- --profile]`
+ * `npm run bench -- --peer=n8n [--quick]`: Firebreak beside n8n (bench/peers/n8n.ts), alone unless `--only` is given too.
  *
  * The driver: starts the Temporal dev server scripts/bench.mjs prepared, a worker process
  * (Firebreak's worker, instrumented, and the bench-only baseline worker) and an API process,
@@ -18,6 +19,7 @@ import { type StormOrder, type StormResult, stormScenario } from './scenarios/st
 import { projectionScenario, type ProjectionResult } from './scenarios/projection';
 import { recordScenario, type RecordResult } from './scenarios/record';
 import { webhooksScenario, type WebhooksResult } from './scenarios/webhooks';
+import { type N8nLaunch, n8nPeerReport, type N8nPeerResult, n8nPeerScenario } from './peers/n8n';
 import { apiSettingsFromEnv } from './lib/api-settings';
 import { type Panel, renderChart } from './lib/svg';
 import { System, type TemporalLaunch } from './lib/system';
@@ -27,16 +29,22 @@ const ROOT = resolve(__dirname, '..', '..', '..');
 const RESULTS = join(ROOT, 'bench', 'results');
 const SCENARIOS = ['latency', 'storm', 'scale', 'runbook', 'public-reads', 'console', 'webhooks', 'record', 'projection'] as const;
 type Scenario = (typeof SCENARIOS)[number];
+/** Systems `--peer=` compares Firebreak with, side by side in the same run (bench/peers/). */
+const PEERS = ['n8n'] as const;
+type Peer = (typeof PEERS)[number];
 
 interface Args {
   quick: boolean;
   only: Scenario[];
   stormOrder: StormOrder;
   profile: boolean;
+  /** `--peer=n8n`: the peer comparison; alone, unless `--only` names scenarios to run before it. */
+  peer?: Peer;
 }
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { quick: false, only: [...SCENARIOS], stormOrder: 'shuffled', profile: false };
+  let onlyGiven = false;
   for (const arg of argv) {
     const [name, value] = arg.split('=', 2);
     if (name === '--quick') args.quick = true;
@@ -46,9 +54,14 @@ function parseArgs(argv: string[]): Args {
       const unknown = wanted.filter((scenario) => !(SCENARIOS as readonly string[]).includes(scenario));
       if (unknown.length) throw new Error(`--only: no scenario ${unknown.join(', ')} (scenarios: ${SCENARIOS.join(', ')})`);
       args.only = wanted as Scenario[];
+      onlyGiven = true;
+    } else if (name === '--peer') {
+      if (!(PEERS as readonly string[]).includes(value ?? '')) throw new Error(`--peer: no peer ${value ?? ''} (peers: ${PEERS.join(', ')})`);
+      args.peer = value as Peer;
     } else if (name === '--storm-order' && (value === 'shuffled' || value === 'bursty')) args.stormOrder = value;
-    else throw new Error(`unknown argument ${arg} (try --quick, --only=${SCENARIOS.join(',')}, --storm-order=shuffled|bursty, --profile)`);
+    else throw new Error(`unknown argument ${arg} (try --quick, --only=${SCENARIOS.join(',')}, --storm-order=shuffled|bursty, --profile, --peer=${PEERS.join('|')})`);
   }
+  if (args.peer && !onlyGiven) args.only = [];
   return args;
 }
 
@@ -104,6 +117,7 @@ interface Results {
   webhooks?: WebhooksResult;
   record?: RecordResult;
   projection?: ProjectionResult;
+  peerN8n?: N8nPeerResult;
 }
 
 function report(results: Results): string {
@@ -143,7 +157,27 @@ function report(results: Results): string {
     lines.push(`   incidents ${storm.incidents} for ${storm.incident_keys} keys; lost ${storm.lost}; duplicated ${storm.duplicated}`);
     lines.push(
       `   queued ${storm.queued} alerts in ${storm.alert_queues} alert queues (${storm.alert_queues_recovered} recovered by the queue); ` +
-        `end to end (first sent → last recorded): Firebreak ${storm.end_to_end.firebreak_per_s}/s, baseline ${storm.end_to_end.baseline_per_s}/s, ratio ${storm.end_to_end.ratio}`,
+        `end to end (first sent → last recorded): Firebreak ${storm.end_to_end.firebreak_per_s}/s, baseline ${storm.end_to_end.baseline_per_s}/s, ` +
+        `ratio ${storm.end_to_end.ratio} (target ≥ ${storm.end_to_end.target_ratio}: ${storm.end_to_end.met ? 'met' : 'NOT met'})`,
+    );
+    const { ack_to_first_page: toPage, urgent } = storm;
+    lines.push(
+      table([
+        ['', 'p50 ms', 'p99 ms', 'max ms', 'its ack p50 ms'],
+        ['ack → first page, Firebreak (per key)', ...[toPage.firebreak.p50, toPage.firebreak.p99, toPage.firebreak.max].map(String), ''],
+        ['ack → first action, baseline (per key)', ...[toPage.baseline.p50, toPage.baseline.p99, toPage.baseline.max].map(String), ''],
+        ...(['firebreak', 'baseline'] as const).flatMap((system) =>
+          (['idle', 'storm'] as const).map((phase) => {
+            const page = urgent[system][`${phase}_ms`];
+            const label = `${system === 'firebreak' ? 'SEV1 alert → first page' : 'baseline urgent alert → first action'}, ${phase === 'idle' ? 'idle' : 'amid the storm'} (${page.n})`;
+            return [label, ...[page.p50, page.p99, page.max, urgent[system][`${phase}_ack_ms`].p50].map(String)];
+          }),
+        ),
+      ]),
+    );
+    lines.push(
+      `   ack → first page p99 target ≤ ${toPage.target_p99_ms} ms: ${toPage.met ? 'met' : 'NOT met'}; ` +
+        `SEV1 amid the storm / idle p50 ${urgent.ratio_p50} (target ≤ ${urgent.target_ratio}): ${urgent.met ? 'met' : 'NOT met'}`,
     );
     const cpu = (c: { temporal: number; worker: number; api: number; driver: number }) =>
       `server ${c.temporal} + worker ${c.worker} + API ${c.api} + client ${c.driver}`;
@@ -276,6 +310,7 @@ function report(results: Results): string {
       `   overhead: p50 ${projection.overhead_p50_pct}%, p99 ${projection.overhead_p99_pct}%, on the ratio to the baseline ${projection.overhead_ratio_p50_pct}%: ${projection.met ? 'met' : 'NOT met'}`,
     );
   }
+  if (results.peerN8n) lines.push(n8nPeerReport(results.peerN8n, table));
   return lines.join('\n');
 }
 
@@ -324,7 +359,7 @@ async function main(): Promise<void> {
   const sizes = args.quick
     ? {
         latency: { samples: 30, warmup: 5 },
-        storm: { alerts: 1_000, keys: 100 },
+        storm: { alerts: 1_000, keys: 100, urgentProbes: 3 },
         scale: { incidents: 200, reads: 30 },
         runbook: { samples: 15, warmup: 3 },
         publicReads: { samples: 20, warmup: 3, rate: 200, concurrency: 32, maxRequests: 20_000, maxSeconds: 60 },
@@ -335,7 +370,7 @@ async function main(): Promise<void> {
       }
     : {
         latency: { samples: 300, warmup: 20 },
-        storm: { alerts: 10_000, keys: 1_000 },
+        storm: { alerts: 10_000, keys: 1_000, urgentProbes: 5 },
         scale: { incidents: 2_000, reads: 200 },
         runbook: { samples: 100, warmup: 5 },
         publicReads: { samples: 100, warmup: 5, rate: 200, concurrency: 32, maxRequests: 100_000, maxSeconds: 300 },
@@ -353,7 +388,7 @@ async function main(): Promise<void> {
       log('the bench exceeded its time limit; stopping');
       void system.stop().finally(() => process.exit(2));
     },
-    (args.quick ? 15 : 90) * 60_000,
+    ((args.quick ? 15 : 90) + (args.peer ? 30 : 0)) * 60_000,
   );
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
@@ -362,7 +397,7 @@ async function main(): Promise<void> {
     });
   }
   const results: Results = {};
-  const failures: Partial<Record<Scenario, string>> = {};
+  const failures: Partial<Record<Scenario | `peer-${Peer}`, string>> = {};
   /** Runs one scenario; a failure is recorded and reported, and the others still run. */
   const attempt = async (scenario: Scenario, run: () => Promise<void>) => {
     if (!args.only.includes(scenario)) return;
@@ -448,6 +483,23 @@ async function main(): Promise<void> {
       results.projection = projection;
       log(`  overhead p50 ${projection.overhead_p50_pct}%, on the ratio to the baseline ${projection.overhead_ratio_p50_pct}% (target ≤ ${projection.target_pct}%)`);
     });
+    if (args.peer === 'n8n') {
+      // The peer, side by side: scenario 1's sizes; scenario 2's storm; a smaller kill -9 storm (n8n takes seconds per hundred alerts).
+      const peerSizes = {
+        latency: sizes.latency,
+        storm: { alerts: sizes.storm.alerts, keys: sizes.storm.keys, concurrency: 64 },
+        kill: { alerts: args.quick ? 300 : 1_000, concurrency: 64 },
+      };
+      try {
+        const n8n = JSON.parse(process.env.BENCH_N8N ?? 'null') as N8nLaunch | null;
+        if (!n8n) throw new Error('no n8n: run the bench as `npm run bench -- --peer=n8n` (scripts/bench.mjs installs it)');
+        log(`Peer: n8n ${n8n.version} beside Firebreak (latency, storm, kill -9)...`);
+        results.peerN8n = await n8nPeerScenario(system, n8n, ROOT, peerSizes, log);
+      } catch (error) {
+        failures['peer-n8n'] = error instanceof Error ? error.message : String(error);
+        log(`  peer n8n failed: ${failures['peer-n8n']}`);
+      }
+    }
   } finally {
     await system.stop();
     clearTimeout(watchdog);
@@ -457,6 +509,7 @@ async function main(): Promise<void> {
   const output = {
     mode: args.quick ? 'quick' : 'full',
     scenarios: args.only,
+    ...(args.peer ? { peer: args.peer } : {}),
     started_at: startedAt.toISOString(),
     finished_at: finishedAt.toISOString(),
     duration_s: Math.round((finishedAt.getTime() - startedAt.getTime()) / 100) / 10,
@@ -479,11 +532,25 @@ async function main(): Promise<void> {
   const dated = join(RESULTS, `${stamp}${args.quick ? '-quick' : ''}${complete ? '' : '-partial'}.json`);
   writeFileSync(dated, json);
   const written = [dated];
+  // peer-n8n.json: the peer comparison of a full run, whatever else ran (a quick run is a check).
+  if (results.peerN8n && !args.quick) {
+    const { mode, started_at, finished_at, duration_s, machine: host, settings } = output;
+    const peer = join(RESULTS, 'peer-n8n.json');
+    writeFileSync(peer, `${JSON.stringify({ mode, started_at, finished_at, duration_s, machine: host, settings, peerN8n: results.peerN8n }, null, 2)}\n`);
+    written.push(peer);
+  }
   // latest.json and the chart hold complete, successful full runs only: a quick run is a check, not a record.
   const record = complete && !args.quick;
   if (record) {
     writeFileSync(join(RESULTS, 'latest.json'), json);
     written.push(join(RESULTS, 'latest.json'));
+  }
+  // A full-size storm is kept apart too, whatever else ran: its targets are read from it.
+  if (!args.quick && results.storm && !failures.storm) {
+    const { storm, ...rest } = output;
+    const kept = { ...Object.fromEntries(Object.entries(rest).filter(([key]) => !(key in results))), storm };
+    writeFileSync(join(RESULTS, 'storm-latest.json'), `${JSON.stringify(kept, null, 2)}\n`);
+    written.push(join(RESULTS, 'storm-latest.json'));
   }
   const panels = chart(results.latency, results.storm, results.runbook);
   if (record && panels.length) {

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureN8n } from './n8n.mjs';
 import { ensureDependencies, runBin } from './setup.mjs';
 import { devServerArgs, ensureTemporal, ROOT } from './temporal.mjs';
 
@@ -40,6 +41,8 @@ const allowTypeErrors = driverArgs.length !== process.argv.length - 2;
 
 ensureDependencies();
 const temporal = ensureTemporal();
+// `--peer=n8n`: n8n and its Node, installed into tools/ on first use (scripts/n8n.mjs).
+const n8n = driverArgs.includes('--peer=n8n') ? ensureN8n() : undefined;
 console.error('Building Firebreak and the bench (tsc -p bench/tsconfig.json)...');
 if (allowTypeErrors) {
   const built = spawnSync(process.execPath, [join(ROOT, 'node_modules', '.bin', 'tsc'), '-p', 'bench/tsconfig.json'], { cwd: ROOT, stdio: 'inherit' });
@@ -66,7 +69,11 @@ const version = spawnSync(temporal, ['--version'], { encoding: 'utf8' }).stdout.
 const driver = spawn(process.execPath, [join(ROOT, 'dist/bench-build/bench/main.js'), ...driverArgs], {
   cwd: ROOT,
   stdio: 'inherit',
-  env: { ...process.env, BENCH_TEMPORAL: JSON.stringify({ binary: temporal, args, address: `${host}:${port}`, dataDir, version }) },
+  env: {
+    ...process.env,
+    BENCH_TEMPORAL: JSON.stringify({ binary: temporal, args, address: `${host}:${port}`, dataDir, version }),
+    ...(n8n ? { BENCH_N8N: JSON.stringify(n8n) } : {}),
+  },
 });
 // Ctrl-C reaches the driver too (same process group); it stops its children and exits.
 process.on('SIGINT', () => {});

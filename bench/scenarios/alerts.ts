@@ -6,6 +6,7 @@ export interface GenericAlertBody {
   summary: string;
   status: 'firing' | 'resolved';
   dedupKey: string;
+  severity?: string;
   service?: string;
   labels: Record<string, string>;
   annotations: Record<string, string>;
@@ -13,13 +14,14 @@ export interface GenericAlertBody {
 
 const BENCH_SOURCE = 'bench';
 
-export function firingAlert(dedupKey: string, summary: string, service?: string): GenericAlertBody {
+export function firingAlert(dedupKey: string, summary: string, service?: string, severity?: string): GenericAlertBody {
   return {
     source: BENCH_SOURCE,
     summary,
     status: 'firing',
     dedupKey,
     ...(service ? { service } : {}),
+    ...(severity ? { severity } : {}),
     labels: { alertname: 'BenchAlert', instance: dedupKey },
     annotations: { description: 'synthetic alert from npm run bench' },
   };

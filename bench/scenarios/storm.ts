@@ -8,6 +8,12 @@
  * Firebreak may answer `queued` (durable in an alert queue, delivered right after), so
  * "settled" means every acknowledged alert is on its incident; each system's figures from
  * the first alert sent to the last one recorded are reported beside the acceptance rate.
+ *
+ * The storm's alerts are SEV4 on the default route, so every incident pages its first level;
+ * each key's time from its first acknowledgement to its incident's first page (the
+ * baseline: to its first action) is reported. Each round also sends `urgentProbes` SEV1
+ * alerts one at a time before the storm (idle) and again from its middle on (each a new key
+ * on the same route): how long a SEV1 alert waits for its first page behind a SEV4 storm.
  */
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { IncidentSnapshot } from '../../core/model/incident';
@@ -21,6 +27,9 @@ import { type AlertAnswer, benchIncidentId, firingAlert } from './alerts';
 
 export type StormOrder = 'shuffled' | 'bursty';
 
+/** How long, after the storm, the bench waits for each key's first page (or first action). */
+const PAGE_BOUND_MS = 300_000;
+
 export interface StormOptions {
   alerts: number;
   keys: number;
@@ -28,6 +37,25 @@ export interface StormOptions {
   repetitions: number;
   /** `shuffled`: the alerts of all keys in a random (seeded) order; `bursty`: each key's alerts back to back. */
   order: StormOrder;
+  /** SEV1 alerts sent one at a time before the storm and again from its middle on, per round (0: none). */
+  urgentProbes: number;
+}
+
+/**
+ * Alert → first page of SEV1 alerts sent one at a time, with nothing else running and amid
+ * the storm (ms), and the part of it until the alert was acknowledged.
+ */
+export interface UrgentProbes {
+  idle_ms: Summary;
+  storm_ms: Summary;
+  idle_ack_ms: Summary;
+  storm_ack_ms: Summary;
+}
+
+/** One urgent alert: sent → acknowledged, and sent → first page (ms). */
+interface Probed {
+  ack: number;
+  page: number;
 }
 
 interface Tally {
@@ -71,6 +99,17 @@ export interface StormRound extends Tally {
   /** The same from the first alert sent until the system settled. */
   cpu_ms_per_alert_settled: CpuSeconds;
   ack_quantiles_ms: number[];
+  /** Per key, from its first alert's acknowledgement to its incident's first page (the baseline: its first action). */
+  ack_to_page_ms: Summary;
+  urgent?: UrgentProbes;
+}
+
+/** A round's figures, and the raw samples the run's totals are summarised from. */
+interface Played {
+  round: StormRound;
+  ackToPage: number[];
+  urgentIdle: Probed[];
+  urgentStorm: Probed[];
 }
 
 export interface StormResult {
@@ -95,7 +134,18 @@ export interface StormResult {
    * Alerts recorded per second from the first sent to the last recorded, per system, and
    * their ratio: what the storm costs once every alert is on its incident.
    */
-  end_to_end: { firebreak_per_s: number; baseline_per_s: number; ratio: number };
+  end_to_end: { firebreak_per_s: number; baseline_per_s: number; ratio: number; target_ratio: number; met: boolean };
+  /**
+   * Over every key of every round: from the key's first acknowledgement to its incident's
+   * first page (the baseline: to its first action). Target: Firebreak's p99 ≤ 5 s.
+   */
+  ack_to_first_page: { firebreak: Summary; baseline: Summary; target_p99_ms: number; met: boolean };
+  /**
+   * SEV1 alerts amid the SEV4 storm against the same alone: Firebreak's task priority and
+   * delivery lane for SEV0–SEV1; the baseline has neither. Target: Firebreak's storm p50 ≤ 2×
+   * its idle p50.
+   */
+  urgent: { firebreak: UrgentProbes; baseline: UrgentProbes; ratio_p50: number; target_ratio: number; met: boolean };
   /** Firebreak's `queued` answers, the alert queues they were written to, and queues that had to recover their alerts themselves. */
   queued: number;
   alert_queues: number;
@@ -151,15 +201,23 @@ function sequence(options: StormOptions, repetition: number): number[] {
   return options.order === 'shuffled' ? shuffle(keys, seededRandom(0x5eed + repetition)) : keys;
 }
 
-/** Drives the storm: `send` answers true when acknowledged, false when refused, and throws when unanswered. */
+/**
+ * Drives the storm: `send` answers true when acknowledged, false when refused, and throws
+ * when unanswered. `midway` starts once half the storm has been sent, and the storm's
+ * figures wait for it.
+ */
 async function drive(
   system: System,
   order: number[],
   concurrency: number,
   send: (key: number, index: number) => Promise<'accepted' | '503' | 'other'>,
+  midway: () => Promise<void> = async () => undefined,
 ) {
   const tally: Tally = { sent: 0, accepted: 0, status_503: 0, other: 0 };
   const acked = new Map<number, number>();
+  /** When each key's first alert was acknowledged. */
+  const firstAck = new Map<number, number>();
+  let halfway: Promise<void> | undefined;
   const failed = new Map<number, number>();
   const latencies: number[] = [];
   const cpuBefore = system.cpuSeconds();
@@ -169,6 +227,7 @@ async function drive(
     const key = order[index];
     const sent = now();
     tally.sent += 1;
+    if (!halfway && tally.sent >= order.length / 2) halfway = midway();
     let outcome: 'accepted' | '503' | 'other';
     try {
       outcome = await send(key, index);
@@ -181,6 +240,7 @@ async function drive(
     if (outcome === 'accepted') {
       tally.accepted += 1;
       acked.set(key, (acked.get(key) ?? 0) + 1);
+      if (!firstAck.has(key)) firstAck.set(key, answered);
     } else {
       if (outcome === '503') tally.status_503 += 1;
       else tally.other += 1;
@@ -188,7 +248,29 @@ async function drive(
     }
   });
   const cpu = cpuMsPer(cpuBefore, system.cpuSeconds(), tally.accepted);
-  return { tally, acked, failed, latencies, seconds: (end - start) / 1000, cpu, cpuBefore };
+  await halfway;
+  return { tally, acked, failed, firstAck, latencies, seconds: (end - start) / 1000, ended: end, cpu, cpuBefore };
+}
+
+/** Each acknowledged key's time from its first acknowledgement to its first page, given when each paged. */
+async function ackToPage(firstAck: Map<number, number>, pagedAt: (key: number) => Promise<number>): Promise<number[]> {
+  return Promise.all([...firstAck].map(async ([key, at]) => (await pagedAt(key)) - at));
+}
+
+/** Sends `count` alerts one after another, each timed by `sendAndPage` to its acknowledgement and its first page. */
+async function probe(count: number, sendAndPage: (index: number) => Promise<Probed>): Promise<Probed[]> {
+  const samples: Probed[] = [];
+  for (let index = 0; index < count; index++) samples.push(await sendAndPage(index));
+  return samples;
+}
+
+function urgentFigures(idle: Probed[], storm: Probed[]): UrgentProbes {
+  return {
+    idle_ms: summarize(idle.map((sample) => sample.page)),
+    storm_ms: summarize(storm.map((sample) => sample.page)),
+    idle_ack_ms: summarize(idle.map((sample) => sample.ack)),
+    storm_ack_ms: summarize(storm.map((sample) => sample.ack)),
+  };
 }
 
 /** Compares what each key's workflow holds with what was acknowledged. */
@@ -219,9 +301,9 @@ type Driven = Awaited<ReturnType<typeof drive>>;
 function roundFigures(
   options: StormOptions,
   driven: Driven,
-  settled: { counts: Map<number, number>; incidents: number; settleSeconds: number; cpuAtSettle: CpuSeconds; history: HistoryCounts },
+  settled: { counts: Map<number, number>; incidents: number; settleSeconds: number; cpuAtSettle: CpuSeconds; history: HistoryCounts; ackToPage: number[] },
 ) {
-  const { counts, incidents, settleSeconds, cpuAtSettle, history } = settled;
+  const { counts, incidents, settleSeconds, cpuAtSettle, history, ackToPage } = settled;
   return {
     ...driven.tally,
     seconds: round(driven.seconds, 3),
@@ -236,30 +318,54 @@ function roundFigures(
     cpu_ms_per_alert: driven.cpu,
     cpu_ms_per_alert_settled: cpuMsPer(driven.cpuBefore, cpuAtSettle, driven.tally.accepted),
     ack_quantiles_ms: quantiles(driven.latencies),
+    ack_to_page_ms: summarize(ackToPage),
   };
 }
 
-async function firebreakRound(system: System, options: StormOptions, repetition: number, run: string): Promise<StormRound> {
+async function firebreakRound(system: System, options: StormOptions, repetition: number, run: string): Promise<Played> {
   const service = `bench-storm-${run}-${repetition}`;
   const keyName = (key: number) => `storm-${run}-${repetition}-${key}`;
   const order = sequence(options, repetition);
+  // SEV1 alerts, each a new key on the storm's route, timed to their incident's first page.
+  const urgentIds: string[] = [];
+  const urgent = (phase: string) => async (index: number) => {
+    const key = `urgent-${run}-${repetition}-${phase}-${index}`;
+    const start = now();
+    const answer = await system.http.post<AlertAnswer>('/v1/alerts', firingAlert(key, `Urgent alert ${index}`, `${service}-urgent`, 'SEV1'));
+    const ack = now() - start;
+    if (answer.status !== 202) throw new Error(`an urgent alert was answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    urgentIds.push(benchIncidentId(key));
+    return { ack, page: (await system.marks.wait(`page:${benchIncidentId(key)}`, 120_000)) - start };
+  };
+  const urgentIdle = await probe(options.urgentProbes, urgent('idle'));
+  let urgentStorm: Probed[] = [];
   const roundStart = new Date();
   let queued = 0;
-  const driven = await drive(system, order, options.concurrency, async (key, index) => {
-    const answer = await system.http.post<AlertAnswer>('/v1/alerts', firingAlert(keyName(key), `Storm alert ${index}`, service));
-    if (answer.status >= 200 && answer.status < 300) {
-      if (answer.body.status === 'queued') queued += 1;
-      else if (answer.body.incidentId !== benchIncidentId(keyName(key))) throw new Error(`unexpected answer ${JSON.stringify(answer.body)}`);
-      return 'accepted';
-    }
-    return answer.status === 503 ? '503' : 'other';
-  });
+  const driven = await drive(
+    system,
+    order,
+    options.concurrency,
+    async (key, index) => {
+      const answer = await system.http.post<AlertAnswer>('/v1/alerts', firingAlert(keyName(key), `Storm alert ${index}`, service, 'SEV4'));
+      if (answer.status >= 200 && answer.status < 300) {
+        if (answer.body.status === 'queued') queued += 1;
+        else if (answer.body.incidentId !== benchIncidentId(keyName(key))) throw new Error(`unexpected answer ${JSON.stringify(answer.body)}`);
+        return 'accepted';
+      }
+      return answer.status === 503 ? '503' : 'other';
+    },
+    async () => {
+      urgentStorm = await probe(options.urgentProbes, urgent('storm'));
+    },
+  );
 
   // Settled: every key's incident has opened and paged its first level, and holds every
   // alert acknowledged for it (a queued alert may still be on its way).
-  const settleStart = now();
+  // From the storm's last answer (the urgent alerts may still have been on their way then).
+  const settleStart = driven.ended;
   const ids = Array.from({ length: options.keys }, (_, key) => benchIncidentId(keyName(key)));
-  await Promise.all(ids.filter((_, key) => (driven.acked.get(key) ?? 0) > 0).map((id) => system.marks.wait(`page:${id}`, 120_000)));
+  // Bounded, generously: on a busy machine the last incidents page minutes after the storm, and that is the figure.
+  const pagedAfterAck = await ackToPage(driven.firstAck, (key) => system.marks.wait(`page:${ids[key]}`, PAGE_BOUND_MS));
   const counts = new Map<number, number>();
   let pending = ids.map((_, key) => key);
   for (const until = now() + 300_000; pending.length > 0 && now() < until; ) {
@@ -284,11 +390,12 @@ async function firebreakRound(system: System, options: StormOptions, repetition:
     settleSeconds,
     cpuAtSettle,
     history: await historyPerAlert(system, ids, (key) => counts.get(key) ?? 0),
+    ackToPage: pagedAfterAck,
   });
   const visible = await visibleIncidents(system, service, incidents);
   const queues = await alertQueues(system, roundStart);
-  await system.terminate(ids);
-  return {
+  await system.terminate([...ids, ...urgentIds]);
+  const round: StormRound = {
     system: 'firebreak',
     repetition,
     ...figures,
@@ -296,7 +403,9 @@ async function firebreakRound(system: System, options: StormOptions, repetition:
     queued,
     alert_queues: queues.total,
     alert_queues_recovered: queues.recovered,
+    urgent: urgentFigures(urgentIdle, urgentStorm),
   };
+  return { round, ackToPage: pagedAfterAck, urgentIdle, urgentStorm };
 }
 
 /**
@@ -339,18 +448,37 @@ async function visibleIncidents(system: System, service: string, expected: numbe
   return count;
 }
 
-async function baselineRound(system: System, options: StormOptions, repetition: number, run: string): Promise<StormRound> {
+async function baselineRound(system: System, options: StormOptions, repetition: number, run: string): Promise<Played> {
   const keyName = (key: number) => `storm-${run}-${repetition}-${key}`;
   const workflowId = (key: number) => `baseline-${keyName(key)}`;
   const order = sequence(options, repetition);
-  const driven = await drive(system, order, options.concurrency, async (key, index) => {
-    const body = firingAlert(keyName(key), `Storm alert ${index}`);
-    await system.baselineUpdateWithStart(workflowId(key), { key: keyName(key), stayOpen: true }, body);
-    return 'accepted';
-  });
-  const settleStart = now();
-  const started = Array.from({ length: options.keys }, (_, key) => key).filter((key) => (driven.acked.get(key) ?? 0) > 0);
-  await Promise.all(started.map((key) => system.marks.wait(`baseline:${keyName(key)}`, 120_000)));
+  // The same urgent alerts, on a workflow that knows no priority.
+  const urgentIds: string[] = [];
+  const urgent = (phase: string) => async (index: number) => {
+    const key = `urgent-${run}-${repetition}-${phase}-${index}`;
+    const start = now();
+    await system.baselineUpdateWithStart(`baseline-${key}`, { key, stayOpen: true }, firingAlert(key, `Urgent alert ${index}`, undefined, 'SEV1'));
+    const ack = now() - start;
+    urgentIds.push(`baseline-${key}`);
+    return { ack, page: (await system.marks.wait(`baseline:${key}`, 120_000)) - start };
+  };
+  const urgentIdle = await probe(options.urgentProbes, urgent('idle'));
+  let urgentStorm: Probed[] = [];
+  const driven = await drive(
+    system,
+    order,
+    options.concurrency,
+    async (key, index) => {
+      const body = firingAlert(keyName(key), `Storm alert ${index}`, undefined, 'SEV4');
+      await system.baselineUpdateWithStart(workflowId(key), { key: keyName(key), stayOpen: true }, body);
+      return 'accepted';
+    },
+    async () => {
+      urgentStorm = await probe(options.urgentProbes, urgent('storm'));
+    },
+  );
+  const settleStart = driven.ended;
+  const firstActionAfterAck = await ackToPage(driven.firstAck, (key) => system.marks.wait(`baseline:${keyName(key)}`, PAGE_BOUND_MS));
   const counts = new Map<number, number>();
   let workflows = 0;
   await pool(options.keys, 16, async (key) => {
@@ -375,20 +503,25 @@ async function baselineRound(system: System, options: StormOptions, repetition: 
     settleSeconds,
     cpuAtSettle,
     history: await historyPerAlert(system, workflowIds, (key) => counts.get(key) ?? 0),
+    ackToPage: firstActionAfterAck,
   });
-  await system.terminate(workflowIds);
-  return { system: 'baseline', repetition, ...figures };
+  await system.terminate([...workflowIds, ...urgentIds]);
+  const round: StormRound = { system: 'baseline', repetition, ...figures, urgent: urgentFigures(urgentIdle, urgentStorm) };
+  return { round, ackToPage: firstActionAfterAck, urgentIdle, urgentStorm };
 }
 
 export async function stormScenario(system: System, options: StormOptions, log: (line: string) => void): Promise<StormResult> {
   const run = Date.now().toString(36);
   const rounds: StormRound[] = [];
+  const played: Played[] = [];
   for (let repetition = 0; repetition < options.repetitions; repetition++) {
     for (const which of ['firebreak', 'baseline'] as const) {
-      const result =
+      const playedRound =
         which === 'firebreak'
           ? await firebreakRound(system, options, repetition, run)
           : await baselineRound(system, options, repetition, run);
+      played.push(playedRound);
+      const result = playedRound.round;
       log(
         `  storm ${which} #${repetition + 1}: ${result.accepted}/${result.sent} accepted in ${result.seconds}s ` +
           `(${result.accepted_per_s}/s), 503 ${result.status_503}, other ${result.other}, ` +
@@ -398,7 +531,9 @@ export async function stormScenario(system: System, options: StormOptions, log: 
           `CPU ms/alert: server ${result.cpu_ms_per_alert.temporal}, worker ${result.cpu_ms_per_alert.worker}, ` +
           `API ${result.cpu_ms_per_alert.api}, driver ${result.cpu_ms_per_alert.driver}; per alert: ` +
           `${result.history_per_alert.updates} updates, ${result.history_per_alert.workflow_tasks} workflow tasks, ` +
-          `${result.history_per_alert.search_attribute_upserts} upserts, ${result.history_per_alert.events} events`,
+          `${result.history_per_alert.search_attribute_upserts} upserts, ${result.history_per_alert.events} events; ` +
+          `ack → first page p50 ${result.ack_to_page_ms.p50} ms, p99 ${result.ack_to_page_ms.p99} ms` +
+          (result.urgent ? `; SEV1 alert → first page idle p50 ${result.urgent.idle_ms.p50} ms, amid the storm p50 ${result.urgent.storm_ms.p50} ms (max ${result.urgent.storm_ms.max})` : ''),
       );
       rounds.push(result);
     }
@@ -423,6 +558,16 @@ export async function stormScenario(system: System, options: StormOptions, log: 
     ) as T;
   };
   const ratioThroughput = ratio(throughput(firebreak), throughput(baseline));
+  const endToEndRatio = ratio(endToEnd(firebreak), endToEnd(baseline));
+  const playedBy = (system: 'firebreak' | 'baseline') => played.filter((entry) => entry.round.system === system);
+  const toPage = {
+    firebreak: summarize(playedBy('firebreak').flatMap((entry) => entry.ackToPage)),
+    baseline: summarize(playedBy('baseline').flatMap((entry) => entry.ackToPage)),
+  };
+  const urgentOf = (system: 'firebreak' | 'baseline') =>
+    urgentFigures(playedBy(system).flatMap((entry) => entry.urgentIdle), playedBy(system).flatMap((entry) => entry.urgentStorm));
+  const urgent = { firebreak: urgentOf('firebreak'), baseline: urgentOf('baseline') };
+  const urgentRatio = ratio(urgent.firebreak.storm_ms.p50, urgent.firebreak.idle_ms.p50);
   return {
     alerts: options.alerts,
     keys: options.keys,
@@ -454,8 +599,12 @@ export async function stormScenario(system: System, options: StormOptions, log: 
     end_to_end: {
       firebreak_per_s: round(endToEnd(firebreak), 1),
       baseline_per_s: round(endToEnd(baseline), 1),
-      ratio: ratio(endToEnd(firebreak), endToEnd(baseline)),
+      ratio: endToEndRatio,
+      target_ratio: 2,
+      met: endToEndRatio >= 2,
     },
+    ack_to_first_page: { ...toPage, target_p99_ms: 5000, met: toPage.firebreak.p99 <= 5000 },
+    urgent: { ...urgent, ratio_p50: urgentRatio, target_ratio: 2, met: urgentRatio <= 2 },
     queued: sum(firebreak, (r) => r.queued),
     alert_queues: sum(firebreak, (r) => r.alert_queues),
     alert_queues_recovered: sum(firebreak, (r) => r.alert_queues_recovered),
