@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@nestjs/common';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import type { SignalDefinition } from '@temporalio/common';
 import { alertLeaseBeatSignal, alertQueueId, alertQueueRecoverSignal, type AlertLeaseBeat } from '../../../../core/model/alert-lease';
 import { alertQueueDeliveredSignal } from '../../../../core/model/messages';
 import type { alertLeaseWorkflow } from '../../../../workflows/alert-lease';
@@ -90,32 +91,29 @@ export class AlertLease {
     this.timer = undefined;
   }
 
-  private async tell(seq: number): Promise<void> {
-    try {
-      await this.temporal.client.workflow.getHandle(alertQueueId(this.id, seq)).signal(alertQueueDeliveredSignal);
-    } catch (error) {
-      // A queue that already ended (its recovery ran) needs telling no more.
-      if (!(error instanceof WorkflowNotFoundError)) {
-        this.logger.debug(`alert queue ${seq} not told of its delivery yet; retried with the next beat: ${String(error)}`);
-        return;
-      }
-    }
-    if (!this.untold.delete(seq)) return;
-    this.held.delete(seq);
-    this.lapseIfIdle();
+  private tell(seq: number): Promise<void> {
+    return this.signalQueue(seq, alertQueueDeliveredSignal, this.untold, 'told of its delivery');
   }
 
-  private async askRecovery(seq: number): Promise<void> {
+  private askRecovery(seq: number): Promise<void> {
+    return this.signalQueue(seq, alertQueueRecoverSignal, this.toRecover, 'handed to its recovery');
+  }
+
+  /**
+   * Signals queue `seq` and, once it has heard (or has already ended: it delivered its alerts,
+   * or heard they were), takes it off `pending` and stops covering it. A failure leaves it on
+   * `pending`, retried with the next beat.
+   */
+  private async signalQueue(seq: number, signal: SignalDefinition, pending: Set<number>, what: string): Promise<void> {
     try {
-      await this.temporal.client.workflow.getHandle(alertQueueId(this.id, seq)).signal(alertQueueRecoverSignal);
+      await this.temporal.client.workflow.getHandle(alertQueueId(this.id, seq)).signal(signal);
     } catch (error) {
-      // A queue that already ended delivered its alerts (or heard they were).
       if (!(error instanceof WorkflowNotFoundError)) {
-        this.logger.debug(`alert queue ${seq} not handed to its recovery yet; retried with the next beat: ${String(error)}`);
+        this.logger.debug(`alert queue ${seq} not ${what} yet; retried with the next beat: ${String(error)}`);
         return;
       }
     }
-    if (!this.toRecover.delete(seq)) return;
+    if (!pending.delete(seq)) return;
     this.untold.delete(seq);
     this.held.delete(seq);
     this.lapseIfIdle();
