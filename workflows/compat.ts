@@ -34,6 +34,11 @@ export const PATCHES = {
   oncallNotifications: 'oncall-notifications',
   /** Old: acknowledge and resolve told the pager once, on the incident's dedup key. Since 2026-12-07; retire after 2027-03-07. */
   pagerPerLevel: 'pager-per-level',
+  /**
+   * Old: a level whose page was on its way when the incident was acknowledged or resolved
+   * never heard of it (its pager alert rang on). Since 2026-12-07; retire after 2027-03-07.
+   */
+  pagerTellsLatePages: 'pager-tells-late-pages',
   /** Old: resolving the incident left its status-page incident as it was. Since 2026-12-07; retire after 2027-03-07. */
   incidentResolvesStatusPage: 'incident-resolves-status-page',
   /** Old: an incident published no webhook events (and ran no `webhooksPublish`). Since 2026-12-07; retire after 2027-03-07. */
@@ -85,6 +90,8 @@ export const compat = {
   alertQueueLease: (): boolean => patched(PATCHES.alertQueueLease),
   oncallNotifications: (): boolean => patched(PATCHES.oncallNotifications),
   pagerPerLevel: (): boolean => patched(PATCHES.pagerPerLevel),
+  /** Asked only when a page returns after a notice it missed. */
+  pagerTellsLatePages: (): boolean => patched(PATCHES.pagerTellsLatePages),
   incidentResolvesStatusPage: (): boolean => patched(PATCHES.incidentResolvesStatusPage),
   /** Asked once, at the start of each run, before any handler is set. */
   outgoingWebhooks: (): boolean => patched(PATCHES.outgoingWebhooks),

@@ -34,7 +34,9 @@ export type Fault =
   /** Never answer, and do nothing. */
   | 'hang'
   /** Do the work (effects count), but never answer: a call whose outcome the caller cannot know. */
-  | 'act-then-hang';
+  | 'act-then-hang'
+  /** Do the work (effects count), and answer only once `until` settles: a slow answer. */
+  | { actThenAnswerAfter: Promise<unknown> };
 
 interface Route {
   name: string;
@@ -153,7 +155,7 @@ export class StubServer {
     if (!matched) return send(response, this.options.notFound ?? { status: 404, body: { message: `no route ${method} ${url.pathname}` } });
     const fault = this.faults.get(matched.route.name)?.shift();
     if (fault === 'hang') return;
-    if (fault && fault !== 'act-then-hang') return send(response, fault);
+    if (fault && fault !== 'act-then-hang' && !('actThenAnswerAfter' in fault)) return send(response, fault);
     if (!this.options.authorize(request)) return send(response, this.options.unauthorized);
     let answer: StubAnswer;
     try {
@@ -163,6 +165,7 @@ export class StubServer {
         error instanceof StubRejection ? error.answer : { status: 500, body: { message: `stub handler failed: ${String(error)}` } };
     }
     if (fault === 'act-then-hang') return;
+    if (fault) await fault.actThenAnswerAfter.catch(() => undefined);
     send(response, answer);
   }
 }

@@ -22,30 +22,44 @@ export function carryOutNow(run: IncidentRun, effects: Effect[]): void {
  * levels were remembered tell the incident's one page.
  */
 function notifyPager(run: IncidentRun, action: 'acknowledge' | 'resolve'): void {
-  const { incident } = run;
-  const paged = incident.escalation.paged ?? [];
+  const paged = run.incident.escalation.paged ?? [];
   const perLevel = paged.length > 0 && compat.pagerPerLevel();
-  const pages: Array<{ level?: number; targets?: string[] }> = perLevel ? paged : [{}];
+  run.pagerNotices = { count: run.pagerNotices.count + 1, last: action };
+  for (const page of perLevel ? paged : [{}]) tellPager(run, action, page);
+}
+
+/**
+ * A level's page was still on its way when the pager was told to acknowledge or resolve
+ * (`noticesBefore` is {@link IncidentRun.pagerNotices}' count as the page set out): the
+ * notice missed it, so the level hears the last one now, or its alert would ring on.
+ */
+export function tellLatePage(run: IncidentRun, noticesBefore: number, level: number, targets: string[]): void {
+  const { count, last } = run.pagerNotices;
+  if (count === noticesBefore || last === undefined || !compat.pagerTellsLatePages()) return;
+  tellPager(run, last, { level, targets });
+}
+
+/** Tells one page (`level` absent: the incident's one page) of `action`, in the background. */
+function tellPager(run: IncidentRun, action: 'acknowledge' | 'resolve', { level, targets }: { level?: number; targets?: string[] }): void {
+  const { incident } = run;
   const entry = (incident.timelineStart ?? 0) + incident.timeline.length;
-  for (const { level, targets } of pages) {
-    const suffix = level === undefined ? '' : `-l${level}`;
-    void run
-      .step(() =>
-        pagingPage({
-          idempotencyKey: stepIdempotencyKey(run.workflowId, `page-${action}-${incident.continuedAsNew}-${entry}${suffix}`),
-          incidentId: incident.id,
-          action,
-          dedupKey: incident.dedupKey ?? incident.id,
-          summary: incident.title,
-          severity: PAGE_SEVERITY[incident.severity],
-          ...(level === undefined ? {} : { level, targets }),
-        }),
-      )
-      .then(
-        () => run.record({ kind: 'notification', actor: 'firebreak', summary: `Pager told: ${action}${level === undefined ? '' : ` (level ${level})`}` }),
-        (error) => run.record({ kind: 'notification', actor: 'firebreak', summary: `Pager not told (${action}${level === undefined ? '' : `, level ${level}`}): ${failureMessage(error)}` }),
-      );
-  }
+  const suffix = level === undefined ? '' : `-l${level}`;
+  void run
+    .step(() =>
+      pagingPage({
+        idempotencyKey: stepIdempotencyKey(run.workflowId, `page-${action}-${incident.continuedAsNew}-${entry}${suffix}`),
+        incidentId: incident.id,
+        action,
+        dedupKey: incident.dedupKey ?? incident.id,
+        summary: incident.title,
+        severity: PAGE_SEVERITY[incident.severity],
+        ...(level === undefined ? {} : { level, targets }),
+      }),
+    )
+    .then(
+      () => run.record({ kind: 'notification', actor: 'firebreak', summary: `Pager told: ${action}${level === undefined ? '' : ` (level ${level})`}` }),
+      (error) => run.record({ kind: 'notification', actor: 'firebreak', summary: `Pager not told (${action}${level === undefined ? '' : `, level ${level}`}): ${failureMessage(error)}` }),
+    );
 }
 
 /**

@@ -6,7 +6,7 @@ import { oncallResolve, pagingPage } from './activities';
 import { choosePeople, enqueue, planNotifications } from '../../core/model/oncall/notify-plan';
 import type { ResolvedLevel } from '../../core/model/oncall/types';
 import { compat } from '../compat';
-import { carryOutNow } from './effects';
+import { carryOutNow, tellLatePage } from './effects';
 import { failureMessage, type IncidentRun } from './incident-run';
 
 /** Pages the ladder level by level until it is acknowledged, exhausted, or the incident closes. */
@@ -71,6 +71,7 @@ async function pageCurrentLevel(run: IncidentRun): Promise<void> {
 async function pageTargets(run: IncidentRun, page: LevelPage, targets: string[]): Promise<void> {
   const { incident, progress } = run;
   const { policy, where } = page;
+  const noticesBefore = run.pagerNotices.count;
   try {
     const result = await run.step(() =>
       pagingPage({
@@ -91,6 +92,7 @@ async function pageTargets(run: IncidentRun, page: LevelPage, targets: string[])
       summary: `Paged ${targets.join(', ')} (${where}, policy ${policy.name})`,
       details: { level: progress.level + 1, round: progress.round + 1, targets, provider: result.provider },
     });
+    tellLatePage(run, noticesBefore, progress.level + 1, targets);
   } catch (error) {
     if (!compat.pagingFallback()) {
       run.record({ kind: 'notification', actor: 'firebreak', summary: `Paging ${where} failed: ${failureMessage(error)}` });

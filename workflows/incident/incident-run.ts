@@ -34,6 +34,12 @@ export class IncidentRun {
   escalateRequests = 0;
   /** A level is being paged: from its page's start until who to notify is decided and its pagers are paged. */
   paging = false;
+  /**
+   * Acknowledge and resolve notices sent to the pager in this run, and the last one's action:
+   * a page still on its way when one went out missed it (never carried: a run continues as
+   * new only with no activity in flight).
+   */
+  pagerNotices: { count: number; last?: 'acknowledge' | 'resolve' } = { count: 0 };
   readonly workflowId = workflowInfo().workflowId;
   /** Outgoing webhook events; absent in runs from before them (set once, at the start). */
   webhooks: { observe(actor: string): void } | undefined;

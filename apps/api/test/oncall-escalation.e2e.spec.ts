@@ -281,4 +281,45 @@ describe('on call: escalation notifies the people on call', () => {
       await pagerduty.stub.stop();
     }
   });
+
+  it('tells a level whose page was still on its way when the incident was acknowledged', async () => {
+    const pagerduty = await startPagerDutyStub();
+    const firebreak = await TestFirebreak.start({
+      operator: testOperatorConfig({
+        escalation: {
+          levels: [
+            { targets: ['pagerduty:payments'], timeoutSeconds: 3600 },
+            { targets: ['pagerduty:platform'], timeoutSeconds: 3600 },
+          ],
+        },
+      }),
+      integrations: loadIntegrationsConfig(pagerDutySettings(pagerduty.stub.url)),
+    });
+    let answer = () => {};
+    try {
+      const responder = firebreak.as('responder');
+      const { body: opened } = await responder.post('/v1/incidents', { title: 'Card payments failing', severity: 'SEV1' });
+      const id: string = opened.id;
+      await waitFor('level 1 to be paged', async () => summaries(await read(firebreak, id)).some((summary) => summary.startsWith('Paged pagerduty:payments')));
+      // Level 2's page reaches PagerDuty, whose answer is slow: the acknowledgement comes first.
+      pagerduty.stub.fail('enqueue', { actThenAnswerAfter: new Promise<void>((resolve) => (answer = resolve)) });
+      expect((await responder.post(`/v1/incidents/${id}/actions`, { action: 'escalate' })).status).toBe(200);
+      await waitFor('level 2 to be triggered at PagerDuty', () => pagerduty.alerts.get(`platform|${id}#level-2`));
+      expect((await responder.post(`/v1/incidents/${id}/actions`, { action: 'acknowledge' })).status).toBe(200);
+      await waitFor('level 1 to hear of it', () => pagerduty.alerts.get(`payments|${id}#level-1`)?.status === 'acknowledged');
+      expect(pagerduty.alerts.get(`platform|${id}#level-2`)?.status).toBe('triggered');
+
+      answer();
+      await waitFor('level 2 to hear of it once its page is answered', () => pagerduty.alerts.get(`platform|${id}#level-2`)?.status === 'acknowledged');
+      const told = await waitFor('both notices on the timeline', async () => {
+        const entries = summaries(await read(firebreak, id)).filter((summary) => summary.startsWith('Pager told'));
+        return entries.length === 2 ? entries : undefined;
+      });
+      expect(told.sort()).toEqual(['Pager told: acknowledge (level 1)', 'Pager told: acknowledge (level 2)']);
+    } finally {
+      answer();
+      await firebreak.stop();
+      await pagerduty.stub.stop();
+    }
+  });
 });
