@@ -89,6 +89,23 @@ const SPAN_ERROR_CHARS = 500;
 
 const sinks = proxySinks<Sinks & { [WORKFLOW_SPAN_SINK]: { export(span: WorkflowSpan): void } }>();
 
+/** What a workflow is handling: the request id its call came with, and the span it runs in. */
+interface CallContext {
+  requestId?: string;
+  span?: TraceParent;
+}
+
+/**
+ * One storage for every workflow of the worker thread. This module is shared (evaluated once
+ * per thread, before any workflow: SHARED_WORKFLOW_MODULES), so the storage is made outside
+ * any workflow and lives as long as the thread. Every storage alive in a thread is visited on
+ * each promise any workflow creates, and a workflow's own storages live until it leaves the
+ * cache: two per workflow made a 1,000-incident storm cost each promise thousands of visits
+ * and ran the workflow thread out of heap. The store is set per call and follows that call's
+ * promises only, so workflows never see each other's.
+ */
+const calls = new AsyncLocalStorage<CallContext>();
+
 /** A span a workflow has begun: it is exported when the call it stands for settles. */
 interface OpenSpan {
   name: string;
@@ -98,35 +115,18 @@ interface OpenSpan {
   attributes: Record<string, string>;
 }
 
-/**
- * Runs `call` inside a span named `name` when `headers` carry a trace context, and exports the
- * span once the call's promise settles. `call`'s promise is returned as it is (the span only
- * watches it), so the workflow's event loop turns as it would without the span.
- */
-function spanned<T>(
-  spans: InstanceType<typeof AsyncLocalStorage<TraceParent>>,
-  headers: Headers,
-  name: string,
-  key: string,
-  attributes: Record<string, string>,
-  call: () => Promise<T>,
-): Promise<T> {
+/** The span named `name` a call begins when `headers` carry a trace context. */
+function openSpan(headers: Headers, name: string, key: string, attributes: Record<string, string>): OpenSpan | undefined {
   const parent = traceParentFromHeaders(headers);
-  if (parent === undefined) return call();
+  if (parent === undefined) return undefined;
   const { runId, workflowId } = workflowInfo();
-  const span: OpenSpan = {
+  return {
     name,
     context: { ...parent, spanId: spanIdFor(`${runId}:${key}`) },
     parentSpanId: parent.spanId,
     startMs: Date.now(),
     attributes: { temporalWorkflowId: workflowId, run_id: runId, ...attributes },
   };
-  const result = spans.run(span.context, call);
-  result.then(
-    () => end(span),
-    (error: unknown) => end(span, error instanceof ContinueAsNew ? undefined : error),
-  );
-  return result;
 }
 
 function end(span: OpenSpan, error?: unknown): void {
@@ -139,9 +139,7 @@ function end(span: OpenSpan, error?: unknown): void {
 }
 
 export const interceptors = (): WorkflowInterceptors => {
-  // One of each per workflow: the SDK calls this factory as each workflow starts.
-  const requestIds = new AsyncLocalStorage<string>();
-  const spans = new AsyncLocalStorage<TraceParent>();
+  // The SDK calls this factory as each workflow starts.
   let signals = 0;
   let patchAsked: boolean | undefined;
   const asked = () => (patchAsked ??= patched(TRACING_PATCH));
@@ -149,12 +147,24 @@ export const interceptors = (): WorkflowInterceptors => {
 
   /**
    * Handles one inbound call: within its request (the request id its headers name, onto the
-   * log lines and the commands it leads to) and in a span `name` when they carry a trace context.
+   * log lines and the commands it leads to) and in a span `name` when they carry a trace
+   * context, exported once the call's promise settles. The call's promise is returned as it
+   * is (the span only watches it), so the workflow's event loop turns as it would untraced.
    */
   const handled = <T>(headers: Headers, name: string, key: string, attributes: Record<string, string>, next: () => Promise<T>): Promise<T> => {
     const requestId = requestIdFromHeaders(headers);
-    const call = () => spanned(spans, headers, name, key, requestId === undefined ? attributes : { ...attributes, [REQUEST_ID_ATTRIBUTE]: requestId }, next);
-    return requestId === undefined ? call() : requestIds.run(requestId, call);
+    const span = openSpan(headers, name, key, requestId === undefined ? attributes : { ...attributes, [REQUEST_ID_ATTRIBUTE]: requestId });
+    if (requestId === undefined && span === undefined) return next();
+    // What the call does not name, it keeps from where it was called.
+    const outer = calls.getStore();
+    const result = calls.run({ requestId: requestId ?? outer?.requestId, span: span?.context ?? outer?.span }, next);
+    if (span) {
+      result.then(
+        () => end(span),
+        (error: unknown) => end(span, error instanceof ContinueAsNew ? undefined : error),
+      );
+    }
+    return result;
   };
 
   const inbound: WorkflowInboundCallsInterceptor = {
@@ -167,13 +177,16 @@ export const interceptors = (): WorkflowInterceptors => {
       handled(input.headers, `HandleUpdate:${input.name}`, `update:${input.updateId}`, { temporalUpdateId: input.updateId }, () => next(input)),
   };
   /** The request id, and the span the workflow is in as the parent of what it starts. */
-  const carried = (headers: Headers): Headers => headersWithRequestId(headersWithTraceParent(headers, spans.getStore()), requestIds.getStore());
+  const carried = (headers: Headers): Headers => {
+    const call = calls.getStore();
+    return headersWithRequestId(headersWithTraceParent(headers, call?.span), call?.requestId);
+  };
   const outbound: WorkflowOutboundCallsInterceptor = {
     scheduleActivity: (input, next) => next({ ...input, headers: carried(input.headers) }),
     scheduleLocalActivity: (input, next) => next({ ...input, headers: carried(input.headers) }),
     startChildWorkflowExecution: (input, next) => next({ ...input, headers: carried(input.headers) }),
     getLogAttributes: (input, next) => {
-      const requestId = requestIds.getStore();
+      const requestId = calls.getStore()?.requestId;
       return next(requestId === undefined ? input : { ...input, requestId });
     },
   };

@@ -20,7 +20,12 @@ type WebpackConfig = Parameters<NonNullable<BundlerOptions['webpackConfigHook']>
  * (workflows/lazy.ts). Which modules workflow code may import at run time is a folder rule
  * (core/model/, not core/schemas/): docs/decisions/2026-12-07-workflow-imports.md.
  */
-export const SHARED_WORKFLOW_MODULES = [require.resolve('../../../workflows/shared-zod'), require.resolve('../../../workflows')];
+export const SHARED_WORKFLOW_MODULES = [
+  require.resolve('../../../workflows/shared-zod'),
+  require.resolve('../../../workflows'),
+  // Its one AsyncLocalStorage must be made once per thread, outside any workflow (it says why).
+  require.resolve('./observability-workflow-interceptors'),
+];
 
 /**
  * Workflow interceptor modules, bundled with the workflow code: traces and the request id
