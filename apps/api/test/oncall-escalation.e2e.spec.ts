@@ -253,19 +253,31 @@ describe('on call: escalation notifies the people on call', () => {
     }
   });
 
-  it('pages each PagerDuty level on its own service and dedup key, and acknowledges every level paged', async () => {
+  /** Firebreak paging a two-level PagerDuty ladder (payments, then platform) on a PagerDuty stub. */
+  async function pagerDutyLadder(levelOneTimeoutSeconds: number) {
     const pagerduty = await startPagerDutyStub();
     const firebreak = await TestFirebreak.start({
       operator: testOperatorConfig({
         escalation: {
           levels: [
-            { targets: ['pagerduty:payments'], timeoutSeconds: 1 },
+            { targets: ['pagerduty:payments'], timeoutSeconds: levelOneTimeoutSeconds },
             { targets: ['pagerduty:platform'], timeoutSeconds: 3600 },
           ],
         },
       }),
       integrations: loadIntegrationsConfig(pagerDutySettings(pagerduty.stub.url)),
     });
+    return { pagerduty, firebreak };
+  }
+  /** The "Pager told" entries on the incident's timeline, once there are `count`. */
+  const pagerTold = (firebreak: TestFirebreak, id: string, count: number) =>
+    waitFor(`${count} "Pager told" entries on the timeline`, async () => {
+      const told = summaries(await read(firebreak, id)).filter((summary) => summary.startsWith('Pager told'));
+      return told.length === count ? told.sort() : undefined;
+    });
+
+  it('pages each PagerDuty level on its own service and dedup key, and acknowledges every level paged', async () => {
+    const { pagerduty, firebreak } = await pagerDutyLadder(1);
     try {
       const opened = await firebreak.as('responder').post('/v1/incidents', { title: 'Card payments failing', severity: 'SEV1' });
       const id: string = opened.body.id;
@@ -274,8 +286,7 @@ describe('on call: escalation notifies the people on call', () => {
 
       expect((await firebreak.as('responder').post(`/v1/incidents/${id}/actions`, { action: 'acknowledge' })).status).toBe(200);
       await waitFor('every level to hear of it', async () => [...pagerduty.alerts.values()].every((alert) => alert.status === 'acknowledged'));
-      const told = summaries(await read(firebreak, id)).filter((summary) => summary.startsWith('Pager told'));
-      expect(told.sort()).toEqual(['Pager told: acknowledge (level 1)', 'Pager told: acknowledge (level 2)']);
+      expect(await pagerTold(firebreak, id, 2)).toEqual(['Pager told: acknowledge (level 1)', 'Pager told: acknowledge (level 2)']);
     } finally {
       await firebreak.stop();
       await pagerduty.stub.stop();
@@ -283,18 +294,7 @@ describe('on call: escalation notifies the people on call', () => {
   });
 
   it('tells a level whose page was still on its way when the incident was acknowledged', async () => {
-    const pagerduty = await startPagerDutyStub();
-    const firebreak = await TestFirebreak.start({
-      operator: testOperatorConfig({
-        escalation: {
-          levels: [
-            { targets: ['pagerduty:payments'], timeoutSeconds: 3600 },
-            { targets: ['pagerduty:platform'], timeoutSeconds: 3600 },
-          ],
-        },
-      }),
-      integrations: loadIntegrationsConfig(pagerDutySettings(pagerduty.stub.url)),
-    });
+    const { pagerduty, firebreak } = await pagerDutyLadder(3600);
     let answer = () => {};
     try {
       const responder = firebreak.as('responder');
@@ -311,11 +311,7 @@ describe('on call: escalation notifies the people on call', () => {
 
       answer();
       await waitFor('level 2 to hear of it once its page is answered', () => pagerduty.alerts.get(`platform|${id}#level-2`)?.status === 'acknowledged');
-      const told = await waitFor('both notices on the timeline', async () => {
-        const entries = summaries(await read(firebreak, id)).filter((summary) => summary.startsWith('Pager told'));
-        return entries.length === 2 ? entries : undefined;
-      });
-      expect(told.sort()).toEqual(['Pager told: acknowledge (level 1)', 'Pager told: acknowledge (level 2)']);
+      expect(await pagerTold(firebreak, id, 2)).toEqual(['Pager told: acknowledge (level 1)', 'Pager told: acknowledge (level 2)']);
     } finally {
       answer();
       await firebreak.stop();
