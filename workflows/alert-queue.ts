@@ -3,7 +3,7 @@ import { alertQueueRecoverSignal } from '../core/model/alert-lease';
 import type { PlatformActivities } from '../core/model/capabilities/platform-activities';
 import type { AlertQueueInput, AlertQueueResult } from '../core/model/incident';
 import { alertQueueDeliveredSignal } from '../core/model/messages';
-import { compat } from './compat';
+import { compat, currentPaths } from './compat';
 
 // Acknowledged alerts are never given up on: retried until Temporal takes them.
 const { deliverQueuedAlerts } = proxyActivities<PlatformActivities>({
@@ -20,13 +20,14 @@ const { deliverQueuedAlerts } = proxyActivities<PlatformActivities>({
  * a queue the API handed off (`recoverAfterMs` 0) delivers them at once.
  */
 export async function alertQueueWorkflow({ alerts, recoverAfterMs, lease }: AlertQueueInput): Promise<AlertQueueResult> {
+  const paths = currentPaths();
   let delivered = false;
   let recover = false;
   setHandler(alertQueueDeliveredSignal, () => {
     delivered = true;
   });
   // Runs started before leases replay as they ran: they never listen for `recover`.
-  if (lease !== undefined && compat.alertQueueLease()) {
+  if (lease !== undefined && compat.alertQueueLease(paths)) {
     setHandler(alertQueueRecoverSignal, () => {
       recover = true;
     });

@@ -10,9 +10,38 @@
  *
  * When the list is empty: call `deprecatePatch()` in place of the branch for one release
  * (new runs record the marker, old ones are gone), then remove the id and the old path.
- * The ids are recorded in histories: never change one.
+ * The ids are recorded in histories: never change one. Runs that hold
+ * {@link CURRENT_PATHS_PATCH} ask none of the patches it covers (every id below, as of
+ * 2026-12-07): once no run older than it is open, those branches and it go together.
  */
 import { patched, workflowInfo } from '@temporalio/workflow';
+
+/**
+ * Recorded first by every run started by this version or later, of every workflow: a run
+ * that holds it takes the new path of every patch below (and of 'workflow-tracing', which
+ * the interceptors ask) without asking that patch. The SDK writes the TemporalChangeVersion
+ * search attribute with each patch marker it records, a visibility write each: an incident
+ * opened by an alert recorded five markers in its first task, an alert queue two, a runbook
+ * run up to five; now one each. Runs without it (started before) ask each patch as they
+ * always did. Patches added after it are asked on their own, in every run.
+ *
+ * Asked once per run, in its first workflow task (by the interceptors' first call, then by
+ * the workflow's own start, which the SDK answers from the first), and the answer kept for
+ * the run: {@link currentPaths}. Since 2026-12-07; retire together with the patches it covers.
+ */
+export const CURRENT_PATHS_PATCH = 'paths-2026-12-07';
+
+/** What a run knows of its own paths: whether it recorded {@link CURRENT_PATHS_PATCH}. */
+export interface Paths {
+  readonly current: boolean;
+}
+
+/**
+ * This run's {@link Paths}. Call it only while the run's first workflow task is handled (a
+ * workflow's start, a constructor called there) and keep the answer: a replayed run without
+ * the marker answers false there, but would answer true (and record the marker) later.
+ */
+export const currentPaths = (): Paths => ({ current: patched(CURRENT_PATHS_PATCH) });
 
 export const PATCHES = {
   // ---- incident (workflows/incident/) --------------------------------------------------
@@ -75,30 +104,31 @@ export const compat = {
    * the alert's path). A replay still looks for one: a worker from before `listed` may have
    * run the first task, upserting as it knew.
    */
-  listedStartPublishing(listed: boolean | undefined): Publishing {
+  listedStartPublishing(paths: Paths, listed: boolean | undefined): Publishing {
+    if (paths.current) return listed ? 'held' : 'on-change';
     if (listed && !workflowInfo().unsafe.isReplaying) return 'held';
     if (patched(PATCHES.publishSearchAttributesOnChange)) return 'on-change';
     return listed ? 'held' : 'always';
   },
-  incidentStartsRunbooks: (): boolean => patched(PATCHES.incidentStartsRunbooks),
-  pagingFallback: (): boolean => patched(PATCHES.pagingFallback),
-  boundedRunbookLaunches: (): boolean => patched(PATCHES.boundedRunbookLaunches),
-  boundedFiringAlerts: (): boolean => patched(PATCHES.boundedFiringAlerts),
-  publicStatusPageUpdates: (): boolean => patched(PATCHES.publicStatusPageUpdates),
-  continueAsNewOnStateSize: (): boolean => patched(PATCHES.continueAsNewOnStateSize),
-  statusPageBoundedState: (): boolean => patched(PATCHES.statusPageBoundedState),
-  alertQueueLease: (): boolean => patched(PATCHES.alertQueueLease),
-  oncallNotifications: (): boolean => patched(PATCHES.oncallNotifications),
-  pagerPerLevel: (): boolean => patched(PATCHES.pagerPerLevel),
+  incidentStartsRunbooks: (paths: Paths): boolean => paths.current || patched(PATCHES.incidentStartsRunbooks),
+  pagingFallback: (paths: Paths): boolean => paths.current || patched(PATCHES.pagingFallback),
+  boundedRunbookLaunches: (paths: Paths): boolean => paths.current || patched(PATCHES.boundedRunbookLaunches),
+  boundedFiringAlerts: (paths: Paths): boolean => paths.current || patched(PATCHES.boundedFiringAlerts),
+  publicStatusPageUpdates: (paths: Paths): boolean => paths.current || patched(PATCHES.publicStatusPageUpdates),
+  continueAsNewOnStateSize: (paths: Paths): boolean => paths.current || patched(PATCHES.continueAsNewOnStateSize),
+  statusPageBoundedState: (paths: Paths): boolean => paths.current || patched(PATCHES.statusPageBoundedState),
+  alertQueueLease: (paths: Paths): boolean => paths.current || patched(PATCHES.alertQueueLease),
+  oncallNotifications: (paths: Paths): boolean => paths.current || patched(PATCHES.oncallNotifications),
+  pagerPerLevel: (paths: Paths): boolean => paths.current || patched(PATCHES.pagerPerLevel),
   /** Asked only when a page returns after a notice it missed. */
-  pagerTellsLatePages: (): boolean => patched(PATCHES.pagerTellsLatePages),
-  incidentResolvesStatusPage: (): boolean => patched(PATCHES.incidentResolvesStatusPage),
+  pagerTellsLatePages: (paths: Paths): boolean => paths.current || patched(PATCHES.pagerTellsLatePages),
+  incidentResolvesStatusPage: (paths: Paths): boolean => paths.current || patched(PATCHES.incidentResolvesStatusPage),
   /** Asked once, at the start of each run, before any handler is set. */
-  outgoingWebhooks: (): boolean => patched(PATCHES.outgoingWebhooks),
+  outgoingWebhooks: (paths: Paths): boolean => paths.current || patched(PATCHES.outgoingWebhooks),
   /** Asked once, at the start of each run, right after {@link compat.outgoingWebhooks}. */
-  recordProjection: (): boolean => patched(PATCHES.recordProjection),
+  recordProjection: (paths: Paths): boolean => paths.current || patched(PATCHES.recordProjection),
   /** Asked once, at the start of each run that writes to the record, right after {@link compat.recordProjection}. */
-  recordAfterFirstPage: (): boolean => patched(PATCHES.recordAfterFirstPage),
+  recordAfterFirstPage: (paths: Paths): boolean => paths.current || patched(PATCHES.recordAfterFirstPage),
 };
 
 // ---- runbook (workflows/runbook.ts) --------------------------------------------------------
@@ -128,21 +158,21 @@ export const RUNBOOK_PATCHES = {
 
 /** The runbook workflow's branches. A runbook's own `ctx.patched(id)` ids are its author's, not listed here. */
 export const runbookCompat = {
-  tellsIncidentInBackground: (): boolean => patched(RUNBOOK_PATCHES.runbookTellsIncidentInBackground),
+  tellsIncidentInBackground: (paths: Paths): boolean => paths.current || patched(RUNBOOK_PATCHES.runbookTellsIncidentInBackground),
   /** Asked at a run's first status-page step that has an incident, never before. */
-  statusPageFollowsIncident: (): boolean => patched(RUNBOOK_PATCHES.statusPageFollowsIncident),
+  statusPageFollowsIncident: (paths: Paths): boolean => paths.current || patched(RUNBOOK_PATCHES.statusPageFollowsIncident),
   /** Asked after a run's first successful `chat.createChannel` step that has an incident. */
-  chatFollowsIncident: (): boolean => patched(RUNBOOK_PATCHES.chatFollowsIncident),
+  chatFollowsIncident: (paths: Paths): boolean => paths.current || patched(RUNBOOK_PATCHES.chatFollowsIncident),
   /** Asked once, after the handlers are set and before the run's first command. */
-  publishesListing: (): boolean => patched(RUNBOOK_PATCHES.runbookPublishesListing),
+  publishesListing: (paths: Paths): boolean => paths.current || patched(RUNBOOK_PATCHES.runbookPublishesListing),
   /** Asked once, right after {@link runbookCompat.publishesListing}, and never in a dry run (which publishes nothing). */
-  publishesWebhooks: (): boolean => patched(RUNBOOK_PATCHES.runbookWebhooks),
+  publishesWebhooks: (paths: Paths): boolean => paths.current || patched(RUNBOOK_PATCHES.runbookWebhooks),
   /** Asked once, right after {@link runbookCompat.publishesWebhooks} (dry runs too: the record keeps them apart). */
-  writesRecord: (): boolean => patched(RUNBOOK_PATCHES.runbookRecordProjection),
+  writesRecord: (paths: Paths): boolean => paths.current || patched(RUNBOOK_PATCHES.runbookRecordProjection),
 };
 
 // ---- every workflow (apps/worker/src/observability-workflow-interceptors.ts) ---------------
 // 'workflow-tracing' — Marks nothing now: recorded by runs from 2026-12-07 where OpenTelemetry's
 // workflow interceptors (switched off before release) would have started spans, and still asked
-// at the same points so those histories replay. Workflow spans need no patch (their ids are
+// at the same points so those histories replay; runs holding CURRENT_PATHS_PATCH never ask it. Workflow spans need no patch (their ids are
 // derived, not drawn). Retire after 2027-03-07. The id is defined beside the interceptors.

@@ -10,7 +10,7 @@ import { pagedIncidentInput } from '../test/incident-input';
 import { sharedTemporalAddress, uniqueTaskQueue } from '../test/temporal';
 import { firebreakWorkerFromEnv, quietTemporalRuntime } from '../test/vendors/temporal-worker';
 import { waitFor } from '../test/wait';
-import { PATCHES } from './compat';
+import { CURRENT_PATHS_PATCH } from './compat';
 import type { incidentWorkflow } from './incident/incident.workflow';
 
 quietTemporalRuntime();
@@ -60,6 +60,9 @@ describe('the incident record and the first page', () => {
     const patches = events.flatMap((event) =>
       (event.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? []).map((payload) => (JSON.parse(Buffer.from(payload.data!).toString()) as { id: string }).id),
     );
-    expect(patches).toContain(PATCHES.recordAfterFirstPage);
+    // A new run takes every path of its day under one marker, and so one TemporalChangeVersion write.
+    expect(patches).toEqual([CURRENT_PATHS_PATCH]);
+    const versionWrites = events.filter((event) => event.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.TemporalChangeVersion);
+    expect(versionWrites).toHaveLength(1);
   }, 120_000);
 });

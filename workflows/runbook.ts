@@ -28,7 +28,7 @@ import { RunbookRun, type RunbookHost } from '../core/model/runbook-engine/run';
 import type { PlatformActivities } from '../core/model/capabilities/platform-activities';
 import { loadRunbook } from '../core/model/runbook-catalog';
 import type * as Catalog from '../runbooks/catalog';
-import { runbookCompat } from './compat';
+import { currentPaths, runbookCompat } from './compat';
 import { recordExecutionChanges } from './runbook-record';
 import { publishExecutionEvents } from './runbook-webhooks';
 import { loadLazily } from './lazy';
@@ -47,6 +47,7 @@ const platform = proxyActivities<PlatformActivities>({
  * no activity is called: steps are recorded and return placeholders.
  */
 export async function runbookWorkflow(input: RunbookExecutionInput): Promise<ExecutionSnapshot> {
+  const paths = currentPaths();
   const runbook = launchedRunbook(input.runbookId);
   const run = new RunbookRun(runbook, input, parseInput(runbook, input.input), workflowInfo().workflowId, temporalHost(input.incidentId));
   setHandler(executionQuery, () => run.execution);
@@ -56,13 +57,13 @@ export async function runbookWorkflow(input: RunbookExecutionInput): Promise<Exe
       if (refused) throw ApplicationFailure.nonRetryable(refused.message, refused.type);
     },
   });
-  run.tellsInBackground = runbookCompat.tellsIncidentInBackground();
-  run.statusPageFollowsIncident = runbookCompat.statusPageFollowsIncident;
-  run.chatFollowsIncident = runbookCompat.chatFollowsIncident;
-  const listing = runbookCompat.publishesListing() ? publishListing(run) : undefined;
+  run.tellsInBackground = runbookCompat.tellsIncidentInBackground(paths);
+  run.statusPageFollowsIncident = () => runbookCompat.statusPageFollowsIncident(paths);
+  run.chatFollowsIncident = () => runbookCompat.chatFollowsIncident(paths);
+  const listing = runbookCompat.publishesListing(paths) ? publishListing(run) : undefined;
   // A dry run has no side effects, webhooks included.
-  const webhooks = !run.dryRun && runbookCompat.publishesWebhooks() ? publishExecutionEvents(run) : undefined;
-  const record = runbookCompat.writesRecord() ? recordExecutionChanges(run) : undefined;
+  const webhooks = !run.dryRun && runbookCompat.publishesWebhooks(paths) ? publishExecutionEvents(run) : undefined;
+  const record = runbookCompat.writesRecord(paths) ? recordExecutionChanges(run) : undefined;
 
   await run.note(`started${input.trigger === 'manual' ? ` by ${input.launchedBy}` : ` (${input.trigger})`}`);
   const guarded = await acquireGuard(run);

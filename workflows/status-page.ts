@@ -11,7 +11,7 @@ import {
   statusPageQuery,
   updateStatusIncidentUpdate,
 } from '../core/model/status-page-messages';
-import { compat } from './compat';
+import { compat, currentPaths } from './compat';
 import { StatusPageBook } from './status-page-state';
 
 const DEFAULT_HISTORY_LIMIT = 2_000;
@@ -30,7 +30,7 @@ const DEFAULT_HISTORY_LIMIT = 2_000;
  */
 export async function statusPageWorkflow(input: StatusPageWorkflowInput = {}): Promise<never> {
   // Runs started before the bounds continue as new on history length only, as they always did.
-  const bounded = compat.statusPageBoundedState();
+  const bounded = compat.statusPageBoundedState(currentPaths());
   const book = new StatusPageBook(input.state ?? { nextId: 1, components: {}, incidents: [], applied: [] });
   const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const now = () => new Date().toISOString();

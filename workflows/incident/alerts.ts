@@ -83,7 +83,7 @@ function recordAlert(run: IncidentRun, received: ReceivedAlert): void {
   incident.alertCount += 1;
   const identity = alertIdentity(alert);
   if (alert.status === 'firing') {
-    if (tracksFiring(firing, identity) || !compat.boundedFiringAlerts()) {
+    if (tracksFiring(firing, identity) || !compat.boundedFiringAlerts(run.paths)) {
       firing.add(identity);
     } else if (!run.firingUntracked) {
       run.firingUntracked = true;

@@ -69,7 +69,7 @@ async function postStatusUpdate(run: IncidentRun, update: PostStatusUpdate, acto
   const { incident } = run;
   // The public page gets its own title, never the internal one; and each update its own key,
   // since counting timeline entries repeats a key once older entries leave the timeline.
-  const publicUpdates = compat.publicStatusPageUpdates();
+  const publicUpdates = compat.publicStatusPageUpdates(run.paths);
   const updateKey = publicUpdates
     ? `status-page-update-${uuid4()}`
     : `status-page-update-${incident.timeline.filter((entry) => entry.kind === 'status-update').length + 1}`;

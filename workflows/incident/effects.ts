@@ -23,7 +23,7 @@ export function carryOutNow(run: IncidentRun, effects: Effect[]): void {
  */
 function notifyPager(run: IncidentRun, action: 'acknowledge' | 'resolve'): void {
   const paged = run.incident.escalation.paged ?? [];
-  const perLevel = paged.length > 0 && compat.pagerPerLevel();
+  const perLevel = paged.length > 0 && compat.pagerPerLevel(run.paths);
   run.pagerNotices = { count: run.pagerNotices.count + 1, last: action };
   for (const page of perLevel ? paged : [{}]) tellPager(run, action, page);
 }
@@ -35,7 +35,7 @@ function notifyPager(run: IncidentRun, action: 'acknowledge' | 'resolve'): void 
  */
 export function tellLatePage(run: IncidentRun, noticesBefore: number, level: number, targets: string[]): void {
   const { count, last } = run.pagerNotices;
-  if (count === noticesBefore || last === undefined || !compat.pagerTellsLatePages()) return;
+  if (count === noticesBefore || last === undefined || !compat.pagerTellsLatePages(run.paths)) return;
   tellPager(run, last, { level, targets });
 }
 
@@ -70,7 +70,7 @@ function tellPager(run: IncidentRun, action: 'acknowledge' | 'resolve', { level,
 function resolveStatusPage(run: IncidentRun): void {
   const { incident } = run;
   const page = incident.statusPage;
-  if (!page || !compat.incidentResolvesStatusPage()) return;
+  if (!page || !compat.incidentResolvesStatusPage(run.paths)) return;
   page.status = 'resolved';
   const entry = (incident.timelineStart ?? 0) + incident.timeline.length;
   void run

@@ -34,7 +34,7 @@ export async function escalationLoop(run: IncidentRun): Promise<void> {
 
 async function pageCurrentLevel(run: IncidentRun): Promise<void> {
   const page = beginPage(run.incident, Date.now());
-  if (!compat.oncallNotifications()) {
+  if (!compat.oncallNotifications(run.paths)) {
     await pageTargets(run, page, page.level.targets);
     return;
   }
@@ -94,7 +94,7 @@ async function pageTargets(run: IncidentRun, page: LevelPage, targets: string[])
     });
     tellLatePage(run, noticesBefore, progress.level + 1, targets);
   } catch (error) {
-    if (!compat.pagingFallback()) {
+    if (!compat.pagingFallback(run.paths)) {
       run.record({ kind: 'notification', actor: 'firebreak', summary: `Paging ${where} failed: ${failureMessage(error)}` });
       return;
     }

@@ -6,6 +6,7 @@ import type { Effect } from '../../core/model/incident/effects';
 import { newIncident, openingEntries } from '../../core/model/incident/lifetime';
 import { initialLaunches, type PendingLaunch } from '../../core/model/incident/runbooks';
 import { compactId, jsonBytes } from '../../core/model/text';
+import { currentPaths, type Paths } from '../compat';
 
 /**
  * One run of an incident: its snapshot and what the snapshot does not show (the bounded
@@ -43,6 +44,9 @@ export class IncidentRun {
   readonly workflowId = workflowInfo().workflowId;
   /** Outgoing webhook events; absent in runs from before them (set once, at the start). */
   webhooks: { observe(actor: string): void } | undefined;
+
+  /** Asked first, in the run's first task: see {@link currentPaths}. */
+  readonly paths: Paths = currentPaths();
 
   constructor(readonly input: OpenIncidentInput) {
     const carried = input.carried;

@@ -25,10 +25,10 @@ export async function incidentWorkflow(input: OpenIncidentInput): Promise<Incide
   // The opening entries are recorded before any handler is set: setting one delivers the updates already waiting.
   const run = new IncidentRun(input);
   // Asked before any handler can change the incident, so a run has webhooks from its start or not at all.
-  const webhooks = compat.outgoingWebhooks() ? new IncidentWebhooks(run) : undefined;
+  const webhooks = compat.outgoingWebhooks(run.paths) ? new IncidentWebhooks(run) : undefined;
   run.webhooks = webhooks;
   // Likewise for the record: a run writes to it from its start or not at all.
-  const projection = compat.recordProjection() ? new IncidentProjection(run) : undefined;
+  const projection = compat.recordProjection(run.paths) ? new IncidentProjection(run) : undefined;
   const listing = new Listing(run);
   setHandler(incidentQuery, () => run.incident);
   handleAlerts(run, listing);

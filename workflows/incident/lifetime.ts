@@ -60,7 +60,7 @@ export class Lifetime {
     return (
       stateOverBudget(this.run.stateBytes, this.startBytes, this.maxStateBytes) &&
       oldEnoughToContinue(Date.now() - workflowInfo().runStartTime.getTime()) &&
-      compat.continueAsNewOnStateSize()
+      compat.continueAsNewOnStateSize(this.run.paths)
     );
   }
 }

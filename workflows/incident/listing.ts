@@ -22,7 +22,7 @@ export class Listing {
   publish(): void {
     const { run } = this;
     if (this.publishing === undefined) {
-      this.publishing = compat.listedStartPublishing(run.input.listed);
+      this.publishing = compat.listedStartPublishing(run.paths, run.input.listed);
       if (this.publishing === 'held') this.published = heldListingKey(workflowInfo().typedSearchAttributes);
     }
     const listed = listingOf(run.incident);

@@ -34,7 +34,7 @@ export class IncidentProjection {
     // Nothing comes before paging someone: the first write waits until the first page has
     // been sent (its level's people resolved and pagers paged), so it competes with none of it.
     // Runs from before waited only until that page was scheduled.
-    const afterPage = compat.recordAfterFirstPage();
+    const afterPage = compat.recordAfterFirstPage(run.paths);
     const paged = condition(
       () => (!run.progress.pagePending && !(afterPage && run.paging)) || run.incident.status === IncidentStatus.Closed,
     );

@@ -9,7 +9,7 @@ import { failureMessage, type IncidentRun } from './incident-run';
 export function queueLaunch(run: IncidentRun, launch: PendingLaunch): void {
   const decision = queueDecision(run.incident, run.launches, launch);
   if (decision === 'skip') return;
-  if (decision === 'full' && compat.boundedRunbookLaunches()) {
+  if (decision === 'full' && compat.boundedRunbookLaunches(run.paths)) {
     run.launchesDropped += 1;
     return;
   }
@@ -27,7 +27,7 @@ export async function runbookLauncher(run: IncidentRun): Promise<void> {
       run.record({ kind: 'runbook', actor: 'firebreak', summary: `Runbook ${launch.runbookId} not started: ${launch.refused}` });
       continue;
     }
-    if (!startsNow(incident, launch) || !compat.incidentStartsRunbooks()) continue;
+    if (!startsNow(incident, launch) || !compat.incidentStartsRunbooks(run.paths)) continue;
     const executionId = `rbx-${uuid4().replace(/-/g, '').slice(0, 12)}`;
     incident.runbooks.push({ runbookId: launch.runbookId, executionId, startedAt: new Date().toISOString(), trigger: launch.trigger });
     trimRunbookList(incident.runbooks);

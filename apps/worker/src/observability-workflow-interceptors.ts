@@ -27,6 +27,7 @@ import {
   type WorkflowInterceptors,
   type WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
+import { currentPaths } from '../../../workflows/compat';
 import { headersWithRequestId, requestIdFromHeaders } from '../../../temporal-client/request-id';
 import { headersWithTraceParent, spanIdFor, type TraceParent, traceParentFromHeaders, WORKFLOW_SPAN_SINK, type WorkflowSpan } from '../../../temporal-client/trace-context';
 
@@ -67,7 +68,8 @@ type Method = (input: unknown, next: (input: unknown) => unknown) => unknown;
 
 /**
  * Pass-through for each of `names`, asking {@link TRACING_PATCH} first as the runs that
- * recorded it did: `asked()` where a command may be issued, `decided()` everywhere else.
+ * recorded it did: `asked()` where a command may be issued, `decided()` everywhere else. Runs
+ * that recorded the current paths (workflows/compat.ts) never ask it.
  */
 function patchAskedAsRecorded<T extends object>(names: readonly string[], asked: () => boolean, decided: () => boolean): T {
   const methods: Record<string, Method> = {};
@@ -142,7 +144,9 @@ export const interceptors = (): WorkflowInterceptors => {
   // The SDK calls this factory as each workflow starts.
   let signals = 0;
   let patchAsked: boolean | undefined;
-  const asked = () => (patchAsked ??= patched(TRACING_PATCH));
+  // Runs that recorded the current paths (workflows/compat.ts) skip it: asked first, here, in
+  // the run's first command-capable call, where the runs that hold the tracing marker asked it.
+  const asked = () => (patchAsked ??= !currentPaths().current && patched(TRACING_PATCH));
   const decided = () => patchAsked === true;
 
   /**
