@@ -533,7 +533,7 @@ export async function stormScenario(system: System, options: StormOptions, log: 
           `${result.history_per_alert.updates} updates, ${result.history_per_alert.workflow_tasks} workflow tasks, ` +
           `${result.history_per_alert.search_attribute_upserts} upserts, ${result.history_per_alert.events} events; ` +
           `ack → first page p50 ${result.ack_to_page_ms.p50} ms, p99 ${result.ack_to_page_ms.p99} ms` +
-          (result.urgent ? `; SEV1 alert → first page idle p50 ${result.urgent.idle_ms.p50} ms, amid the storm p50 ${result.urgent.storm_ms.p50} ms (max ${result.urgent.storm_ms.max})` : ''),
+          (result.urgent && options.urgentProbes > 0 ? `; SEV1 alert → first page idle p50 ${result.urgent.idle_ms.p50} ms, amid the storm p50 ${result.urgent.storm_ms.p50} ms (max ${result.urgent.storm_ms.max})` : ''),
       );
       rounds.push(result);
     }
