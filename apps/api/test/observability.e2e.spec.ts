@@ -7,6 +7,7 @@ import { BODY_LIMITS } from '../src/app';
 import { registerTracing } from '../src/observability/tracing';
 import { workerObservability } from '../../worker/src/observability';
 import { TRACING_PATCH } from '../../worker/src/observability-workflow-interceptors';
+import { CURRENT_PATHS_PATCH } from '../../../workflows/compat';
 import { TEST_KEYS, useTestFirebreak } from '../../../test/firebreak';
 import { sharedTemporalAddress, workflowBundle } from '../../../test/temporal';
 import { waitFor } from '../../../test/wait';
@@ -95,13 +96,15 @@ describe('logs and traces', () => {
     // The key the alert came with is on no line.
     expect(JSON.stringify(lines)).not.toContain(TEST_KEYS.responder);
 
-    // A run still records the tracing patch where it always did, and replays on the same code
-    // without exporting its spans a second time.
+    // A new run records the current paths, not the tracing patch (runs that hold that one
+    // replay from test/histories), and replays on the same code without exporting its spans
+    // a second time.
     const temporal = new Client({ connection: await Connection.connect({ address: sharedTemporalAddress() }) });
     try {
       const history = await temporal.workflow.getHandle(incidentId).fetchHistory();
       const markers = (history.events ?? []).flatMap((event) => (event.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? []).map((payload) => JSON.parse(Buffer.from(payload.data!).toString()).id));
-      expect(markers).toContain(TRACING_PATCH);
+      expect(markers).toContain(CURRENT_PATHS_PATCH);
+      expect(markers).not.toContain(TRACING_PATCH);
       const exported = spans.getFinishedSpans().length;
       await Worker.runReplayHistory({ workflowBundle: workflowBundle(), sinks: workerObservability({ tracing, bundles: false }).sinks }, history, incidentId);
       expect(spans.getFinishedSpans().length).toBe(exported);
