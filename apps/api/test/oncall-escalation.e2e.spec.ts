@@ -293,27 +293,66 @@ describe('on call: escalation notifies the people on call', () => {
     }
   });
 
-  it('tells a level whose page was still on its way when the incident was acknowledged', async () => {
-    const { pagerduty, firebreak } = await pagerDutyLadder(3600);
+  /** A vendor answer held until `answer` is called. */
+  function heldAnswer() {
     let answer = () => {};
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    return { answered, answer: () => answer() };
+  }
+
+  /**
+   * Opens an incident on the PagerDuty ladder and acknowledges it while level 2's page is at
+   * PagerDuty, its answer held until `answered`; level 1 has heard of it. Answers the incident's id.
+   */
+  async function acknowledgeWhileLevelTwoIsOnItsWay({ pagerduty, firebreak }: Awaited<ReturnType<typeof pagerDutyLadder>>, answered: Promise<void>) {
+    const responder = firebreak.as('responder');
+    const { body: opened } = await responder.post('/v1/incidents', { title: 'Card payments failing', severity: 'SEV1' });
+    const id: string = opened.id;
+    await waitFor('level 1 to be paged', async () => summaries(await read(firebreak, id)).some((summary) => summary.startsWith('Paged pagerduty:payments')));
+    // Level 2's page reaches PagerDuty, whose answer is slow: the acknowledgement comes first.
+    pagerduty.stub.fail('enqueue', { actThenAnswerAfter: answered });
+    expect((await responder.post(`/v1/incidents/${id}/actions`, { action: 'escalate' })).status).toBe(200);
+    await waitFor('level 2 to be triggered at PagerDuty', () => pagerduty.alerts.get(`platform|${id}#level-2`));
+    expect((await responder.post(`/v1/incidents/${id}/actions`, { action: 'acknowledge' })).status).toBe(200);
+    await waitFor('level 1 to hear of it', () => pagerduty.alerts.get(`payments|${id}#level-1`)?.status === 'acknowledged');
+    return id;
+  }
+
+  it('tells a level whose page was still on its way when the incident was acknowledged', async () => {
+    const ladder = await pagerDutyLadder(3600);
+    const { pagerduty, firebreak } = ladder;
+    const held = heldAnswer();
     try {
-      const responder = firebreak.as('responder');
-      const { body: opened } = await responder.post('/v1/incidents', { title: 'Card payments failing', severity: 'SEV1' });
-      const id: string = opened.id;
-      await waitFor('level 1 to be paged', async () => summaries(await read(firebreak, id)).some((summary) => summary.startsWith('Paged pagerduty:payments')));
-      // Level 2's page reaches PagerDuty, whose answer is slow: the acknowledgement comes first.
-      pagerduty.stub.fail('enqueue', { actThenAnswerAfter: new Promise<void>((resolve) => (answer = resolve)) });
-      expect((await responder.post(`/v1/incidents/${id}/actions`, { action: 'escalate' })).status).toBe(200);
-      await waitFor('level 2 to be triggered at PagerDuty', () => pagerduty.alerts.get(`platform|${id}#level-2`));
-      expect((await responder.post(`/v1/incidents/${id}/actions`, { action: 'acknowledge' })).status).toBe(200);
-      await waitFor('level 1 to hear of it', () => pagerduty.alerts.get(`payments|${id}#level-1`)?.status === 'acknowledged');
+      const id = await acknowledgeWhileLevelTwoIsOnItsWay(ladder, held.answered);
       expect(pagerduty.alerts.get(`platform|${id}#level-2`)?.status).toBe('triggered');
 
-      answer();
+      held.answer();
       await waitFor('level 2 to hear of it once its page is answered', () => pagerduty.alerts.get(`platform|${id}#level-2`)?.status === 'acknowledged');
       expect(await pagerTold(firebreak, id, 2)).toEqual(['Pager told: acknowledge (level 1)', 'Pager told: acknowledge (level 2)']);
     } finally {
-      answer();
+      held.answer();
+      await firebreak.stop();
+      await pagerduty.stub.stop();
+    }
+  });
+
+  it("retries a late level's notice when the pager fails it, and tells that level once", async () => {
+    const ladder = await pagerDutyLadder(3600);
+    const { pagerduty, firebreak } = ladder;
+    const held = heldAnswer();
+    try {
+      const id = await acknowledgeWhileLevelTwoIsOnItsWay(ladder, held.answered);
+      // The late notice to level 2 meets a PagerDuty that is briefly down: its step retries.
+      pagerduty.stub.fail('enqueue', { status: 503, body: { status: 'unavailable' } });
+      held.answer();
+      await waitFor('level 2 to hear of it after the retry', () => pagerduty.alerts.get(`platform|${id}#level-2`)?.status === 'acknowledged');
+      expect(await pagerTold(firebreak, id, 2)).toEqual(['Pager told: acknowledge (level 1)', 'Pager told: acknowledge (level 2)']);
+      const levelTwoNotices = pagerduty.stub.calls('enqueue').filter((call) => call.body?.event_action === 'acknowledge' && call.body?.dedup_key === `${id}#level-2`);
+      // One refused, one taken: the retry, not a second notice.
+      expect(levelTwoNotices).toHaveLength(2);
+      expect(pagerduty.stub.count('alert.open')).toBe(2);
+    } finally {
+      held.answer();
       await firebreak.stop();
       await pagerduty.stub.stop();
     }
